@@ -1,0 +1,17 @@
+//! YAML for krust: a JSON-shaped value model, a loader that resolves input the
+//! way go-yaml v3 does (as kustomize reads files), and an emitter that prints
+//! exactly what kustomize v5.5.0 prints (go-yaml v2 after a JSON round trip).
+//!
+//! ```
+//! let docs = krust_yaml::load_documents("a: 1.50\nb: 'yes'\n").unwrap();
+//! assert_eq!(krust_yaml::to_yaml_string(&docs[0]).unwrap(), "a: 1.5\nb: \"yes\"\n");
+//! ```
+
+mod emit;
+mod load;
+pub mod number;
+mod value;
+
+pub use emit::{emit_document, to_yaml_string, EmitError};
+pub use load::{load_documents, load_documents_with, LoadError, LoadOptions};
+pub use value::{Mapping, Value};
