@@ -1,0 +1,353 @@
+//! The build: load a kustomization, accumulate its resources, bases and
+//! components, run its transformers, and finish at the top level (name
+//! references, local-config removal, sorting, build metadata).
+//!
+//! The order is kustomize's `accumulateTarget`: resources, generators,
+//! components (which transform what was accumulated so far), then this
+//! kustomization's own transformers.
+
+mod read;
+
+use std::path::{Path, PathBuf};
+
+use krust_yaml::Value;
+
+use crate::config::TransformerConfig;
+use crate::error::{Error, Result};
+use crate::fs::normalize;
+use crate::kustomization::{self, Kustomization};
+use crate::loader::{is_remote, LoadRestrictor, Loader};
+use crate::resmap::ResMap;
+use crate::transform;
+use crate::FileSystem;
+
+pub use read::resources_from_bytes;
+
+/// How to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Which files kustomizations may read.
+    pub load_restrictor: LoadRestrictor,
+}
+
+/// Annotation that marks a resource as configuration for tools only; such
+/// resources are dropped from the output.
+const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";
+/// Annotation holding a resource's origin, when `buildMetadata` asks for it.
+const ORIGIN: &str = "config.kubernetes.io/origin";
+/// Annotation listing the transformers that ran, when `buildMetadata` asks for it.
+const TRANSFORMATIONS: &str = "alpha.config.kubernetes.io/transformations";
+
+/// Builds the kustomization in `dir`, as `kubectl kustomize dir` does.
+pub fn build(fs: &dyn FileSystem, dir: &Path, options: &BuildOptions) -> Result<ResMap> {
+    let loader = Loader::open(fs, dir, options.load_restrictor).map_err(|e| Error {
+        message: format!("must build at directory: {}", e.message),
+        ..e
+    })?;
+    let target = Target::load(loader)?;
+    let record_origin = !target.kust.build_metadata.is_empty();
+    let build_metadata = target.kust.build_metadata.clone();
+    let ctx = Context {
+        build_metadata: &build_metadata,
+        origin: record_origin.then(String::new),
+    };
+    let mut map = target.accumulate(ResMap::new(), &ctx)?;
+    let config = TransformerConfig::builtin();
+    transform::nameref::apply(&mut map, &config.name_reference)?;
+    map.retain(|r| {
+        r.annotations()
+            .and_then(|a| a.get(LOCAL_CONFIG))
+            .and_then(Value::as_str)
+            != Some("true")
+    });
+    transform::sort::apply(&mut map, target.kust.sort_options.as_ref())
+        .map_err(|e| e.in_file(&target.file))?;
+    finish(&mut map, &target.kust)?;
+    Ok(map)
+}
+
+/// What every kustomization of one build shares.
+struct Context<'c> {
+    /// The top kustomization's `buildMetadata` (children inherit it).
+    build_metadata: &'c [String],
+    /// Path from the top kustomization to the current one, when recording origins.
+    origin: Option<String>,
+}
+
+impl Context<'_> {
+    /// The context for a path (file or directory) below the current kustomization.
+    fn below(&self, path: &str) -> Context<'_> {
+        Context {
+            build_metadata: self.build_metadata,
+            origin: self.origin.as_ref().map(|o| join_origin(o, path)),
+        }
+    }
+}
+
+/// Joins origin paths as Go's `filepath.Join` does (cleaned, relative).
+fn join_origin(base: &str, path: &str) -> String {
+    normalize(&Path::new(base).join(path)).display().to_string()
+}
+
+/// A loaded kustomization and the root it was loaded from.
+struct Target<'a> {
+    loader: Loader<'a>,
+    kust: Kustomization,
+    file: PathBuf,
+}
+
+impl<'a> Target<'a> {
+    fn load(loader: Loader<'a>) -> Result<Target<'a>> {
+        let file = kustomization::find_file(loader.fs(), loader.root())?;
+        let bytes = loader
+            .fs()
+            .read(&file)
+            .map_err(|e| Error::at(&file, e.to_string()))?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|e| Error::at(&file, format!("file is not valid UTF-8: {e}")))?;
+        let docs = krust_yaml::load_documents(text).map_err(|e| Error::yaml(&file, &e))?;
+        let kust =
+            kustomization::parse_kustomization(docs.first()).map_err(|e| Error::at(&file, e))?;
+        if let Some((field, _)) = kust.unsupported.first() {
+            return Err(Error::at(
+                &file,
+                format!("the kustomization field '{field}' is not supported by krust yet"),
+            ));
+        }
+        Ok(Target { loader, kust, file })
+    }
+
+    /// kustomize's `accumulateTarget`: adds this kustomization's resources to
+    /// `map` and transforms the result.
+    fn accumulate(&self, mut map: ResMap, ctx: &Context) -> Result<ResMap> {
+        for path in &self.kust.resources {
+            self.accumulate_resource(&mut map, path, ctx)?;
+        }
+        for path in &self.kust.components {
+            map = self.accumulate_component(map, path, ctx)?;
+        }
+        self.transform(&mut map, ctx)
+            .map_err(|e| e.in_file(&self.file))?;
+        Ok(map)
+    }
+
+    /// One `resources:` entry: a file of objects, or a directory with a kustomization.
+    fn accumulate_resource(&self, map: &mut ResMap, path: &str, ctx: &Context) -> Result<()> {
+        let file_err = match self.loader.load(path) {
+            Ok((file, bytes)) => {
+                let mut resources = resources_from_bytes(&file, &bytes)?;
+                if let Some(origin) = &ctx.below(path).origin {
+                    resources
+                        .iter_mut()
+                        .for_each(|r| r.set_origin(origin.clone()));
+                }
+                for res in resources {
+                    map.append(res).map_err(|e| e.in_file(&file))?;
+                }
+                return Ok(());
+            }
+            Err(e) => e,
+        };
+        let child = self.loader.child(path).map_err(|dir_err| {
+            if is_remote(path) {
+                Error::at(
+                    &self.file,
+                    format!(
+                        "remote resource '{path}' is not supported: krust reads local files only"
+                    ),
+                )
+            } else if self
+                .loader
+                .fs()
+                .kind(&self.loader.root().join(path))
+                .is_some()
+            {
+                dir_err.in_file(&self.file)
+            } else {
+                Error::at(
+                    &self.file,
+                    format!("resource '{path}' not found ({})", file_err.message),
+                )
+            }
+        })?;
+        let target = Target::load(child).map_err(|e| e.via(&self.file))?;
+        if target.kust.is_component() {
+            return Err(Error::at(
+                &self.file,
+                format!("'{path}' is a Component: list it under 'components', not 'resources'"),
+            ));
+        }
+        let sub = target
+            .accumulate(ResMap::new(), &ctx.below(path))
+            .map_err(|e| e.via(&self.file))?;
+        map.append_all(sub).map_err(|e| e.in_file(&self.file))
+    }
+
+    /// One `components:` entry: a directory whose kustomization (a Component)
+    /// adds to and transforms everything accumulated so far.
+    fn accumulate_component(&self, map: ResMap, path: &str, ctx: &Context) -> Result<ResMap> {
+        let child = self.loader.child(path).map_err(|e| {
+            let e = e.in_file(&self.file);
+            Error {
+                message: format!("component '{path}': {}", e.message),
+                ..e
+            }
+        })?;
+        let target = Target::load(child).map_err(|e| e.via(&self.file))?;
+        if !target.kust.is_component() {
+            return Err(Error::at(
+                &self.file,
+                format!("'{path}' must be a kind: Component to be listed under 'components', but it is a {}", target.kust.kind),
+            ));
+        }
+        target
+            .accumulate(map, &ctx.below(path))
+            .map_err(|e| e.via(&self.file))
+    }
+
+    /// This kustomization's transformers, in kustomize's order, each named
+    /// by its built-in plugin kind (recorded when `buildMetadata` asks).
+    fn transform(&self, map: &mut ResMap, ctx: &Context) -> Result<()> {
+        let k = &self.kust;
+        let config = TransformerConfig::builtin();
+        let mut steps: Vec<Step> = Vec::new();
+        if let Some(ns) = k.namespace.as_deref().filter(|ns| !ns.is_empty()) {
+            steps.push((
+                "NamespaceTransformer",
+                Box::new(move |m| transform::namespace::apply(m, ns, &config.namespace)),
+            ));
+        }
+        if let Some(prefix) = k.name_prefix.as_deref().filter(|p| !p.is_empty()) {
+            steps.push((
+                "PrefixTransformer",
+                Box::new(move |m| {
+                    transform::prefix_suffix::apply(m, prefix, "", &config.name_prefix)
+                }),
+            ));
+        }
+        if let Some(suffix) = k.name_suffix.as_deref().filter(|s| !s.is_empty()) {
+            steps.push((
+                "SuffixTransformer",
+                Box::new(move |m| {
+                    transform::prefix_suffix::apply(m, "", suffix, &config.name_suffix)
+                }),
+            ));
+        }
+        if !k.labels.is_empty() || !k.common_labels.is_empty() {
+            for set in &k.labels {
+                let specs = transform::labels::specs_for(set, config).map_err(Error::msg)?;
+                steps.push((
+                    "LabelTransformer",
+                    Box::new(move |m| transform::labels::apply(m, &set.pairs, &specs)),
+                ));
+            }
+            steps.push((
+                "LabelTransformer",
+                Box::new(|m| transform::labels::apply(m, &k.common_labels, &config.common_labels)),
+            ));
+        }
+        if !k.common_annotations.is_empty() {
+            steps.push((
+                "AnnotationsTransformer",
+                Box::new(|m| {
+                    transform::annotations::apply(
+                        m,
+                        &k.common_annotations,
+                        &config.common_annotations,
+                    )
+                }),
+            ));
+        }
+        let configured_in = ctx
+            .origin
+            .as_ref()
+            .map(|o| join_origin(o, &self.file_name()));
+        for (kind, step) in steps {
+            step(map)?;
+            if let Some(configured_in) = &configured_in {
+                map.transform(|r| {
+                    r.add_transformation(configured_in, kind);
+                    Ok(())
+                })?;
+            }
+            map.retain(|r| !r.is_empty());
+        }
+        Ok(())
+    }
+
+    /// The kustomization file's own name (`kustomization.yaml`, ...).
+    fn file_name(&self) -> String {
+        self.file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// One configured transformer: its plugin kind and what it does.
+type Step<'k> = (&'static str, Box<dyn Fn(&mut ResMap) -> Result<()> + 'k>);
+
+/// Writes or strips what `buildMetadata` controls, then the cleanup that
+/// removing kustomize's internal annotations leaves visible.
+fn finish(map: &mut ResMap, kust: &Kustomization) -> Result<()> {
+    let keep_origin = kust.has_build_metadata("originAnnotations");
+    let keep_transformations = kust.has_build_metadata("transformerAnnotations");
+    let managed_by = kust.has_build_metadata("managedByLabel");
+    map.transform(|res| {
+        if keep_origin {
+            if let Some(origin) = res.origin().map(|o| format!("path: {o}\n")) {
+                let meta = ensure_map(res.obj_mut(), "metadata");
+                transform::set_entry(ensure_entry(meta, "annotations"), ORIGIN, &origin)
+                    .map_err(Error::msg)?;
+            }
+        }
+        if keep_transformations && !res.transformations().is_empty() {
+            let text = transformations_annotation(res.transformations());
+            let meta = ensure_map(res.obj_mut(), "metadata");
+            transform::set_entry(ensure_entry(meta, "annotations"), TRANSFORMATIONS, &text)
+                .map_err(Error::msg)?;
+        }
+        if managed_by {
+            let meta = ensure_map(res.obj_mut(), "metadata");
+            transform::set_entry(
+                ensure_entry(meta, "labels"),
+                "app.kubernetes.io/managed-by",
+                concat!("kustomize-", "v5.5.0"),
+            )
+            .map_err(Error::msg)?;
+        }
+        res.finish_build_annotations();
+        Ok(())
+    })
+}
+
+/// The YAML list kustomize writes into the transformations annotation.
+fn transformations_annotation(list: &[(String, &'static str)]) -> String {
+    let mut out = String::new();
+    for (configured_in, kind) in list {
+        out.push_str(&format!(
+            "- configuredIn: {configured_in}\n  configuredBy:\n    apiVersion: builtin\n    kind: {kind}\n"
+        ));
+    }
+    out
+}
+
+fn ensure_map<'v>(obj: &'v mut Value, key: &str) -> &'v mut Value {
+    let map = match obj {
+        Value::Map(m) => m,
+        other => {
+            *other = Value::Map(Default::default());
+            other.as_map_mut().expect("just made a map")
+        }
+    };
+    map.entry(key.to_owned())
+        .or_insert_with(|| Value::Map(Default::default()))
+}
+
+fn ensure_entry<'v>(meta: &'v mut Value, key: &str) -> &'v mut Value {
+    if !matches!(meta, Value::Map(_)) {
+        *meta = Value::Map(Default::default());
+    }
+    let Value::Map(m) = meta else { unreachable!() };
+    m.entry(key.to_owned()).or_insert(Value::Null)
+}

@@ -1,0 +1,118 @@
+//! Turning a resource file's bytes into resources, as kustomize's resource
+//! factory does: empty documents dropped, `kind: *List` objects flattened
+//! (their items queued after the file's other documents), and objects
+//! without a kind or a name refused.
+
+use std::collections::VecDeque;
+use std::path::Path;
+
+use krust_yaml::Value;
+
+use crate::error::{Error, Result};
+use crate::resource::Resource;
+
+/// Parses a resource file. `path` is only used in error messages.
+pub fn resources_from_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<Resource>> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| Error::at(path, format!("file is not valid UTF-8: {e}")))?;
+    let docs = krust_yaml::load_documents(text).map_err(|e| Error::yaml(path, &e))?;
+    let mut queue: VecDeque<Value> = docs.into();
+    let mut out = Vec::with_capacity(queue.len());
+    while let Some(doc) = queue.pop_front() {
+        if is_nil_or_empty(&doc) {
+            continue;
+        }
+        let Value::Map(map) = &doc else {
+            return Err(Error::at(
+                path,
+                "missing Resource metadata: a document is not a map",
+            ));
+        };
+        let kind = map.get("kind").and_then(Value::as_str).unwrap_or_default();
+        if kind.ends_with("List") {
+            if let Some(items) = map.get("items") {
+                match items {
+                    Value::Seq(items) => queue.extend(items.iter().cloned()),
+                    Value::Null => {}
+                    other => {
+                        return Err(Error::at(
+                            path,
+                            format!(
+                                "expected array in {kind}/items, but found {}",
+                                other.type_name()
+                            ),
+                        ))
+                    }
+                }
+                continue;
+            }
+        }
+        check_resource(path, &doc)?;
+        out.push(Resource::new(doc));
+    }
+    Ok(out)
+}
+
+fn is_nil_or_empty(doc: &Value) -> bool {
+    match doc {
+        Value::Null => true,
+        Value::Map(m) => m.is_empty(),
+        _ => false,
+    }
+}
+
+/// kustomize refuses objects it could not give an id.
+fn check_resource(path: &Path, doc: &Value) -> Result<()> {
+    let non_empty = |p: &[&str]| doc.str_at(p).is_some_and(|s| !s.is_empty());
+    if !doc
+        .get("metadata")
+        .is_some_and(|m| matches!(m, Value::Map(_)))
+        && !non_empty(&["kind"])
+    {
+        return Err(Error::at(path, "missing Resource metadata"));
+    }
+    if !non_empty(&["kind"]) {
+        return Err(Error::at(path, "missing kind in object"));
+    }
+    if !non_empty(&["metadata", "name"]) {
+        let kind = doc.str_at(&["kind"]).unwrap_or_default();
+        return Err(Error::at(
+            path,
+            format!("missing metadata.name in {kind} object"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(src: &str) -> Result<Vec<Resource>> {
+        resources_from_bytes(Path::new("r.yaml"), src.as_bytes())
+    }
+
+    #[test]
+    fn flattens_lists_after_other_documents() {
+        let rs = read(
+            "kind: ConfigMapList\nitems:\n- {kind: ConfigMap, metadata: {name: a}}\n---\nkind: Secret\nmetadata: {name: s}\n",
+        )
+        .unwrap();
+        let names: Vec<_> = rs.iter().map(|r| r.id().name.clone()).collect();
+        assert_eq!(names, ["s", "a"]);
+    }
+
+    #[test]
+    fn drops_empty_documents_and_refuses_nameless_ones() {
+        assert!(read("{}\n---\n# only a comment\n").unwrap().is_empty());
+        assert!(read("kind: ConfigMap\n")
+            .unwrap_err()
+            .message
+            .contains("metadata.name"));
+        assert!(read("metadata: {name: x}\n")
+            .unwrap_err()
+            .message
+            .contains("kind"));
+        assert!(read("- a\n").is_err());
+    }
+}

@@ -1,0 +1,215 @@
+//! Transformer configuration: which fields each built-in transformer touches.
+//!
+//! The built-in tables are data files in kustomize's own configuration format
+//! (`builtin/*.yaml`), read with the same code that will read a user's
+//! `configurations:` files, so one parser serves both.
+
+use std::sync::OnceLock;
+
+use krust_yaml::Value;
+
+use crate::fieldspec::{merge_specs, FieldSpec};
+use crate::kustomization::field_spec;
+use crate::resid::Gvk;
+
+/// Referrers of one kind of object: where other objects hold its name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameBackRefs {
+    /// The referenced kind (the one that gets renamed).
+    pub gvk: Gvk,
+    /// Fields of referring objects that hold the name.
+    pub referrers: Vec<FieldSpec>,
+}
+
+/// Every table the built-in transformers are configured with.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransformerConfig {
+    /// `namePrefix` fields.
+    pub name_prefix: Vec<FieldSpec>,
+    /// `nameSuffix` fields.
+    pub name_suffix: Vec<FieldSpec>,
+    /// `namespace` fields (besides the hard-coded ones).
+    pub namespace: Vec<FieldSpec>,
+    /// Labels including selectors (`commonLabels`, `labels` with `includeSelectors`).
+    pub common_labels: Vec<FieldSpec>,
+    /// Labels in templates (`labels` with `includeTemplates`).
+    pub template_labels: Vec<FieldSpec>,
+    /// `commonAnnotations` fields.
+    pub common_annotations: Vec<FieldSpec>,
+    /// Name back-references.
+    pub name_reference: Vec<NameBackRefs>,
+    /// Image fields.
+    pub images: Vec<FieldSpec>,
+    /// Replica count fields.
+    pub replicas: Vec<FieldSpec>,
+    /// Fields where `$(VAR)` references are expanded.
+    pub var_reference: Vec<FieldSpec>,
+}
+
+/// The built-in tables, one configuration document each.
+const BUILTIN_SOURCES: &[(&str, &str)] = &[
+    ("namePrefix.yaml", include_str!("builtin/namePrefix.yaml")),
+    ("nameSuffix.yaml", include_str!("builtin/nameSuffix.yaml")),
+    ("namespace.yaml", include_str!("builtin/namespace.yaml")),
+    (
+        "commonLabels.yaml",
+        include_str!("builtin/commonLabels.yaml"),
+    ),
+    (
+        "templateLabels.yaml",
+        include_str!("builtin/templateLabels.yaml"),
+    ),
+    (
+        "commonAnnotations.yaml",
+        include_str!("builtin/commonAnnotations.yaml"),
+    ),
+    (
+        "nameReference.yaml",
+        include_str!("builtin/nameReference.yaml"),
+    ),
+    ("images.yaml", include_str!("builtin/images.yaml")),
+    ("replicas.yaml", include_str!("builtin/replicas.yaml")),
+    (
+        "varReference.yaml",
+        include_str!("builtin/varReference.yaml"),
+    ),
+];
+
+impl TransformerConfig {
+    /// kustomize's default tables, parsed once per process.
+    pub fn builtin() -> &'static TransformerConfig {
+        static BUILTIN: OnceLock<TransformerConfig> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            let mut config = TransformerConfig::default();
+            for (name, src) in BUILTIN_SOURCES {
+                let parsed = TransformerConfig::parse(src)
+                    .unwrap_or_else(|e| panic!("built-in table {name} is invalid: {e}"));
+                config
+                    .merge(&parsed)
+                    .unwrap_or_else(|e| panic!("built-in table {name} conflicts: {e}"));
+            }
+            config
+        })
+    }
+
+    /// Parses a configuration document (kustomize's `configurations:` format).
+    pub fn parse(src: &str) -> Result<TransformerConfig, String> {
+        let docs = krust_yaml::load_documents(src).map_err(|e| e.to_string())?;
+        let mut config = TransformerConfig::default();
+        let Some(doc) = docs.first() else {
+            return Ok(config);
+        };
+        let map = doc
+            .as_map()
+            .ok_or("a transformer configuration must be a map")?;
+        for (key, value) in map {
+            let specs = || specs(value).map_err(|e| format!("{key}: {e}"));
+            match key.as_str() {
+                "namePrefix" => config.name_prefix = specs()?,
+                "nameSuffix" => config.name_suffix = specs()?,
+                "namespace" => config.namespace = specs()?,
+                "commonLabels" => config.common_labels = specs()?,
+                "templateLabels" => config.template_labels = specs()?,
+                "commonAnnotations" => config.common_annotations = specs()?,
+                "images" => config.images = specs()?,
+                "replicas" => config.replicas = specs()?,
+                "varReference" => config.var_reference = specs()?,
+                "nameReference" => {
+                    config.name_reference =
+                        back_refs(value).map_err(|e| format!("nameReference: {e}"))?
+                }
+                other => return Err(format!("json: unknown field \"{other}\"")),
+            }
+        }
+        Ok(config)
+    }
+
+    /// Merges another configuration into this one, as kustomize's `MergeConfig` does.
+    pub fn merge(&mut self, other: &TransformerConfig) -> Result<(), String> {
+        merge_specs(&mut self.name_prefix, &other.name_prefix)?;
+        merge_specs(&mut self.name_suffix, &other.name_suffix)?;
+        merge_specs(&mut self.namespace, &other.namespace)?;
+        merge_specs(&mut self.common_labels, &other.common_labels)?;
+        merge_specs(&mut self.template_labels, &other.template_labels)?;
+        merge_specs(&mut self.common_annotations, &other.common_annotations)?;
+        merge_specs(&mut self.images, &other.images)?;
+        merge_specs(&mut self.replicas, &other.replicas)?;
+        merge_specs(&mut self.var_reference, &other.var_reference)?;
+        for incoming in &other.name_reference {
+            match self
+                .name_reference
+                .iter_mut()
+                .find(|r| r.gvk == incoming.gvk)
+            {
+                Some(existing) => merge_specs(&mut existing.referrers, &incoming.referrers)?,
+                None => self.name_reference.push(incoming.clone()),
+            }
+        }
+        Ok(())
+    }
+}
+
+fn specs(value: &Value) -> Result<Vec<FieldSpec>, String> {
+    match value {
+        Value::Null => Ok(Vec::new()),
+        Value::Seq(items) => items.iter().map(field_spec).collect(),
+        other => Err(format!("expected a list, found {}", other.type_name())),
+    }
+}
+
+fn back_refs(value: &Value) -> Result<Vec<NameBackRefs>, String> {
+    let Some(items) = value.as_seq() else {
+        return Err(format!("expected a list, found {}", value.type_name()));
+    };
+    items
+        .iter()
+        .map(|item| {
+            let map = item.as_map().ok_or("expected a map")?;
+            let mut refs = NameBackRefs {
+                gvk: Gvk::default(),
+                referrers: Vec::new(),
+            };
+            for (key, v) in map {
+                let s = || {
+                    v.as_str()
+                        .map(str::to_owned)
+                        .ok_or(format!("{key}: expected a string"))
+                };
+                match key.as_str() {
+                    "group" => refs.gvk.group = s()?,
+                    "version" => refs.gvk.version = s()?,
+                    "kind" => refs.gvk.kind = s()?,
+                    "fieldSpecs" => refs.referrers = specs(v)?,
+                    other => return Err(format!("json: unknown field \"{other}\"")),
+                }
+            }
+            Ok(refs)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_tables_load() {
+        let c = TransformerConfig::builtin();
+        assert!(c
+            .common_labels
+            .iter()
+            .any(|s| s.path == "spec/selector" && s.gvk.kind == "Service"));
+        assert!(c.name_prefix.iter().any(|s| s.path == "metadata/name"));
+        let cm = c
+            .name_reference
+            .iter()
+            .find(|r| r.gvk.kind == "ConfigMap")
+            .unwrap();
+        assert!(cm.referrers.len() > 10);
+    }
+
+    #[test]
+    fn rejects_unknown_tables() {
+        assert!(TransformerConfig::parse("bogus: []\n").is_err());
+    }
+}

@@ -1,0 +1,263 @@
+//! Field specs: "this path, in objects of this kind" — the unit every
+//! built-in transformer is configured with — and the walk that applies a
+//! setter at each place a spec names.
+//!
+//! The walk is kustomize's `fieldspec.Filter`: a path segment ending in `[]`
+//! names a list; a list met on the way is entered element by element with the
+//! same remaining path, whether or not the path says `[]`; missing fields are
+//! created only when the spec says `create` (and never for `[]` segments).
+
+use krust_yaml::{Mapping, Value};
+
+use crate::resid::Gvk;
+
+/// One path, for objects whose group/version/kind match the selector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// Which objects: empty parts match anything.
+    pub gvk: Gvk,
+    /// The path as written (`spec/template/metadata/labels`).
+    pub path: String,
+    /// The path split into segments, with `\/` unescaped.
+    pub segments: Vec<String>,
+    /// Create missing fields on the way.
+    pub create: bool,
+}
+
+impl FieldSpec {
+    /// Builds a spec from its parts.
+    pub fn new(group: &str, version: &str, kind: &str, path: &str, create: bool) -> FieldSpec {
+        FieldSpec {
+            gvk: Gvk {
+                group: group.into(),
+                version: version.into(),
+                kind: kind.into(),
+            },
+            path: path.into(),
+            segments: split_path(path),
+            create,
+        }
+    }
+
+    /// Whether the spec applies to objects of `gvk`.
+    pub fn applies_to(&self, gvk: &Gvk) -> bool {
+        self.gvk.selects(gvk)
+    }
+
+    /// kustomize's `effectivelyEquals`: same path, and this spec's selector
+    /// selects the other's.
+    fn effectively_equals(&self, other: &FieldSpec) -> bool {
+        other.gvk.selects(&self.gvk) && self.path == other.path
+    }
+}
+
+/// Splits a path on `/`, where `\/` is a slash inside a key.
+pub fn split_path(path: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in path.split('/') {
+        match out.last_mut() {
+            Some(last) if last.ends_with('\\') => {
+                last.pop();
+                last.push('/');
+                last.push_str(part);
+            }
+            _ => out.push(part.to_owned()),
+        }
+    }
+    out
+}
+
+/// Adds `incoming` to `specs` unless an effectively equal spec is there;
+/// kustomize refuses two such specs that disagree on `create`.
+pub fn merge_specs(specs: &mut Vec<FieldSpec>, incoming: &[FieldSpec]) -> Result<(), String> {
+    for spec in incoming {
+        match specs.iter().find(|s| spec.effectively_equals(s)) {
+            Some(existing) if existing.create != spec.create => {
+                return Err(format!("conflicting fieldspecs for path '{}'", spec.path))
+            }
+            Some(_) => {}
+            None => specs.push(spec.clone()),
+        }
+    }
+    Ok(())
+}
+
+/// What to create when the last segment of a path is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Create {
+    /// A map (labels, annotations).
+    Map,
+    /// A string (names, namespaces).
+    Scalar,
+}
+
+/// Applies `set` at every place `spec` names in `obj`, if the spec applies to `gvk`.
+pub fn apply<F>(
+    obj: &mut Value,
+    gvk: &Gvk,
+    spec: &FieldSpec,
+    leaf: Create,
+    set: &mut F,
+) -> Result<(), String>
+where
+    F: FnMut(&mut Value) -> Result<(), String>,
+{
+    if !spec.applies_to(gvk) {
+        return Ok(());
+    }
+    let walk = Walk {
+        create: spec.create,
+        leaf,
+    };
+    walk.node(obj, &spec.segments, set)
+        .map_err(|e| format!("at path '{}': {e}", spec.path))
+}
+
+struct Walk {
+    create: bool,
+    leaf: Create,
+}
+
+impl Walk {
+    fn node<F>(&self, node: &mut Value, path: &[String], set: &mut F) -> Result<(), String>
+    where
+        F: FnMut(&mut Value) -> Result<(), String>,
+    {
+        let Some((first, rest)) = path.split_first() else {
+            return set(node);
+        };
+        match node {
+            Value::Seq(items) => items
+                .iter_mut()
+                .try_for_each(|item| self.node(item, path, set)),
+            Value::Map(map) => self.field(map, first, rest, set),
+            _ => Err("expected sequence or mapping node".into()),
+        }
+    }
+
+    fn field<F>(
+        &self,
+        map: &mut Mapping,
+        segment: &str,
+        rest: &[String],
+        set: &mut F,
+    ) -> Result<(), String>
+    where
+        F: FnMut(&mut Value) -> Result<(), String>,
+    {
+        let (name, is_seq) = match segment.strip_suffix("[]") {
+            Some(name) => (name, true),
+            None => (segment, false),
+        };
+        // What a missing (or null) field becomes, if it may be created.
+        let create_as = if !self.create || is_seq {
+            None
+        } else if rest.is_empty() {
+            Some(match self.leaf {
+                Create::Map => Value::Map(Mapping::new()),
+                Create::Scalar => Value::String(String::new()),
+            })
+        } else {
+            Some(Value::Map(Mapping::new()))
+        };
+        let field = match (map.get_mut(name).is_some(), create_as.clone()) {
+            (true, _) => map.get_mut(name),
+            (false, Some(fresh)) => {
+                map.insert(name.to_owned(), fresh);
+                map.get_mut(name)
+            }
+            (false, None) => None,
+        };
+        let Some(field) = field else {
+            return Ok(());
+        };
+        if field.is_null() {
+            match (create_as, is_seq) {
+                (Some(fresh), _) => *field = fresh,
+                (None, true) => *field = Value::Seq(Vec::new()),
+                // kustomize leaves a kind-less null that only a final setter can use.
+                (None, false) if !rest.is_empty() => {
+                    return Err("expected sequence or mapping node".into())
+                }
+                (None, false) => {}
+            }
+        }
+        self.node(field, rest, set)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yaml(s: &str) -> Value {
+        krust_yaml::load_documents(s).unwrap().remove(0)
+    }
+
+    fn set_x(v: &mut Value) -> Result<(), String> {
+        *v = Value::from("x");
+        Ok(())
+    }
+
+    #[test]
+    fn splits_escaped_slashes() {
+        assert_eq!(
+            split_path(r"metadata/annotations/a.io\/b/c"),
+            ["metadata", "annotations", "a.io/b", "c"]
+        );
+    }
+
+    #[test]
+    fn creates_only_when_asked() {
+        let gvk = Gvk::from_api_version("v1", "Pod");
+        let mut obj = yaml("kind: Pod\n");
+        let spec = FieldSpec::new("", "", "", "metadata/namespace", false);
+        apply(&mut obj, &gvk, &spec, Create::Scalar, &mut set_x).unwrap();
+        assert_eq!(obj, yaml("kind: Pod\n"));
+        let spec = FieldSpec::new("", "", "", "metadata/namespace", true);
+        apply(&mut obj, &gvk, &spec, Create::Scalar, &mut set_x).unwrap();
+        assert_eq!(obj, yaml("kind: Pod\nmetadata: {namespace: x}\n"));
+    }
+
+    #[test]
+    fn enters_lists_without_brackets() {
+        let gvk = Gvk::from_api_version("v1", "X");
+        let mut obj = yaml("a: [{b: 1}, {b: 2}, {c: 3}]\n");
+        let spec = FieldSpec::new("", "", "", "a/b", false);
+        apply(&mut obj, &gvk, &spec, Create::Scalar, &mut set_x).unwrap();
+        assert_eq!(obj, yaml("a: [{b: x}, {b: x}, {c: 3}]\n"));
+    }
+
+    #[test]
+    fn skips_other_kinds_and_rejects_scalars_midway() {
+        let mut obj = yaml("a: 1\n");
+        let spec = FieldSpec::new("", "", "Deployment", "a/b", true);
+        apply(
+            &mut obj,
+            &Gvk::from_api_version("v1", "Pod"),
+            &spec,
+            Create::Scalar,
+            &mut set_x,
+        )
+        .unwrap();
+        assert_eq!(obj, yaml("a: 1\n"));
+        let spec = FieldSpec::new("", "", "", "a/b", true);
+        assert!(apply(&mut obj, &Gvk::default(), &spec, Create::Scalar, &mut set_x).is_err());
+    }
+
+    #[test]
+    fn merge_rejects_conflicting_create() {
+        let mut specs = vec![FieldSpec::new("", "", "", "metadata/labels", true)];
+        merge_specs(
+            &mut specs,
+            &[FieldSpec::new("", "", "", "metadata/labels", true)],
+        )
+        .unwrap();
+        assert_eq!(specs.len(), 1);
+        assert!(merge_specs(
+            &mut specs,
+            &[FieldSpec::new("", "", "", "metadata/labels", false)]
+        )
+        .is_err());
+    }
+}

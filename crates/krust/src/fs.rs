@@ -1,0 +1,167 @@
+//! The filesystem krust reads through: the real disk, or an in-memory tree
+//! (tests, and git revisions read without a checkout).
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// What a path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A regular file.
+    File,
+    /// A directory.
+    Dir,
+}
+
+/// Read-only access to a tree of files. Paths handed to it are absolute.
+pub trait FileSystem: Sync {
+    /// The whole content of a file.
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// What the path names after following symlinks, or `None` if nothing.
+    fn kind(&self, path: &Path) -> Option<FileKind>;
+    /// The absolute path with `.`/`..` and symlinks resolved; fails if it does not exist.
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf>;
+}
+
+/// The machine's own filesystem.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DiskFs;
+
+impl FileSystem for DiskFs {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        std::fs::read(path)
+    }
+
+    fn kind(&self, path: &Path) -> Option<FileKind> {
+        let meta = std::fs::metadata(path).ok()?;
+        if meta.is_dir() {
+            Some(FileKind::Dir)
+        } else {
+            Some(FileKind::File)
+        }
+    }
+
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        std::fs::canonicalize(path)
+    }
+}
+
+/// An in-memory tree. Directories are implied by the files below them and can
+/// also be added empty. Symlinks are not modelled.
+#[derive(Debug, Default, Clone)]
+pub struct MemFs {
+    entries: BTreeMap<PathBuf, Option<Vec<u8>>>,
+}
+
+impl MemFs {
+    /// An empty tree (only `/` exists).
+    pub fn new() -> Self {
+        let mut fs = MemFs::default();
+        fs.entries.insert(PathBuf::from("/"), None);
+        fs
+    }
+
+    /// Adds (or replaces) a file, creating its parent directories.
+    pub fn add_file(&mut self, path: impl AsRef<Path>, content: impl Into<Vec<u8>>) {
+        let path = normalize(&Path::new("/").join(path));
+        self.add_parents(&path);
+        self.entries.insert(path, Some(content.into()));
+    }
+
+    /// Adds an empty directory, creating its parents.
+    pub fn add_dir(&mut self, path: impl AsRef<Path>) {
+        let path = normalize(&Path::new("/").join(path));
+        self.add_parents(&path);
+        self.entries.insert(path, None);
+    }
+
+    fn add_parents(&mut self, path: &Path) {
+        for parent in path.ancestors().skip(1) {
+            self.entries.entry(parent.to_path_buf()).or_insert(None);
+        }
+    }
+}
+
+impl FileSystem for MemFs {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        match self.entries.get(&normalize(path)) {
+            Some(Some(content)) => Ok(content.clone()),
+            Some(None) => Err(io::Error::other("is a directory")),
+            None => Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                "no such file or directory",
+            )),
+        }
+    }
+
+    fn kind(&self, path: &Path) -> Option<FileKind> {
+        self.entries.get(&normalize(path)).map(|e| match e {
+            Some(_) => FileKind::File,
+            None => FileKind::Dir,
+        })
+    }
+
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        let path = normalize(path);
+        if self.entries.contains_key(&path) {
+            Ok(path)
+        } else {
+            Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                "no such file or directory",
+            ))
+        }
+    }
+}
+
+/// Resolves `.` and `..` lexically (no symlinks), keeping the path's root.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for comp in path.components() {
+        match comp {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() || out.as_os_str().is_empty() {
+                    if !path.is_absolute() {
+                        out.push("..");
+                    }
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(if path.is_absolute() { "/" } else { "." });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_resolves_dots() {
+        assert_eq!(normalize(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
+        assert_eq!(normalize(Path::new("/../a")), PathBuf::from("/a"));
+        assert_eq!(normalize(Path::new("a/../..")), PathBuf::from(".."));
+    }
+
+    #[test]
+    fn memfs_implies_parent_dirs() {
+        let mut fs = MemFs::new();
+        fs.add_file("/repo/base/kustomization.yaml", "resources: []\n");
+        assert_eq!(fs.kind(Path::new("/repo/base")), Some(FileKind::Dir));
+        assert_eq!(fs.kind(Path::new("/repo")), Some(FileKind::Dir));
+        assert_eq!(
+            fs.kind(Path::new("/repo/base/kustomization.yaml")),
+            Some(FileKind::File)
+        );
+        assert!(fs.read(Path::new("/repo/missing")).is_err());
+        assert_eq!(
+            fs.canonicalize(Path::new("/repo/base/../base")).unwrap(),
+            PathBuf::from("/repo/base")
+        );
+    }
+}

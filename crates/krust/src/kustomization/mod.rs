@@ -1,0 +1,120 @@
+//! The kustomization file: finding it, reading it strictly, and its model.
+//!
+//! kustomize decodes the file as JSON with unknown fields rejected (Go's
+//! decoder matches field names case-insensitively), then applies legacy fixes:
+//! `bases` join `resources`, missing `kind`/`apiVersion` get defaults.
+
+mod parse;
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+use krust_yaml::Value;
+
+use crate::error::{Error, Result};
+use crate::fieldspec::FieldSpec;
+
+pub use parse::{field_spec, parse_kustomization};
+
+/// File names recognised as a kustomization, in kustomize's lookup order.
+pub const FILE_NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// `kind` of an ordinary kustomization.
+pub const KUSTOMIZATION_KIND: &str = "Kustomization";
+/// `kind` of a component.
+pub const COMPONENT_KIND: &str = "Component";
+/// The only `apiVersion` a Kustomization may declare.
+pub const KUSTOMIZATION_VERSION: &str = "kustomize.config.k8s.io/v1beta1";
+/// The only `apiVersion` a Component may declare.
+pub const COMPONENT_VERSION: &str = "kustomize.config.k8s.io/v1alpha1";
+
+/// One entry of `labels:`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LabelSet {
+    /// The labels to set.
+    pub pairs: IndexMap<String, String>,
+    /// Also set them in selectors (and templates), as `commonLabels` does.
+    pub include_selectors: bool,
+    /// Also set them in pod templates.
+    pub include_templates: bool,
+    /// Extra places to set them.
+    pub fields: Vec<FieldSpec>,
+}
+
+/// `sortOptions:`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SortOptions {
+    /// `legacy` or `fifo` (anything else is rejected when sorting).
+    pub order: String,
+    /// `legacySortOptions`: kinds to put first and last.
+    pub legacy: Option<LegacySortOptions>,
+}
+
+/// `sortOptions.legacySortOptions`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LegacySortOptions {
+    /// Kinds that go first, in this order.
+    pub order_first: Vec<String>,
+    /// Kinds that go last, in this order.
+    pub order_last: Vec<String>,
+}
+
+/// A parsed kustomization (or component).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Kustomization {
+    /// `apiVersion`, defaulted.
+    pub api_version: String,
+    /// `kind`: `Kustomization` or `Component`.
+    pub kind: String,
+    /// `resources` followed by legacy `bases`.
+    pub resources: Vec<String>,
+    /// `components`.
+    pub components: Vec<String>,
+    /// `namespace`.
+    pub namespace: Option<String>,
+    /// `namePrefix`.
+    pub name_prefix: Option<String>,
+    /// `nameSuffix`.
+    pub name_suffix: Option<String>,
+    /// `commonLabels`.
+    pub common_labels: IndexMap<String, String>,
+    /// `labels`.
+    pub labels: Vec<LabelSet>,
+    /// `commonAnnotations`.
+    pub common_annotations: IndexMap<String, String>,
+    /// `sortOptions`.
+    pub sort_options: Option<SortOptions>,
+    /// `buildMetadata`: `originAnnotations`, `transformerAnnotations`, `managedByLabel`.
+    pub build_metadata: Vec<String>,
+    /// Fields krust reads but does not implement yet, with their values.
+    pub unsupported: Vec<(String, Value)>,
+}
+
+impl Kustomization {
+    /// Whether this is a `kind: Component`.
+    pub fn is_component(&self) -> bool {
+        self.kind == COMPONENT_KIND
+    }
+
+    /// Whether `buildMetadata` lists `option`.
+    pub fn has_build_metadata(&self, option: &str) -> bool {
+        self.build_metadata.iter().any(|o| o == option)
+    }
+}
+
+/// Finds the one kustomization file in `dir`; kustomize refuses a directory with two.
+pub fn find_file(fs: &dyn crate::FileSystem, dir: &Path) -> Result<std::path::PathBuf> {
+    let found: Vec<_> = FILE_NAMES
+        .iter()
+        .map(|name| dir.join(name))
+        .filter(|p| fs.kind(p) == Some(crate::FileKind::File))
+        .collect();
+    match found.len() {
+        1 => Ok(found.into_iter().next().unwrap_or_default()),
+        0 => Err(Error::at(
+            dir,
+            "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory",
+        )),
+        _ => Err(Error::at(dir, "found multiple kustomization files")),
+    }
+}

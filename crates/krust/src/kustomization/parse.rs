@@ -1,0 +1,309 @@
+//! Strict decoding of a kustomization document, as Go's JSON decoder with
+//! `DisallowUnknownFields` does it: unknown fields and wrongly typed values
+//! are errors; `null` leaves a field unset; field names match exactly or,
+//! failing that, ignoring ASCII case.
+
+use indexmap::IndexMap;
+use krust_yaml::{Mapping, Value};
+
+use super::{
+    Kustomization, LabelSet, LegacySortOptions, SortOptions, COMPONENT_KIND, COMPONENT_VERSION,
+    KUSTOMIZATION_KIND, KUSTOMIZATION_VERSION,
+};
+use crate::fieldspec::FieldSpec;
+
+/// Every top-level field kustomize v5.5.0 knows, in its declaration order.
+const KNOWN_FIELDS: &[&str] = &[
+    "apiVersion",
+    "kind",
+    "metadata",
+    "openapi",
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "commonLabels",
+    "labels",
+    "commonAnnotations",
+    "patchesStrategicMerge",
+    "patchesJson6902",
+    "patches",
+    "images",
+    "imageTags",
+    "replacements",
+    "replicas",
+    "vars",
+    "sortOptions",
+    "resources",
+    "components",
+    "crds",
+    "bases",
+    "configMapGenerator",
+    "secretGenerator",
+    "helmGlobals",
+    "helmCharts",
+    "helmChartInflationGenerator",
+    "generatorOptions",
+    "configurations",
+    "generators",
+    "transformers",
+    "validators",
+    "buildMetadata",
+];
+
+/// A decoding problem, phrased like Go's JSON errors but naming the field path.
+type DecodeResult<T> = Result<T, String>;
+
+/// Decodes a kustomization from its (only) YAML document. `None` is an empty file.
+pub fn parse_kustomization(doc: Option<&Value>) -> Result<Kustomization, String> {
+    let map = match doc {
+        None | Some(Value::Null) => &Mapping::new(),
+        Some(Value::Map(m)) => m,
+        Some(other) => {
+            return Err(format!(
+                "invalid Kustomization: cannot unmarshal {} into a kustomization",
+                other.type_name()
+            ))
+        }
+    };
+    let mut k = Kustomization::default();
+    let mut bases = Vec::new();
+    let mut empty = true;
+    for (key, value) in map {
+        let field = canonical_field(key)
+            .ok_or_else(|| format!("invalid Kustomization: json: unknown field \"{key}\""))?;
+        if value.is_null() {
+            continue;
+        }
+        if field != "apiVersion" && field != "kind" {
+            empty = false;
+        }
+        let at = |e: String| format!("invalid Kustomization: field {field}: {e}");
+        match field {
+            "apiVersion" => k.api_version = string(value).map_err(at)?,
+            "kind" => k.kind = string(value).map_err(at)?,
+            "metadata" => {
+                map_of(value).map_err(at)?;
+            }
+            "namePrefix" => k.name_prefix = Some(string(value).map_err(at)?),
+            "nameSuffix" => k.name_suffix = Some(string(value).map_err(at)?),
+            "namespace" => k.namespace = Some(string(value).map_err(at)?),
+            "commonLabels" => k.common_labels = string_map(value).map_err(at)?,
+            "commonAnnotations" => k.common_annotations = string_map(value).map_err(at)?,
+            "labels" => k.labels = seq_of(value, label_set).map_err(at)?,
+            "resources" => k.resources = string_list(value).map_err(at)?,
+            "bases" => bases = string_list(value).map_err(at)?,
+            "components" => k.components = string_list(value).map_err(at)?,
+            "sortOptions" => k.sort_options = Some(sort_options(value).map_err(at)?),
+            "buildMetadata" => k.build_metadata = string_list(value).map_err(at)?,
+            other => k.unsupported.push((other.to_owned(), value.clone())),
+        }
+    }
+    if empty {
+        return Err("kustomization.yaml is empty".into());
+    }
+    k.resources.extend(bases);
+    enforce_kind_and_version(&mut k)?;
+    Ok(k)
+}
+
+/// Defaults `kind`/`apiVersion` and rejects values kustomize rejects.
+fn enforce_kind_and_version(k: &mut Kustomization) -> Result<(), String> {
+    let mut errs = Vec::new();
+    if !k.kind.is_empty() && k.kind != KUSTOMIZATION_KIND && k.kind != COMPONENT_KIND {
+        errs.push(format!(
+            "kind should be {KUSTOMIZATION_KIND} or {COMPONENT_KIND}"
+        ));
+    }
+    if k.kind.is_empty() {
+        k.kind = KUSTOMIZATION_KIND.into();
+    }
+    let required = if k.is_component() {
+        COMPONENT_VERSION
+    } else {
+        KUSTOMIZATION_VERSION
+    };
+    if k.api_version.is_empty() {
+        k.api_version = required.into();
+    } else if k.api_version != required {
+        errs.push(format!("apiVersion for {} should be {required}", k.kind));
+    }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("failed to read kustomization: {}", errs.join("; ")))
+    }
+}
+
+/// The declared field `key` names, matched as Go's JSON decoder matches.
+fn canonical_field(key: &str) -> Option<&'static str> {
+    KNOWN_FIELDS
+        .iter()
+        .find(|f| **f == key)
+        .or_else(|| KNOWN_FIELDS.iter().find(|f| f.eq_ignore_ascii_case(key)))
+        .copied()
+}
+
+fn type_error(expected: &str, got: &Value) -> String {
+    format!("cannot unmarshal {} into {expected}", got.type_name())
+}
+
+fn string(v: &Value) -> DecodeResult<String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Null => Ok(String::new()),
+        other => Err(type_error("string", other)),
+    }
+}
+
+fn boolean(v: &Value) -> DecodeResult<bool> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        Value::Null => Ok(false),
+        other => Err(type_error("bool", other)),
+    }
+}
+
+fn map_of(v: &Value) -> DecodeResult<&Mapping> {
+    v.as_map().ok_or_else(|| type_error("map", v))
+}
+
+fn string_map(v: &Value) -> DecodeResult<IndexMap<String, String>> {
+    map_of(v)?
+        .iter()
+        .map(|(k, v)| Ok((k.clone(), string(v).map_err(|e| format!("{k}: {e}"))?)))
+        .collect()
+}
+
+fn seq_of<T>(v: &Value, item: impl Fn(&Value) -> DecodeResult<T>) -> DecodeResult<Vec<T>> {
+    match v {
+        Value::Seq(items) => items.iter().map(item).collect(),
+        other => Err(type_error("list", other)),
+    }
+}
+
+fn string_list(v: &Value) -> DecodeResult<Vec<String>> {
+    seq_of(v, string)
+}
+
+/// Decodes a struct-like map, rejecting unknown fields; `null` values are skipped.
+fn fields<'a>(
+    v: &'a Value,
+    known: &'static [&'static str],
+) -> DecodeResult<Vec<(&'static str, &'a Value)>> {
+    let m = map_of(v)?;
+    let mut out = Vec::with_capacity(m.len());
+    for (key, value) in m {
+        let field = known
+            .iter()
+            .find(|f| **f == key)
+            .or_else(|| known.iter().find(|f| f.eq_ignore_ascii_case(key)))
+            .ok_or_else(|| format!("json: unknown field \"{key}\""))?;
+        if !value.is_null() {
+            out.push((*field, value));
+        }
+    }
+    Ok(out)
+}
+
+fn label_set(v: &Value) -> DecodeResult<LabelSet> {
+    let mut l = LabelSet::default();
+    for (field, value) in fields(
+        v,
+        &["pairs", "includeSelectors", "includeTemplates", "fields"],
+    )? {
+        match field {
+            "pairs" => l.pairs = string_map(value)?,
+            "includeSelectors" => l.include_selectors = boolean(value)?,
+            "includeTemplates" => l.include_templates = boolean(value)?,
+            _ => l.fields = seq_of(value, field_spec)?,
+        }
+    }
+    Ok(l)
+}
+
+/// Decodes one field spec (`group`, `version`, `kind`, `path`, `create`).
+pub fn field_spec(v: &Value) -> DecodeResult<FieldSpec> {
+    let (mut group, mut version, mut kind, mut path, mut create) = (
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        false,
+    );
+    for (field, value) in fields(v, &["group", "version", "kind", "path", "create"])? {
+        match field {
+            "group" => group = string(value)?,
+            "version" => version = string(value)?,
+            "kind" => kind = string(value)?,
+            "path" => path = string(value)?,
+            _ => create = boolean(value)?,
+        }
+    }
+    Ok(FieldSpec::new(&group, &version, &kind, &path, create))
+}
+
+fn sort_options(v: &Value) -> DecodeResult<SortOptions> {
+    let mut s = SortOptions::default();
+    for (field, value) in fields(v, &["order", "legacySortOptions"])? {
+        match field {
+            "order" => s.order = string(value)?,
+            _ => {
+                let mut l = LegacySortOptions::default();
+                for (f, val) in fields(value, &["orderFirst", "orderLast"])? {
+                    match f {
+                        "orderFirst" => l.order_first = string_list(val)?,
+                        _ => l.order_last = string_list(val)?,
+                    }
+                }
+                s.legacy = Some(l);
+            }
+        }
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> Result<Kustomization, String> {
+        let docs = krust_yaml::load_documents(src).unwrap();
+        parse_kustomization(docs.first())
+    }
+
+    #[test]
+    fn defaults_kind_and_version_and_appends_bases() {
+        let k = parse("resources: [a.yaml]\nbases: [../base]\n").unwrap();
+        assert_eq!(k.kind, "Kustomization");
+        assert_eq!(k.api_version, KUSTOMIZATION_VERSION);
+        assert_eq!(k.resources, ["a.yaml", "../base"]);
+    }
+
+    #[test]
+    fn rejects_unknown_fields_and_bad_types() {
+        assert!(parse("resourcez: []\n")
+            .unwrap_err()
+            .contains("unknown field \"resourcez\""));
+        assert!(parse("namePrefix: 3\n").is_err());
+        assert!(parse("commonLabels: {a: 1}\n").is_err());
+        assert!(parse("labels: [{pairs: {a: b}, bogus: true}]\n").is_err());
+    }
+
+    #[test]
+    fn matches_field_names_ignoring_case() {
+        assert_eq!(
+            parse("NamePrefix: p-\n").unwrap().name_prefix.as_deref(),
+            Some("p-")
+        );
+    }
+
+    #[test]
+    fn empty_and_wrong_kind() {
+        assert!(parse("").unwrap_err().contains("empty"));
+        assert!(parse(
+            "kind: Component\napiVersion: kustomize.config.k8s.io/v1beta1\nresources: []\n"
+        )
+        .is_err());
+        assert!(parse("kind: Other\nresources: []\n").is_err());
+    }
+}

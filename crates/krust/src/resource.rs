@@ -1,0 +1,177 @@
+//! One Kubernetes object in a build, with the bookkeeping kustomize keeps
+//! about it (previous ids, applied prefixes and suffixes, origin).
+//!
+//! kustomize keeps that bookkeeping in `internal.config.kubernetes.io/*`
+//! annotations and strips them at the end; krust keeps it in fields, and
+//! only reproduces the one visible side effect: stripping leaves no empty
+//! `metadata.annotations` behind.
+
+use krust_yaml::{Mapping, Value};
+
+use crate::resid::ResId;
+
+/// An object plus its build history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    obj: Value,
+    id: ResId,
+    /// Ids this resource had before renames, oldest first.
+    previous: Vec<ResId>,
+    /// Name prefixes applied, innermost kustomization first.
+    prefixes: Vec<String>,
+    /// Name suffixes applied, innermost kustomization first.
+    suffixes: Vec<String>,
+    /// Where the resource came from, relative to the top kustomization
+    /// (only recorded when `buildMetadata` asks for it).
+    origin: Option<String>,
+    /// Built-in transformers that touched it, as (kustomization path, transformer kind),
+    /// recorded only when `buildMetadata` asks for it.
+    transformations: Vec<(String, &'static str)>,
+    /// Whether kustomize would have written build annotations on it.
+    annotated: bool,
+}
+
+impl Resource {
+    /// Wraps an object read from a file.
+    pub fn new(obj: Value) -> Resource {
+        let id = ResId::of(&obj);
+        Resource {
+            obj,
+            id,
+            previous: Vec::new(),
+            prefixes: Vec::new(),
+            suffixes: Vec::new(),
+            origin: None,
+            transformations: Vec::new(),
+            annotated: false,
+        }
+    }
+
+    /// The object.
+    pub fn obj(&self) -> &Value {
+        &self.obj
+    }
+
+    /// The object, for changing. Call [`Resource::refresh_id`] after changing
+    /// its apiVersion, kind, name or namespace.
+    pub fn obj_mut(&mut self) -> &mut Value {
+        &mut self.obj
+    }
+
+    /// Takes the object out.
+    pub fn into_obj(self) -> Value {
+        self.obj
+    }
+
+    /// The current id.
+    pub fn id(&self) -> &ResId {
+        &self.id
+    }
+
+    /// Re-reads the id after the object changed.
+    pub fn refresh_id(&mut self) {
+        self.id = ResId::of(&self.obj);
+    }
+
+    /// The id the resource had before any rename (kustomize's `OrgId`).
+    pub fn original_id(&self) -> &ResId {
+        self.previous.first().unwrap_or(&self.id)
+    }
+
+    /// Every earlier id, oldest first.
+    pub fn previous_ids(&self) -> &[ResId] {
+        &self.previous
+    }
+
+    /// Remembers the current id before a rename (kustomize's `StorePreviousId`).
+    pub fn store_previous_id(&mut self) {
+        let mut id = self.id.clone();
+        id.namespace = id.effective_namespace().to_owned();
+        self.previous.push(id);
+        self.annotated = true;
+    }
+
+    /// Records an applied name prefix (empty ones are not recorded).
+    pub fn add_prefix(&mut self, prefix: &str) {
+        if !prefix.is_empty() {
+            self.prefixes.push(prefix.to_owned());
+            self.annotated = true;
+        }
+    }
+
+    /// Records an applied name suffix (empty ones are not recorded).
+    pub fn add_suffix(&mut self, suffix: &str) {
+        if !suffix.is_empty() {
+            self.suffixes.push(suffix.to_owned());
+            self.annotated = true;
+        }
+    }
+
+    /// Name prefixes applied so far.
+    pub fn prefixes(&self) -> &[String] {
+        &self.prefixes
+    }
+
+    /// Name suffixes applied so far.
+    pub fn suffixes(&self) -> &[String] {
+        &self.suffixes
+    }
+
+    /// Records where the resource was read from.
+    pub fn set_origin(&mut self, path: String) {
+        self.origin = Some(path);
+        self.annotated = true;
+    }
+
+    /// Where the resource was read from, if recorded.
+    pub fn origin(&self) -> Option<&str> {
+        self.origin.as_deref()
+    }
+
+    /// Records that the transformer `kind` configured in `configured_in` ran over it.
+    pub fn add_transformation(&mut self, configured_in: &str, kind: &'static str) {
+        self.transformations.push((configured_in.to_owned(), kind));
+        self.annotated = true;
+    }
+
+    /// Transformers recorded by [`Resource::add_transformation`], in order.
+    pub fn transformations(&self) -> &[(String, &'static str)] {
+        &self.transformations
+    }
+
+    /// Whether the object is null or an empty map (kustomize drops those).
+    pub fn is_empty(&self) -> bool {
+        match &self.obj {
+            Value::Null => true,
+            Value::Map(m) => m.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// `metadata.annotations`, if it is a map.
+    pub fn annotations(&self) -> Option<&Mapping> {
+        self.obj
+            .get_path(&["metadata", "annotations"])
+            .and_then(Value::as_map)
+    }
+
+    /// Reproduces kustomize's end-of-build annotation cleanup: when it had
+    /// written (and now removes) build annotations, an annotations map left
+    /// empty is dropped from the object.
+    pub fn finish_build_annotations(&mut self) {
+        if !self.annotated {
+            return;
+        }
+        let Some(meta) = self.obj.get_mut("metadata").and_then(Value::as_map_mut) else {
+            return;
+        };
+        let empty = match meta.get("annotations") {
+            Some(Value::Map(m)) => m.is_empty(),
+            Some(Value::Null) => true,
+            _ => false,
+        };
+        if empty {
+            meta.shift_remove("annotations");
+        }
+    }
+}

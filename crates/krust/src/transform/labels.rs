@@ -1,0 +1,122 @@
+//! `commonLabels` and `labels`: set label pairs at every field the chosen
+//! field specs name (metadata, and optionally selectors and pod templates).
+
+use indexmap::IndexMap;
+
+use crate::config::TransformerConfig;
+use crate::error::{Error, Result};
+use crate::fieldspec::{self, merge_specs, Create, FieldSpec};
+use crate::kustomization::LabelSet;
+use crate::resmap::ResMap;
+
+/// The field specs one `labels:` entry applies to, as kustomize composes them:
+/// its own `fields`, then either the selector-including table or just
+/// `metadata/labels` (plus the template table when asked).
+pub fn specs_for(set: &LabelSet, config: &TransformerConfig) -> Result<Vec<FieldSpec>, String> {
+    let mut specs = set.fields.clone();
+    if set.include_selectors {
+        merge_specs(&mut specs, &config.common_labels)?;
+    } else {
+        merge_specs(
+            &mut specs,
+            &[FieldSpec::new("", "", "", "metadata/labels", true)],
+        )?;
+        if set.include_templates {
+            merge_specs(&mut specs, &config.template_labels)?;
+        }
+    }
+    Ok(specs)
+}
+
+/// Sets `labels` at `specs` in every resource.
+pub fn apply(
+    map: &mut ResMap,
+    labels: &IndexMap<String, String>,
+    specs: &[FieldSpec],
+) -> Result<()> {
+    set_pairs(map, labels, specs)
+}
+
+/// Shared by labels and annotations: both set string pairs into maps.
+pub(crate) fn set_pairs(
+    map: &mut ResMap,
+    pairs: &IndexMap<String, String>,
+    specs: &[FieldSpec],
+) -> Result<()> {
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    map.transform(|res| {
+        let gvk = res.id().gvk.clone();
+        for spec in specs {
+            fieldspec::apply(res.obj_mut(), &gvk, spec, Create::Map, &mut |node| {
+                pairs
+                    .iter()
+                    .try_for_each(|(k, v)| super::set_entry(node, k, v))
+            })
+            .map_err(|e| Error::msg(format!("{}: {e}", res.id())))?;
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resource::Resource;
+
+    fn deployment() -> ResMap {
+        let obj = krust_yaml::load_documents(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    metadata: {}\n",
+        )
+        .unwrap()
+        .remove(0);
+        let mut map = ResMap::new();
+        map.append(Resource::new(obj)).unwrap();
+        map
+    }
+
+    fn pairs() -> IndexMap<String, String> {
+        [("env".to_string(), "prod".to_string())]
+            .into_iter()
+            .collect()
+    }
+
+    #[test]
+    fn common_labels_reach_selectors_and_templates() {
+        let mut map = deployment();
+        apply(
+            &mut map,
+            &pairs(),
+            &TransformerConfig::builtin().common_labels,
+        )
+        .unwrap();
+        let obj = map.resources()[0].obj();
+        assert_eq!(obj.str_at(&["metadata", "labels", "env"]), Some("prod"));
+        assert_eq!(
+            obj.str_at(&["spec", "selector", "matchLabels", "env"]),
+            Some("prod")
+        );
+        assert_eq!(
+            obj.str_at(&["spec", "template", "metadata", "labels", "env"]),
+            Some("prod")
+        );
+    }
+
+    #[test]
+    fn plain_labels_touch_metadata_only() {
+        let mut map = deployment();
+        let set = LabelSet {
+            pairs: pairs(),
+            ..LabelSet::default()
+        };
+        let specs = specs_for(&set, TransformerConfig::builtin()).unwrap();
+        apply(&mut map, &set.pairs, &specs).unwrap();
+        let obj = map.resources()[0].obj();
+        assert_eq!(obj.str_at(&["metadata", "labels", "env"]), Some("prod"));
+        assert!(obj.get_path(&["spec", "selector"]).is_none());
+        assert!(obj
+            .get_path(&["spec", "template", "metadata", "labels"])
+            .is_none());
+    }
+}

@@ -1,0 +1,43 @@
+//! The built-in transformers a kustomization's fields configure, one module
+//! each, all driven by field specs from [`crate::config::TransformerConfig`].
+
+pub mod annotations;
+pub mod labels;
+pub mod nameref;
+pub mod namespace;
+pub mod prefix_suffix;
+pub mod sort;
+
+use krust_yaml::Value;
+
+/// Sets `key: value` in the map at `node` (a null node becomes a map), as
+/// kustomize's `SetEntry` does for labels and annotations.
+pub(crate) fn set_entry(node: &mut Value, key: &str, value: &str) -> Result<(), String> {
+    if node.is_null() {
+        *node = Value::Map(Default::default());
+    }
+    match node {
+        Value::Map(m) => {
+            m.insert(key.to_owned(), Value::from(value));
+            Ok(())
+        }
+        other => Err(format!(
+            "wrong node kind: expected a map to set '{key}', found {}",
+            other.type_name()
+        )),
+    }
+}
+
+/// Replaces the scalar at `node` with a string, as kustomize's `SetScalar` does.
+pub(crate) fn set_scalar(node: &mut Value, value: String) -> Result<(), String> {
+    match node {
+        Value::Map(_) | Value::Seq(_) => Err(format!(
+            "wrong node kind: expected a scalar, found {}",
+            node.type_name()
+        )),
+        _ => {
+            *node = Value::String(value);
+            Ok(())
+        }
+    }
+}
