@@ -1,0 +1,138 @@
+//! The `render` binary's contract: output on stdout, one-line errors naming
+//! the file on stderr, exit 1 for build failures and 2 for usage errors.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn render(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_render"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("render runs")
+}
+
+/// A scratch tree for one test, removed and recreated on each run.
+fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("krust-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, content) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Asserts a failed build: exit 1, one stderr line mentioning `needle`, nothing on stdout.
+fn assert_fails_naming(out: &Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert!(out.stdout.is_empty(), "no partial output expected");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "one line expected: {stderr}"
+    );
+    assert!(stderr.contains(needle), "{stderr:?} should name {needle}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+const CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  a: b\n";
+
+#[test]
+fn renders_to_stdout() {
+    let dir = tree(
+        "ok",
+        &[
+            (
+                "kustomization.yaml",
+                "resources: [cm.yaml]\nnamePrefix: p-\n",
+            ),
+            ("cm.yaml", CM),
+        ],
+    );
+    let out = render(&["."], &dir);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "apiVersion: v1\ndata:\n  a: b\nkind: ConfigMap\nmetadata:\n  name: p-app\n"
+    );
+}
+
+#[test]
+fn missing_directory_names_it() {
+    let dir = tree("nodir", &[]);
+    assert_fails_naming(&render(&["no-such-dir"], &dir), "no-such-dir");
+}
+
+#[test]
+fn yaml_syntax_error_names_file_and_line() {
+    let dir = tree(
+        "syntax",
+        &[
+            ("kustomization.yaml", "resources: [cm.yaml]\n"),
+            ("cm.yaml", "kind: ConfigMap\nmetadata: [a\n  b: c\n"),
+        ],
+    );
+    assert_fails_naming(&render(&["."], &dir), "cm.yaml:");
+}
+
+#[test]
+fn missing_resource_file_names_it() {
+    let dir = tree(
+        "missing",
+        &[("kustomization.yaml", "resources: [gone.yaml]\n")],
+    );
+    let out = render(&["."], &dir);
+    assert_fails_naming(&out, "gone.yaml");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("kustomization.yaml"));
+}
+
+#[test]
+fn duplicate_ids_name_the_file() {
+    let dir = tree(
+        "dup",
+        &[
+            ("kustomization.yaml", "resources: [a.yaml, b.yaml]\n"),
+            ("a.yaml", CM),
+            ("b.yaml", CM),
+        ],
+    );
+    let out = render(&["."], &dir);
+    assert_fails_naming(&out, "b.yaml");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ConfigMap.v1/app"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tree("usage", &[]);
+    assert_eq!(render(&[], &dir).status.code(), Some(2));
+    assert_eq!(
+        render(&["--load-restrictor", "Bogus", "."], &dir)
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(render(&["--bogus", "."], &dir).status.code(), Some(2));
+}
+
+#[test]
+fn load_restrictor_flag_allows_files_above_root() {
+    let dir = tree(
+        "restrict",
+        &[
+            ("app/kustomization.yaml", "resources: [../cm.yaml]\n"),
+            ("cm.yaml", CM),
+        ],
+    );
+    assert_fails_naming(&render(&["app"], &dir), "cm.yaml");
+    let out = render(&["--load-restrictor", "LoadRestrictionsNone", "app"], &dir);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
