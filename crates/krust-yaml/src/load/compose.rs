@@ -49,14 +49,18 @@ impl AliasBudget {
 /// Parses `text` and returns its first document's value, or `None` when the
 /// chunk holds no document or a null one (kustomize skips those). Later
 /// documents in the chunk are not read, as kustomize does not read them.
+/// `line_offset` (lines of the stream before this chunk) makes every
+/// reported line, including those inside messages, stream-relative.
 pub(crate) fn first_document(
     text: &str,
+    line_offset: usize,
     opts: LoadOptions,
     budget: &mut AliasBudget,
 ) -> Result<Option<Value>, PosError> {
     let mut parser = Parser::new_from_str(text);
     let mut composer = Composer {
         text,
+        line_offset,
         opts,
         budget,
         frames: Vec::new(),
@@ -64,7 +68,7 @@ pub(crate) fn first_document(
         root: None,
     };
     while let Some(next) = parser.next_event() {
-        let (event, span) = next.map_err(|e| scan_error(&e))?;
+        let (event, span) = next.map_err(|e| scan_error(&e, line_offset))?;
         match event {
             Event::StreamEnd => return Ok(None),
             Event::DocumentEnd => return Ok(composer.finish_document()),
@@ -75,8 +79,8 @@ pub(crate) fn first_document(
     Ok(None)
 }
 
-fn scan_error(e: &ScanError) -> PosError {
-    PosError::new(e.info(), e.marker().line(), e.marker().col())
+fn scan_error(e: &ScanError, line_offset: usize) -> PosError {
+    PosError::new(e.info(), e.marker().line() + line_offset, e.marker().col())
 }
 
 /// What an anchor refers to, by saphyr's anchor id.
@@ -139,6 +143,7 @@ struct Node {
 struct Composer<'t, 'b> {
     /// The chunk's text, for naming anchors in error messages.
     text: &'t str,
+    line_offset: usize,
     opts: LoadOptions,
     budget: &'b mut AliasBudget,
     frames: Vec<Frame>,
@@ -149,7 +154,7 @@ struct Composer<'t, 'b> {
 impl Composer<'_, '_> {
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), PosError> {
         let at = At {
-            line: span.start.line(),
+            line: span.start.line() + self.line_offset,
             col: span.start.col(),
         };
         match event {

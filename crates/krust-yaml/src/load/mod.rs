@@ -68,15 +68,15 @@ pub fn load_documents_with(src: &str, opts: LoadOptions) -> Result<Vec<Value>, L
     let mut budget = compose::AliasBudget::new(opts.max_alias_nodes);
     let mut documents = Vec::new();
     for chunk in split::split_documents(&src)? {
-        let document = compose::first_document(chunk.text, opts, &mut budget)
-            .map_err(|e| e.into_load_error(chunk.line_offset))?;
+        let document = compose::first_document(chunk.text, chunk.line_offset, opts, &mut budget)
+            .map_err(PosError::into_load_error)?;
         documents.extend(document);
     }
     Ok(documents)
 }
 
-/// An error located within one chunk: 1-based line, 0-based column (in
-/// characters), as saphyr reports positions.
+/// An error with a stream line (1-based) and a 0-based column in
+/// characters, as saphyr counts columns.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PosError {
     pub message: String,
@@ -93,11 +93,11 @@ impl PosError {
         }
     }
 
-    /// Converts to stream coordinates (both 1-based).
-    fn into_load_error(self, line_offset: usize) -> LoadError {
+    /// Converts to the public error (both coordinates 1-based).
+    fn into_load_error(self) -> LoadError {
         LoadError {
             message: self.message,
-            line: self.line.max(1) + line_offset,
+            line: self.line.max(1),
             column: self.col + 1,
         }
     }
