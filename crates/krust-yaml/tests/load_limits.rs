@@ -19,7 +19,7 @@ fn billion_laughs(levels: usize) -> String {
     let mut src = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for level in 1..levels {
         let prev = format!("*a{}", level - 1);
-        let items = vec![prev.as_str(); 9].join(", ");
+        let items = [prev.as_str(); 9].join(", ");
         src.push_str(&format!("a{level}: &a{level} [{items}]\n"));
     }
     src
