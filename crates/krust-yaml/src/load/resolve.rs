@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use saphyr_parser::Tag;
 
 use super::binary::{decode_base64, go_lossy_utf8};
-use super::strconv::{is_yaml_float, parse_decimal_float, parse_int, parse_uint};
+use super::strconv::{is_yaml_float, parse_decimal_float, parse_int, parse_uint, underscores_ok};
 use super::timestamp::Timestamp;
 use crate::Value;
 
@@ -178,13 +178,23 @@ fn resolve_plain(text: &str, try_timestamp: bool) -> Option<Resolved> {
         return Some(special);
     }
     match text.as_bytes().first() {
-        Some(b'.') => is_yaml_float(text)
-            .then(|| parse_decimal_float(text))
-            .flatten()
-            .map(Resolved::Float),
+        Some(b'.') => resolve_dot_float(text),
         Some(b'0'..=b'9' | b'+' | b'-') => resolve_number(text, try_timestamp),
         _ => None,
     }
+}
+
+/// go-yaml's `.`-hint branch: Go's `ParseFloat` on the text as written,
+/// which allows `_` between digits (`.5121_00` is 0.5121, as kubectl prints).
+fn resolve_dot_float(text: &str) -> Option<Resolved> {
+    if !underscores_ok(text) {
+        return None;
+    }
+    let digits = without_underscores(text);
+    is_yaml_float(&digits)
+        .then(|| parse_decimal_float(&digits))
+        .flatten()
+        .map(Resolved::Float)
 }
 
 /// go-yaml's lookup table of fixed spellings (YAML 1.2 core schema: `yes`,
@@ -208,11 +218,7 @@ fn resolve_number(text: &str, try_timestamp: bool) -> Option<Resolved> {
             return Some(Resolved::Timestamp(t));
         }
     }
-    let plain: Cow<'_, str> = if text.contains('_') {
-        Cow::Owned(text.replace('_', ""))
-    } else {
-        Cow::Borrowed(text)
-    };
+    let plain = without_underscores(text);
     if let Some(i) = parse_int(&plain, 0) {
         return Some(Resolved::Int(i));
     }
@@ -225,6 +231,14 @@ fn resolve_number(text: &str, try_timestamp: bool) -> Option<Resolved> {
         }
     }
     resolve_prefixed_fallback(&plain)
+}
+
+fn without_underscores(text: &str) -> Cow<'_, str> {
+    if text.contains('_') {
+        Cow::Owned(text.replace('_', ""))
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// go-yaml's second chance for `0b`/`0o` text that Go's base-0 parsing
@@ -338,6 +352,8 @@ mod tests {
             ("-08.5", -8.5),
             ("018", 18.0),
             ("1_0.5_", 10.5),
+            (".5121_00", 0.5121),
+            (".5e1_0", 0.5e10),
             ("1e-400", 0.0),
         ];
         for (text, want) in cases {
@@ -353,7 +369,7 @@ mod tests {
     fn number_lookalikes_stay_strings() {
         for text in [
             "1e400", ".5e999", "0.1e", "_1", "0x-1", "-0b-1", "-.nan", "0x", "1.2.3", "+", "-",
-            ".", "12:30", "1,000", "inf", "-inf", "NaN", "0x1p3", "<<",
+            ".", "._5", ".5_", ".5_e3", "12:30", "1,000", "inf", "-inf", "NaN", "0x1p3", "<<",
         ] {
             assert_eq!(plain(text), s(text), "{text}");
         }

@@ -124,6 +124,16 @@ fn count_digits(b: &[u8]) -> usize {
     b.iter().take_while(|c| c.is_ascii_digit()).count()
 }
 
+/// Go's `underscoreOK` for decimal text: every `_` must sit between two
+/// digits. `ParseFloat` accepts such separators (`.5_1` is 0.51).
+pub(crate) fn underscores_ok(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().all(|(i, &c)| {
+        c != b'_'
+            || (i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+    })
+}
+
 /// Go's `strconv.ParseFloat(s, 64)` for text already known to be a plain
 /// decimal float: `None` when the value overflows (Go reports a range error,
 /// and go-yaml then keeps the text as a string).
@@ -190,6 +200,16 @@ mod tests {
             "", ".", "+", "1e", "1e+", ".e3", "1.5.", "0x1", "1_0", "e3", "1.5e3x",
         ] {
             assert!(!is_yaml_float(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn underscores_between_digits_only() {
+        for ok in [".5", ".5_1", ".5_1e1_0", "1_000"] {
+            assert!(underscores_ok(ok), "{ok}");
+        }
+        for bad in ["._5", ".5_", ".5__1", ".5_e3", ".5e_1", "_1"] {
+            assert!(!underscores_ok(bad), "{bad}");
         }
     }
 
