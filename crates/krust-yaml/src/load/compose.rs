@@ -1,0 +1,452 @@
+//! Composing parser events into values, one document per chunk.
+//!
+//! The composer keeps an explicit stack of open collections instead of
+//! recursing, so nesting depth costs heap, not stack, and is checked against
+//! [`LoadOptions::max_depth`] before each collection opens. Aliases are
+//! expanded as kyaml's `DeAnchor` does (a copy of the anchored value); every
+//! expansion is charged its node count against
+//! [`LoadOptions::max_alias_nodes`], so a "billion laughs" document fails at
+//! the first alias that would exceed the budget, before copying it.
+
+use std::borrow::Cow;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
+
+use super::mapping::{
+    check_merge_element, check_merge_value, collection_key_error, scalar_key, At, Key, KeyContext,
+    Origin, PendingMap,
+};
+use super::resolve::{resolve_scalar, TagKind};
+use super::{LoadOptions, PosError};
+use crate::Value;
+
+/// How many more nodes alias expansion may create in this stream.
+#[derive(Debug)]
+pub(crate) struct AliasBudget {
+    limit: usize,
+    remaining: usize,
+}
+
+impl AliasBudget {
+    pub(crate) fn new(limit: usize) -> AliasBudget {
+        AliasBudget {
+            limit,
+            remaining: limit,
+        }
+    }
+
+    fn spend(&mut self, nodes: usize) -> Result<(), String> {
+        self.remaining = self.remaining.checked_sub(nodes).ok_or_else(|| {
+            format!(
+                "alias expansion would create more than {} nodes (the document aliases too much)",
+                self.limit
+            )
+        })?;
+        Ok(())
+    }
+}
+
+/// Parses `text` and returns its first document's value, or `None` when the
+/// chunk holds no document or a null one (kustomize skips those). Later
+/// documents in the chunk are not read, as kustomize does not read them.
+/// `line_offset` (lines of the stream before this chunk) makes every
+/// reported line, including those inside messages, stream-relative.
+pub(crate) fn first_document(
+    text: &str,
+    line_offset: usize,
+    opts: LoadOptions,
+    budget: &mut AliasBudget,
+) -> Result<Option<Value>, PosError> {
+    let mut parser = Parser::new_from_str(text);
+    let mut composer = Composer {
+        text,
+        line_offset,
+        opts,
+        budget,
+        frames: Vec::new(),
+        anchors: Vec::new(),
+        root: None,
+    };
+    while let Some(next) = parser.next_event() {
+        let (event, span) = next.map_err(|e| scan_error(&e, line_offset))?;
+        match event {
+            Event::StreamEnd => return Ok(None),
+            Event::DocumentEnd => return Ok(composer.finish_document()),
+            Event::Nothing | Event::StreamStart | Event::DocumentStart(_) => {}
+            event => composer.event(event, span)?,
+        }
+    }
+    Ok(None)
+}
+
+fn scan_error(e: &ScanError, line_offset: usize) -> PosError {
+    PosError::new(e.info(), e.marker().line() + line_offset, e.marker().col())
+}
+
+/// What an anchor refers to, by saphyr's anchor id.
+#[derive(Debug, Clone)]
+enum Anchor {
+    /// The anchored collection is still being composed: an alias to it
+    /// would be infinite (kustomize itself overflows its stack).
+    Open,
+    /// A scalar, kept as written so an alias can also serve as a key.
+    Scalar {
+        text: String,
+        plain: bool,
+        tag: TagKind,
+    },
+    /// A finished collection with its node count and nesting height.
+    Collection {
+        value: Value,
+        size: usize,
+        height: usize,
+    },
+}
+
+/// An open collection.
+#[derive(Debug)]
+struct Frame {
+    body: Body,
+    anchor: usize,
+    tag: TagKind,
+    at: At,
+    /// Nodes in this collection so far, itself and its keys included.
+    size: usize,
+    /// Greatest height among the children (scalars have height 0).
+    child_height: usize,
+}
+
+#[derive(Debug)]
+enum Body {
+    Seq {
+        items: Vec<Value>,
+        /// This sequence is a merge key's value: every item must be a map.
+        merge_source: bool,
+    },
+    Map {
+        entries: PendingMap,
+        key: Option<Key>,
+        context: KeyContext,
+    },
+}
+
+/// A finished node on its way into its parent.
+struct Node {
+    value: Value,
+    size: usize,
+    height: usize,
+    origin: Origin,
+    tag: TagKind,
+    at: At,
+}
+
+struct Composer<'t, 'b> {
+    /// The chunk's text, for naming anchors in error messages.
+    text: &'t str,
+    line_offset: usize,
+    opts: LoadOptions,
+    budget: &'b mut AliasBudget,
+    frames: Vec<Frame>,
+    anchors: Vec<Option<Anchor>>,
+    root: Option<(Value, TagKind)>,
+}
+
+impl Composer<'_, '_> {
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), PosError> {
+        let at = At {
+            line: span.start.line() + self.line_offset,
+            col: span.start.col(),
+        };
+        match event {
+            Event::Scalar(text, style, anchor, tag) => self.scalar(
+                text,
+                style == ScalarStyle::Plain,
+                anchor,
+                tag.as_deref(),
+                at,
+            ),
+            Event::SequenceStart(anchor, tag) => self.open(true, anchor, tag.as_deref(), at),
+            Event::MappingStart(anchor, tag) => self.open(false, anchor, tag.as_deref(), at),
+            Event::SequenceEnd | Event::MappingEnd => self.close(),
+            Event::Alias(id) => self.alias(id, span, at),
+            _ => Ok(()),
+        }
+    }
+
+    /// The document's value, unless it is null (by value or by `!!null` tag).
+    fn finish_document(&mut self) -> Option<Value> {
+        match self.root.take() {
+            Some((value, tag)) if !value.is_null() && tag != TagKind::Null => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The innermost mapping, when the next node is one of its keys.
+    fn awaiting_key(&self) -> Option<KeyContext> {
+        match self.frames.last() {
+            Some(Frame {
+                body: Body::Map {
+                    key: None, context, ..
+                },
+                ..
+            }) => Some(*context),
+            _ => None,
+        }
+    }
+
+    fn scalar(
+        &mut self,
+        text: Cow<'_, str>,
+        plain: bool,
+        anchor: usize,
+        tag: Option<&Tag>,
+        at: At,
+    ) -> Result<(), PosError> {
+        let tag = TagKind::of(tag);
+        if anchor != 0 {
+            let stored = Anchor::Scalar {
+                text: text.clone().into_owned(),
+                plain,
+                tag,
+            };
+            self.set_anchor(anchor, stored);
+        }
+        self.place_scalar(text, plain, tag, Origin::Node, at)
+    }
+
+    /// Uses a scalar as the pending key, or resolves it and attaches it.
+    fn place_scalar(
+        &mut self,
+        text: Cow<'_, str>,
+        plain: bool,
+        tag: TagKind,
+        origin: Origin,
+        at: At,
+    ) -> Result<(), PosError> {
+        if let Some(context) = self.awaiting_key() {
+            let key = scalar_key(text, plain, tag, context, at)?;
+            return self.set_key(key);
+        }
+        let error = |message: String| PosError::new(message, at.line, at.col);
+        let (_, resolved) = resolve_scalar(&text, plain, tag).map_err(error)?;
+        let value = resolved.into_value(text).map_err(error)?;
+        self.attach(Node {
+            value,
+            size: 1,
+            height: 0,
+            origin,
+            tag,
+            at,
+        })
+    }
+
+    fn set_key(&mut self, key: Key) -> Result<(), PosError> {
+        if let Some(Frame {
+            body: Body::Map {
+                entries, key: slot, ..
+            },
+            size,
+            ..
+        }) = self.frames.last_mut()
+        {
+            if key.merge && entries.has_merge() {
+                return Err(PosError::new("duplicate merge key", key.line, key.col));
+            }
+            *size = size.saturating_add(1);
+            *slot = Some(key);
+        }
+        Ok(())
+    }
+
+    fn open(
+        &mut self,
+        seq: bool,
+        anchor: usize,
+        tag: Option<&Tag>,
+        at: At,
+    ) -> Result<(), PosError> {
+        let what = if seq { "sequence" } else { "mapping" };
+        if self.awaiting_key().is_some() {
+            return Err(collection_key_error(what, at.line, at.col));
+        }
+        if self.frames.len() >= self.opts.max_depth {
+            return Err(self.too_deep(at));
+        }
+        if anchor != 0 {
+            self.set_anchor(anchor, Anchor::Open);
+        }
+        let body = if seq {
+            Body::Seq {
+                items: Vec::new(),
+                merge_source: self.value_is_merge_source(),
+            }
+        } else {
+            let context = if self.frames.is_empty() {
+                KeyContext::Root
+            } else {
+                KeyContext::Nested
+            };
+            Body::Map {
+                entries: PendingMap::default(),
+                key: None,
+                context,
+            }
+        };
+        self.frames.push(Frame {
+            body,
+            anchor,
+            tag: TagKind::of(tag),
+            at,
+            size: 1,
+            child_height: 0,
+        });
+        Ok(())
+    }
+
+    /// Whether the node about to open is the value of a merge key.
+    fn value_is_merge_source(&self) -> bool {
+        matches!(
+            self.frames.last(),
+            Some(Frame {
+                body: Body::Map { key: Some(key), .. },
+                ..
+            }) if key.merge
+        )
+    }
+
+    fn close(&mut self) -> Result<(), PosError> {
+        let Some(frame) = self.frames.pop() else {
+            return Ok(());
+        };
+        let value = match frame.body {
+            Body::Seq { items, .. } => Value::Seq(items),
+            Body::Map { entries, .. } => Value::Map(entries.finish()?),
+        };
+        let height = frame.child_height + 1;
+        if frame.anchor != 0 {
+            let stored = Anchor::Collection {
+                value: value.clone(),
+                size: frame.size,
+                height,
+            };
+            self.set_anchor(frame.anchor, stored);
+        }
+        self.attach(Node {
+            value,
+            size: frame.size,
+            height,
+            origin: Origin::Node,
+            tag: frame.tag,
+            at: frame.at,
+        })
+    }
+
+    fn alias(&mut self, id: usize, span: Span, at: At) -> Result<(), PosError> {
+        let error = |message: String| PosError::new(message, at.line, at.col);
+        let anchor = self.anchors.get(id).cloned().flatten();
+        match anchor {
+            None => Err(error(format!(
+                "unknown anchor '{}' referenced",
+                self.alias_name(span)
+            ))),
+            Some(Anchor::Open) => Err(error(format!(
+                "anchor '{}' value contains itself",
+                self.alias_name(span)
+            ))),
+            Some(Anchor::Scalar { text, plain, tag }) => {
+                self.budget.spend(1).map_err(error)?;
+                self.place_scalar(Cow::Owned(text), plain, tag, Origin::Alias, at)
+            }
+            Some(Anchor::Collection {
+                value,
+                size,
+                height,
+            }) => {
+                if self.awaiting_key().is_some() {
+                    let what = if matches!(value, Value::Seq(_)) {
+                        "sequence"
+                    } else {
+                        "mapping"
+                    };
+                    return Err(collection_key_error(what, at.line, at.col));
+                }
+                if self.frames.len().saturating_add(height) > self.opts.max_depth {
+                    return Err(self.too_deep(at));
+                }
+                self.budget.spend(size).map_err(error)?;
+                self.attach(Node {
+                    value,
+                    size,
+                    height,
+                    origin: Origin::Alias,
+                    tag: TagKind::None,
+                    at,
+                })
+            }
+        }
+    }
+
+    /// Hands a finished node to the innermost open collection, or makes it
+    /// the document's root.
+    fn attach(&mut self, node: Node) -> Result<(), PosError> {
+        let Some(frame) = self.frames.last_mut() else {
+            self.root = Some((node.value, node.tag));
+            return Ok(());
+        };
+        frame.size = frame.size.saturating_add(node.size);
+        frame.child_height = frame.child_height.max(node.height);
+        let error = |message: String| PosError::new(message, node.at.line, node.at.col);
+        match &mut frame.body {
+            Body::Seq {
+                items,
+                merge_source,
+            } => {
+                if *merge_source {
+                    check_merge_element(&node.value, node.origin).map_err(error)?;
+                }
+                items.push(node.value);
+            }
+            Body::Map { entries, key, .. } => {
+                let Some(key) = key.take() else {
+                    return Err(error(
+                        "internal error: mapping value without a key".to_owned(),
+                    ));
+                };
+                if key.merge {
+                    check_merge_value(&node.value, node.origin).map_err(error)?;
+                }
+                entries.push(key, node.value);
+            }
+        }
+        Ok(())
+    }
+
+    fn set_anchor(&mut self, id: usize, anchor: Anchor) {
+        if self.anchors.len() <= id {
+            self.anchors.resize(id + 1, None);
+        }
+        self.anchors[id] = Some(anchor);
+    }
+
+    fn too_deep(&self, at: At) -> PosError {
+        PosError::new(
+            format!(
+                "document nesting exceeds the maximum depth of {}",
+                self.opts.max_depth
+            ),
+            at.line,
+            at.col,
+        )
+    }
+
+    /// The anchor name of an alias, read back from the source (error paths only).
+    fn alias_name(&self, span: Span) -> String {
+        self.text
+            .chars()
+            .skip(span.start.index())
+            .take(span.end.index().saturating_sub(span.start.index()))
+            .collect::<String>()
+            .trim_start_matches('*')
+            .to_owned()
+    }
+}
