@@ -115,26 +115,27 @@ impl FileSystem for MemFs {
     }
 }
 
-/// Resolves `.` and `..` lexically (no symlinks), keeping the path's root.
+/// Resolves `.` and `..` lexically (no symlinks), keeping the path's root;
+/// a relative path keeps the `..` that climb above its start.
 pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
+    let mut parts: Vec<Component> = Vec::new();
     for comp in path.components() {
         match comp {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() || out.as_os_str().is_empty() {
-                    if !path.is_absolute() {
-                        out.push("..");
-                    }
+            Component::ParentDir => match parts.last() {
+                Some(Component::Normal(_)) => {
+                    parts.pop();
                 }
-            }
-            other => out.push(other.as_os_str()),
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => parts.push(comp),
+            },
+            other => parts.push(other),
         }
     }
-    if out.as_os_str().is_empty() {
-        out.push(if path.is_absolute() { "/" } else { "." });
+    if parts.is_empty() {
+        return PathBuf::from(".");
     }
-    out
+    parts.iter().collect()
 }
 
 #[cfg(test)]
@@ -146,6 +147,12 @@ mod tests {
         assert_eq!(normalize(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
         assert_eq!(normalize(Path::new("/../a")), PathBuf::from("/a"));
         assert_eq!(normalize(Path::new("a/../..")), PathBuf::from(".."));
+        assert_eq!(normalize(Path::new("a/..")), PathBuf::from("."));
+        assert_eq!(normalize(Path::new("../../x")), PathBuf::from("../../x"));
+        assert_eq!(
+            normalize(Path::new("../base/./a.yaml")),
+            PathBuf::from("../base/a.yaml")
+        );
     }
 
     #[test]

@@ -47,6 +47,15 @@ pub fn is_remote(path: &str) -> bool {
     SCHEMES.iter().any(|s| path.starts_with(s)) || HOSTS.iter().any(|h| path.starts_with(h))
 }
 
+impl std::fmt::Debug for Loader<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loader")
+            .field("root", &self.root)
+            .field("restrictor", &self.restrictor)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'a> Loader<'a> {
     /// Opens the top-level root `dir`.
     pub fn open(
