@@ -16,6 +16,8 @@ mod json;
 mod resolve;
 mod scalar;
 mod sort;
+#[cfg(test)]
+mod tests;
 mod timestamp;
 mod unicode_tables;
 
