@@ -88,6 +88,11 @@ fn random_resources_match_kubectl() {
 
 /// Renders `input` (documents of `Thing` resources) with kubectl in `dir` and
 /// compares each document with the emitter's output in `expected`.
+///
+/// go-yaml v2's key order is not transitive for some key sets (digit runs that
+/// overflow `int64`), and Go sorts map keys from a random iteration order, so
+/// kubectl itself varies there. A mismatching document whose kubectl output
+/// changes between runs is reported but not failed.
 fn compare_with_kubectl(dir: &Path, input: &str, expected: &[String]) {
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(
@@ -116,6 +121,14 @@ fn compare_with_kubectl(dir: &Path, input: &str, expected: &[String]) {
             format!("apiVersion: example.com/v1\n{got}")
         };
         if got != *want {
+            let doc = input
+                .split("\n---\n")
+                .nth(i)
+                .expect("one input document per resource");
+            if kubectl_is_nondeterministic(&dir.join(format!("t{i:05}")), doc) {
+                eprintln!("resource t{i:05}: kubectl output varies between runs; skipped");
+                continue;
+            }
             let _ = writeln!(
                 failures,
                 "resource t{i:05}:\n--- kubectl\n{got}--- krust\n{want}"
@@ -130,6 +143,19 @@ fn compare_with_kubectl(dir: &Path, input: &str, expected: &[String]) {
     if std::env::var_os("KRUST_DIFF_KEEP").is_none() {
         std::fs::remove_dir_all(dir).ok();
     }
+}
+
+/// Whether rendering the single document `doc` several times gives different results.
+fn kubectl_is_nondeterministic(dir: &Path, doc: &str) -> bool {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join("kustomization.yaml"),
+        "resources:\n- resources.yaml\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("resources.yaml"), doc).unwrap();
+    let first = kubectl_kustomize(dir);
+    (0..15).any(|_| kubectl_kustomize(dir) != first)
 }
 
 #[test]

@@ -28,6 +28,7 @@ def ranges(categories):
 
 def table(name, doc, rs):
     print(f"/// {doc}")
+    print("#[rustfmt::skip]")
     print(f"pub(super) static {name}: &[(u32, u32)] = &[")
     for i in range(0, len(rs), 4):
         row = " ".join(f"(0x{a:X}, 0x{b:X})," for a, b in rs[i:i + 4])

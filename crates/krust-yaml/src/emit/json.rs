@@ -20,26 +20,33 @@ const MAX_KEY_JSON_CHARS: usize = 1022;
 
 /// The string go-yaml v2 reads back from the JSON encoding of `s`, or why it can't.
 pub(super) fn round_trip_string(s: &str) -> Result<Cow<'_, str>, EmitError> {
+    if !needs_char_checks(s) {
+        return Ok(Cow::Borrowed(s));
+    }
     check_readable(s)?;
     Ok(fold_next_lines(s))
 }
 
 /// Like [`round_trip_string`] for a map key, which must also survive as a flow key.
 pub(super) fn round_trip_key(key: &str) -> Result<&str, EmitError> {
-    check_readable(key)?;
-    if key.contains('\u{85}') || !fits_key_limit(key) {
+    let next_line = needs_char_checks(key) && {
+        check_readable(key)?;
+        key.contains('\u{85}')
+    };
+    if next_line || !fits_key_limit(key) {
         return Err(EmitError::UnreadableKey(key.to_owned()));
     }
     Ok(key)
 }
 
+/// Whether `s` may hold a refused character or NEL: all of them encode with a
+/// byte 0x7F, 0xC2 or 0xEF, and most strings have none of those.
+fn needs_char_checks(s: &str) -> bool {
+    s.bytes().any(|b| matches!(b, 0x7F | 0xC2 | 0xEF))
+}
+
 /// Rejects the characters v2's reader refuses when they appear raw in its input.
 fn check_readable(s: &str) -> Result<(), EmitError> {
-    // All refused characters encode with a byte 0x7F, 0xC2 or 0xEF; most strings
-    // have none of those and skip the character walk.
-    if !s.bytes().any(|b| matches!(b, 0x7F | 0xC2 | 0xEF)) {
-        return Ok(());
-    }
     match s.chars().find(|&c| is_refused(c)) {
         Some(c) => Err(EmitError::ControlCharacter(c)),
         None => Ok(()),

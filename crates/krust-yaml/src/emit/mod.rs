@@ -16,6 +16,8 @@ mod json;
 mod resolve;
 mod scalar;
 mod sort;
+#[cfg(test)]
+mod tests;
 mod timestamp;
 mod unicode_tables;
 
@@ -67,8 +69,11 @@ pub fn to_yaml_string(value: &Value) -> Result<String, EmitError> {
 const BEST_INDENT: i32 = 2;
 
 /// libyaml's emitter state, writing into the caller's string.
-pub(super) struct Emitter<'o> {
+pub(super) struct Emitter<'o, 'v> {
     out: &'o mut String,
+    /// Sorted entries of the mappings being written, innermost last (one
+    /// allocation per document instead of one per mapping).
+    entries: Vec<(&'v str, &'v Value)>,
     /// Characters (not bytes) written on the current line.
     column: usize,
     /// Indentation of the current block; -1 before the root node.
@@ -79,10 +84,11 @@ pub(super) struct Emitter<'o> {
     indention: bool,
 }
 
-impl<'o> Emitter<'o> {
+impl<'o, 'v> Emitter<'o, 'v> {
     fn new(out: &'o mut String) -> Self {
         Emitter {
             out,
+            entries: Vec::new(),
             column: 0,
             indent: -1,
             whitespace: true,
@@ -92,7 +98,7 @@ impl<'o> Emitter<'o> {
 
     /// Writes any node; `in_mapping` tells whether it is a mapping value, which
     /// lets a block sequence sit at its key's indentation.
-    fn node(&mut self, value: &Value, in_mapping: bool) -> Result<(), EmitError> {
+    fn node(&mut self, value: &'v Value, in_mapping: bool) -> Result<(), EmitError> {
         match value {
             Value::Null => self.plain_token(|out| out.push_str("null")),
             Value::Bool(b) => {
@@ -122,7 +128,7 @@ impl<'o> Emitter<'o> {
     }
 
     /// A block sequence: `- item` lines, at the key's indentation under a key.
-    fn block_sequence(&mut self, items: &[Value], in_mapping: bool) -> Result<(), EmitError> {
+    fn block_sequence(&mut self, items: &'v [Value], in_mapping: bool) -> Result<(), EmitError> {
         let saved = self.indent;
         self.increase_block_indent(in_mapping && !self.indention);
         for item in items {
@@ -135,12 +141,15 @@ impl<'o> Emitter<'o> {
     }
 
     /// A block mapping with keys in go-yaml v2's order.
-    fn block_mapping(&mut self, map: &Mapping) -> Result<(), EmitError> {
+    fn block_mapping(&mut self, map: &'v Mapping) -> Result<(), EmitError> {
         let saved = self.indent;
         self.increase_block_indent(false);
-        let mut entries: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
-        sort::sort_entries(&mut entries);
-        for (key, value) in entries {
+        let start = self.entries.len();
+        self.entries
+            .extend(map.iter().map(|(k, v)| (k.as_str(), v)));
+        sort::sort_entries(&mut self.entries[start..]);
+        for i in start..start + map.len() {
+            let (key, value) = self.entries[i];
             let key = StringScalar::new(json::round_trip_key(key)?);
             self.write_indent();
             if key.is_simple_key() {
@@ -154,6 +163,7 @@ impl<'o> Emitter<'o> {
             }
             self.node(value, true)?;
         }
+        self.entries.truncate(start);
         self.indent = saved;
         Ok(())
     }
@@ -205,8 +215,15 @@ impl<'o> Emitter<'o> {
         if !self.indention || self.column > indent || (self.column == indent && !self.whitespace) {
             self.put_break();
         }
-        while self.column < indent {
-            self.put(' ');
+        if self.column < indent {
+            const SPACES: &str = "                                                                ";
+            let mut missing = indent - self.column;
+            while missing > 0 {
+                let n = missing.min(SPACES.len());
+                self.out.push_str(&SPACES[..n]);
+                missing -= n;
+            }
+            self.column = indent;
         }
         self.whitespace = true;
         self.indention = true;

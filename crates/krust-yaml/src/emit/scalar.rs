@@ -29,6 +29,8 @@ pub(super) enum Style {
 /// (only what block context needs: the emitter here never writes flow scalars).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Analysis {
+    /// Holds `\n`, which makes go-yaml v2 ask for a literal block.
+    newline: bool,
     multiline: bool,
     plain_allowed: bool,
     single_quoted_allowed: bool,
@@ -45,7 +47,8 @@ pub(super) struct StringScalar<'a> {
 impl<'a> StringScalar<'a> {
     /// Analyses a string and picks the style go-yaml v2's encoder asks for.
     pub(super) fn new(text: &'a str) -> Self {
-        let requested = if text.contains('\n') {
+        let analysis = analyze(text);
+        let requested = if analysis.newline {
             Style::Literal
         } else if plain_is_string(text) {
             Style::Plain
@@ -54,7 +57,7 @@ impl<'a> StringScalar<'a> {
         };
         StringScalar {
             text,
-            analysis: analyze(text),
+            analysis,
             requested,
         }
     }
@@ -105,26 +108,43 @@ fn is_printable(c: char) -> bool {
 fn analyze(value: &str) -> Analysis {
     if value.is_empty() {
         return Analysis {
+            newline: false,
             multiline: false,
             plain_allowed: true,
             single_quoted_allowed: true,
             block_allowed: false,
         };
     }
+    let bytes = value.as_bytes();
     let mut indicators = value.starts_with("---") || value.starts_with("...");
-    let (mut line_breaks, mut special) = (false, false);
+    let (mut newline, mut line_breaks, mut special) = (false, false, false);
     let (mut leading_space, mut leading_break) = (false, false);
     let (mut trailing_space, mut trailing_break) = (false, false);
     let (mut break_space, mut space_break) = (false, false);
     let (mut previous_space, mut previous_break) = (false, false);
     let mut preceded_by_whitespace = true;
 
-    let mut chars = value.chars().peekable();
-    let mut first = true;
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
-        let last = next.is_none();
-        let followed_by_whitespace = matches!(next, None | Some(' ' | '\t'));
+    let mut i = 0;
+    while i < bytes.len() {
+        // Fast path: after the first character, visible ASCII other than `:` and
+        // `#` only resets the "previous character" flags.
+        if i > 0 && matches!(bytes[i], 0x21..=0x7E) && !matches!(bytes[i], b':' | b'#') {
+            (previous_space, previous_break, preceded_by_whitespace) = (false, false, false);
+            i += 1;
+            continue;
+        }
+        // Bytes, not chars, for speed: everything but the printability and
+        // line-break tests is about ASCII characters.
+        let (c, next) = match bytes[i] {
+            b @ 0..=0x7F => (char::from(b), i + 1),
+            _ => {
+                let c = value[i..].chars().next().expect("i is a char boundary");
+                (c, i + c.len_utf8())
+            }
+        };
+        let first = i == 0;
+        let last = next == bytes.len();
+        let followed_by_whitespace = last || matches!(bytes[next], b' ' | b'\t');
         indicators |= if first {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
@@ -140,12 +160,14 @@ fn analyze(value: &str) -> Analysis {
             }
         };
         special |= !is_printable(c);
+        let is_line_break = is_break(c);
         if c == ' ' {
             leading_space |= first;
             trailing_space |= last;
             break_space |= previous_break;
             (previous_space, previous_break) = (true, false);
-        } else if is_break(c) {
+        } else if is_line_break {
+            newline |= c == '\n';
             line_breaks = true;
             leading_break |= first;
             trailing_break |= last;
@@ -154,12 +176,13 @@ fn analyze(value: &str) -> Analysis {
         } else {
             (previous_space, previous_break) = (false, false);
         }
-        preceded_by_whitespace = matches!(c, ' ' | '\t' | '\0') || is_break(c);
-        first = false;
+        preceded_by_whitespace = matches!(c, ' ' | '\t' | '\0') || is_line_break;
+        i = next;
     }
 
     let edge_whitespace = leading_space || leading_break || trailing_space || trailing_break;
     Analysis {
+        newline,
         multiline: line_breaks,
         plain_allowed: !(edge_whitespace
             || break_space
@@ -172,7 +195,7 @@ fn analyze(value: &str) -> Analysis {
     }
 }
 
-impl Emitter<'_> {
+impl Emitter<'_, '_> {
     /// Writes a string scalar in `style`; `allow_breaks` is false for implicit keys.
     pub(super) fn write_scalar(&mut self, text: &str, style: Style, allow_breaks: bool) {
         match style {

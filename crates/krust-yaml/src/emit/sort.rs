@@ -12,42 +12,50 @@ use super::unicode_tables::{DIGIT, LETTER};
 ///
 /// `Less` is not guaranteed to be a total order for every key set, and Rust's
 /// standard sorts may panic on inconsistent comparators, so this is a plain
-/// merge sort that only ever asks "is b less than a?". Go sorts the keys of a
-/// randomly ordered map, so for such key sets any deterministic result is as
-/// faithful as another.
-pub(super) fn sort_entries<T>(entries: &mut Vec<(&str, T)>) {
-    if entries.len() < 2 {
+/// insertion / merge sort that only ever asks "is b less than a?". Go sorts the
+/// keys of a randomly ordered map, so for such key sets any deterministic result
+/// is as faithful as another (kubectl's own output varies there).
+pub(super) fn sort_entries<T: Copy>(entries: &mut [(&str, T)]) {
+    const SMALL: usize = 16;
+    if entries.len() <= SMALL {
+        insertion_sort(entries);
         return;
     }
+    for chunk in entries.chunks_mut(SMALL) {
+        insertion_sort(chunk);
+    }
+    // Bottom-up merges of sorted runs through one scratch buffer.
     let mut scratch = Vec::with_capacity(entries.len());
-    merge_sort(entries, &mut scratch);
+    let mut width = SMALL;
+    while width < entries.len() {
+        for start in (0..entries.len()).step_by(2 * width) {
+            let mid = (start + width).min(entries.len());
+            let end = (start + 2 * width).min(entries.len());
+            merge(&mut entries[start..end], mid - start, &mut scratch);
+        }
+        width *= 2;
+    }
 }
 
-fn merge_sort<'k, T>(items: &mut Vec<(&'k str, T)>, scratch: &mut Vec<(&'k str, T)>) {
-    if items.len() <= 16 {
-        insertion_sort(items);
-        return;
-    }
-    let mut right = items.split_off(items.len() / 2);
-    merge_sort(items, scratch);
-    merge_sort(&mut right, scratch);
+/// Merges the sorted halves `run[..mid]` and `run[mid..]`, left first on ties.
+fn merge<'k, T: Copy>(run: &mut [(&'k str, T)], mid: usize, scratch: &mut Vec<(&'k str, T)>) {
     scratch.clear();
-    let mut left = std::mem::take(items).into_iter().peekable();
-    let mut right = right.into_iter().peekable();
-    while let (Some(l), Some(r)) = (left.peek(), right.peek()) {
-        let next = if key_less(r.0, l.0) {
-            right.next()
+    let (mut l, mut r) = (0, mid);
+    while l < mid && r < run.len() {
+        if key_less(run[r].0, run[l].0) {
+            scratch.push(run[r]);
+            r += 1;
         } else {
-            left.next()
-        };
-        scratch.extend(next);
+            scratch.push(run[l]);
+            l += 1;
+        }
     }
-    scratch.extend(left);
-    scratch.extend(right);
-    std::mem::swap(items, scratch);
+    scratch.extend_from_slice(&run[l..mid]);
+    scratch.extend_from_slice(&run[r..]);
+    run.copy_from_slice(scratch);
 }
 
-fn insertion_sort<T>(items: &mut [(&str, T)]) {
+fn insertion_sort<T: Copy>(items: &mut [(&str, T)]) {
     for i in 1..items.len() {
         let mut j = i;
         while j > 0 && key_less(items[j].0, items[j - 1].0) {
