@@ -12,11 +12,11 @@ use std::borrow::Cow;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 
-use super::mapping::{
-    check_merge_element, check_merge_value, collection_key_error, scalar_key, At, Key, KeyContext,
-    Origin, PendingMap,
-};
+use super::folded;
+use super::keys::{collection_key_error, scalar_key, At, Key, KeyContext, Role};
+use super::merge::{check_merge_element, check_merge_value, Origin, PendingMap};
 use super::resolve::{resolve_scalar, TagKind};
+use super::source::Source;
 use super::{LoadOptions, PosError};
 use crate::Value;
 
@@ -59,7 +59,7 @@ pub(crate) fn first_document(
 ) -> Result<Option<Value>, PosError> {
     let mut parser = Parser::new_from_str(text);
     let mut composer = Composer {
-        text,
+        source: Source::new(text),
         line_offset,
         opts,
         budget,
@@ -114,6 +114,8 @@ struct Frame {
     size: usize,
     /// Greatest height among the children (scalars have height 0).
     child_height: usize,
+    /// Written in flow style (`[...]`, `{...}`), or inside such a collection.
+    flow: bool,
 }
 
 #[derive(Debug)]
@@ -141,8 +143,9 @@ struct Node {
 }
 
 struct Composer<'t, 'b> {
-    /// The chunk's text, for naming anchors in error messages.
-    text: &'t str,
+    /// The chunk's text, to tell flow collections from block ones and to
+    /// name anchors in error messages.
+    source: Source<'t>,
     line_offset: usize,
     opts: LoadOptions,
     budget: &'b mut AliasBudget,
@@ -158,15 +161,11 @@ impl Composer<'_, '_> {
             col: span.start.col(),
         };
         match event {
-            Event::Scalar(text, style, anchor, tag) => self.scalar(
-                text,
-                style == ScalarStyle::Plain,
-                anchor,
-                tag.as_deref(),
-                at,
-            ),
-            Event::SequenceStart(anchor, tag) => self.open(true, anchor, tag.as_deref(), at),
-            Event::MappingStart(anchor, tag) => self.open(false, anchor, tag.as_deref(), at),
+            Event::Scalar(text, style, anchor, tag) => {
+                self.scalar(text, style, anchor, tag.as_deref(), at)
+            }
+            Event::SequenceStart(anchor, tag) => self.open(true, anchor, tag.as_deref(), span, at),
+            Event::MappingStart(anchor, tag) => self.open(false, anchor, tag.as_deref(), span, at),
             Event::SequenceEnd | Event::MappingEnd => self.close(),
             Event::Alias(id) => self.alias(id, span, at),
             _ => Ok(()),
@@ -196,13 +195,19 @@ impl Composer<'_, '_> {
 
     fn scalar(
         &mut self,
-        text: Cow<'_, str>,
-        plain: bool,
+        mut text: Cow<'_, str>,
+        style: ScalarStyle,
         anchor: usize,
         tag: Option<&Tag>,
         at: At,
     ) -> Result<(), PosError> {
         let tag = TagKind::of(tag);
+        let plain = style == ScalarStyle::Plain;
+        if style == ScalarStyle::Folded && self.awaiting_key().is_none() {
+            if let Some(changed) = folded::round_trip(&text) {
+                text = Cow::Owned(changed);
+            }
+        }
         if anchor != 0 {
             let stored = Anchor::Scalar {
                 text: text.clone().into_owned(),
@@ -228,8 +233,14 @@ impl Composer<'_, '_> {
             return self.set_key(key);
         }
         let error = |message: String| PosError::new(message, at.line, at.col);
-        let (_, resolved) = resolve_scalar(&text, plain, tag).map_err(error)?;
-        let value = resolved.into_value(text).map_err(error)?;
+        let value = if plain && tag == TagKind::None && text.is_empty() && self.in_flow() {
+            // kyaml writes an empty null back as `''` inside a flow
+            // collection, so `{a: }` reaches JSON as `a: ""`.
+            Value::String(String::new())
+        } else {
+            let (_, resolved) = resolve_scalar(&text, plain, tag).map_err(error)?;
+            resolved.into_value(text).map_err(error)?
+        };
         self.attach(Node {
             value,
             size: 1,
@@ -249,8 +260,12 @@ impl Composer<'_, '_> {
             ..
         }) = self.frames.last_mut()
         {
-            if key.merge && entries.has_merge() {
-                return Err(PosError::new("duplicate merge key", key.line, key.col));
+            if key.role == Role::Merge && entries.has_merge() {
+                return Err(PosError::new(
+                    "duplicate merge key",
+                    key.at.line,
+                    key.at.col,
+                ));
             }
             *size = size.saturating_add(1);
             *slot = Some(key);
@@ -258,16 +273,22 @@ impl Composer<'_, '_> {
         Ok(())
     }
 
+    /// Whether the innermost open collection is in flow style.
+    fn in_flow(&self) -> bool {
+        self.frames.last().is_some_and(|f| f.flow)
+    }
+
     fn open(
         &mut self,
         seq: bool,
         anchor: usize,
         tag: Option<&Tag>,
+        span: Span,
         at: At,
     ) -> Result<(), PosError> {
         let what = if seq { "sequence" } else { "mapping" };
         if self.awaiting_key().is_some() {
-            return Err(collection_key_error(what, at.line, at.col));
+            return Err(collection_key_error(what, at));
         }
         if self.frames.len() >= self.opts.max_depth {
             return Err(self.too_deep(at));
@@ -275,6 +296,10 @@ impl Composer<'_, '_> {
         if anchor != 0 {
             self.set_anchor(anchor, Anchor::Open);
         }
+        // A flow collection's start event ends just after its `[` or `{`;
+        // a block collection's start event is zero-width at its first entry.
+        let flow =
+            self.in_flow() || matches!(self.source.char_before(span.end.index()), Some('[' | '{'));
         let body = if seq {
             Body::Seq {
                 items: Vec::new(),
@@ -299,6 +324,7 @@ impl Composer<'_, '_> {
             at,
             size: 1,
             child_height: 0,
+            flow,
         });
         Ok(())
     }
@@ -310,7 +336,7 @@ impl Composer<'_, '_> {
             Some(Frame {
                 body: Body::Map { key: Some(key), .. },
                 ..
-            }) if key.merge
+            }) if key.role == Role::Merge
         )
     }
 
@@ -368,7 +394,7 @@ impl Composer<'_, '_> {
                     } else {
                         "mapping"
                     };
-                    return Err(collection_key_error(what, at.line, at.col));
+                    return Err(collection_key_error(what, at));
                 }
                 if self.frames.len().saturating_add(height) > self.opts.max_depth {
                     return Err(self.too_deep(at));
@@ -412,7 +438,7 @@ impl Composer<'_, '_> {
                         "internal error: mapping value without a key".to_owned(),
                     ));
                 };
-                if key.merge {
+                if key.role == Role::Merge {
                     check_merge_value(&node.value, node.origin).map_err(error)?;
                 }
                 entries.push(key, node.value);
@@ -440,13 +466,8 @@ impl Composer<'_, '_> {
     }
 
     /// The anchor name of an alias, read back from the source (error paths only).
-    fn alias_name(&self, span: Span) -> String {
-        self.text
-            .chars()
-            .skip(span.start.index())
-            .take(span.end.index().saturating_sub(span.start.index()))
-            .collect::<String>()
-            .trim_start_matches('*')
-            .to_owned()
+    fn alias_name(&mut self, span: Span) -> String {
+        let written = self.source.slice(span.start.index(), span.end.index());
+        written.trim_start_matches('*').to_owned()
     }
 }

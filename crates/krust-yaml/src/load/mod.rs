@@ -9,14 +9,20 @@
 //! * [`split`]: kustomize's own document splitting;
 //! * [`compose`]: events from `saphyr-parser` to values, with anchors,
 //!   aliases, depth and alias-expansion limits;
-//! * [`mapping`]: keys, duplicate keys and `<<` merges;
+//! * [`keys`]: what each mapping key becomes;
+//! * [`merge`]: `<<` merge keys and duplicate keys;
+//! * [`folded`] and the flow-context rule in [`compose`]: the changes kyaml's
+//!   write-and-read-back of each resource makes before JSON;
 //! * [`resolve`]: plain-scalar and tag resolution (with [`strconv`],
 //!   [`timestamp`] and [`binary`] for Go's number, time and base64 rules).
 
 mod binary;
 mod compose;
-mod mapping;
+mod folded;
+mod keys;
+mod merge;
 mod resolve;
+mod source;
 mod split;
 mod strconv;
 mod timestamp;
