@@ -33,8 +33,9 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
-    #[ignore = "needs the loader"]
-    fn emitted_yaml_loads_back(value in common::value()) {
+    fn emitted_yaml_loads_back(inner in common::value()) {
+        // Documents are objects; a bare null document is empty and skipped.
+        let value = Value::Map([("v".to_string(), inner)].into_iter().collect());
         // Keys whose JSON text is too long for go-yaml v2 are refused, as kustomize does.
         let yaml = to_yaml_string(&value);
         prop_assume!(yaml.is_ok());
