@@ -211,6 +211,21 @@ impl<'a> Target<'a> {
         let k = &self.kust;
         let config = TransformerConfig::builtin();
         let mut steps: Vec<Step> = Vec::new();
+        if !k.patches_strategic_merge.is_empty() {
+            let patches = transform::patch::load_strategic_merge(
+                &self.loader,
+                &self.file,
+                &k.patches_strategic_merge,
+            )?;
+            steps.push((
+                "PatchStrategicMergeTransformer",
+                Box::new(move |m| patches.iter().try_for_each(|p| p.apply(m, false))),
+            ));
+        }
+        for spec in &k.patches {
+            let patch = transform::patch::load(&self.loader, &self.file, spec)?;
+            steps.push(("PatchTransformer", Box::new(move |m| patch.apply(m, false))));
+        }
         if let Some(ns) = k.namespace.as_deref().filter(|ns| !ns.is_empty()) {
             steps.push((
                 "NamespaceTransformer",

@@ -13,6 +13,7 @@ use krust_yaml::Value;
 
 use crate::error::{Error, Result};
 use crate::fieldspec::FieldSpec;
+use crate::patch::Selector;
 
 pub use parse::{field_spec, parse_kustomization};
 
@@ -39,6 +40,21 @@ pub struct LabelSet {
     pub include_templates: bool,
     /// Extra places to set them.
     pub fields: Vec<FieldSpec>,
+}
+
+/// One entry of `patches:` (or legacy `patchesJson6902:`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PatchSpec {
+    /// A file holding the patch.
+    pub path: Option<String>,
+    /// The patch itself, inline.
+    pub patch: Option<String>,
+    /// Which resources to patch; without one, a strategic-merge patch names its target.
+    pub target: Option<Selector>,
+    /// `options.allowNameChange`.
+    pub allow_name_change: bool,
+    /// `options.allowKindChange`.
+    pub allow_kind_change: bool,
 }
 
 /// `sortOptions:`.
@@ -84,6 +100,12 @@ pub struct Kustomization {
     pub common_annotations: IndexMap<String, String>,
     /// `sortOptions`.
     pub sort_options: Option<SortOptions>,
+    /// `patchesStrategicMerge`: file paths or inline patches.
+    pub patches_strategic_merge: Vec<String>,
+    /// `patches`.
+    pub patches: Vec<PatchSpec>,
+    /// `patchesJson6902`.
+    pub patches_json6902: Vec<PatchSpec>,
     /// `buildMetadata`: `originAnnotations`, `transformerAnnotations`, `managedByLabel`.
     pub build_metadata: Vec<String>,
     /// Fields krust reads but does not implement yet, with their values.

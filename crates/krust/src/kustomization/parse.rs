@@ -7,10 +7,11 @@ use indexmap::IndexMap;
 use krust_yaml::{Mapping, Value};
 
 use super::{
-    Kustomization, LabelSet, LegacySortOptions, SortOptions, COMPONENT_KIND, COMPONENT_VERSION,
-    KUSTOMIZATION_KIND, KUSTOMIZATION_VERSION,
+    Kustomization, LabelSet, LegacySortOptions, PatchSpec, SortOptions, COMPONENT_KIND,
+    COMPONENT_VERSION, KUSTOMIZATION_KIND, KUSTOMIZATION_VERSION,
 };
 use crate::fieldspec::FieldSpec;
+use crate::patch::Selector;
 
 /// Every top-level field kustomize v5.5.0 knows, in its declaration order.
 const KNOWN_FIELDS: &[&str] = &[
@@ -95,6 +96,11 @@ pub fn parse_kustomization(doc: Option<&Value>) -> Result<Kustomization, String>
             "components" => k.components = string_list(value).map_err(at)?,
             "sortOptions" => k.sort_options = Some(sort_options(value).map_err(at)?),
             "buildMetadata" => k.build_metadata = string_list(value).map_err(at)?,
+            "patches" => k.patches = seq_of(value, patch_spec).map_err(at)?,
+            "patchesJson6902" => k.patches_json6902 = seq_of(value, patch_spec).map_err(at)?,
+            "patchesStrategicMerge" => {
+                k.patches_strategic_merge = string_list(value).map_err(at)?
+            }
             other => k.unsupported.push((other.to_owned(), value.clone())),
         }
     }
@@ -240,6 +246,56 @@ pub fn field_spec(v: &Value) -> DecodeResult<FieldSpec> {
         }
     }
     Ok(FieldSpec::new(&group, &version, &kind, &path, create))
+}
+
+fn patch_spec(v: &Value) -> DecodeResult<PatchSpec> {
+    let mut p = PatchSpec::default();
+    for (field, value) in fields(v, &["path", "patch", "target", "options"])? {
+        match field {
+            "path" => p.path = Some(string(value)?).filter(|s| !s.is_empty()),
+            "patch" => p.patch = Some(string(value)?).filter(|s| !s.is_empty()),
+            "target" => p.target = Some(selector(value)?),
+            _ => {
+                for (name, flag) in map_of(value)? {
+                    match name.as_str() {
+                        "allowNameChange" => p.allow_name_change = boolean(flag)?,
+                        "allowKindChange" => p.allow_kind_change = boolean(flag)?,
+                        _ => {
+                            boolean(flag)?;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(p)
+}
+
+/// Decodes a `target:` selector.
+pub fn selector(v: &Value) -> DecodeResult<Selector> {
+    let mut s = Selector::default();
+    let known = &[
+        "group",
+        "version",
+        "kind",
+        "name",
+        "namespace",
+        "labelSelector",
+        "annotationSelector",
+    ];
+    for (field, value) in fields(v, known)? {
+        let text = string(value)?;
+        match field {
+            "group" => s.group = text,
+            "version" => s.version = text,
+            "kind" => s.kind = text,
+            "name" => s.name = text,
+            "namespace" => s.namespace = text,
+            "labelSelector" => s.label_selector = text,
+            _ => s.annotation_selector = text,
+        }
+    }
+    Ok(s)
 }
 
 fn sort_options(v: &Value) -> DecodeResult<SortOptions> {

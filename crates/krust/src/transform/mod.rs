@@ -5,6 +5,7 @@ pub mod annotations;
 pub mod labels;
 pub mod nameref;
 pub mod namespace;
+pub mod patch;
 pub mod prefix_suffix;
 pub mod sort;
 

@@ -1,0 +1,329 @@
+//! RFC 6902 JSON patches, applied to an object as kustomize applies them
+//! (evanphx/json-patch v4 semantics, including its error cases).
+//!
+//! Operations work on the object's JSON form, which the value model already is.
+
+use krust_yaml::Value;
+
+/// One decoded operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    op: String,
+    path: String,
+    from: Option<String>,
+    value: Option<Value>,
+}
+
+/// A decoded patch: a list of operations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonPatch {
+    ops: Vec<Operation>,
+}
+
+impl JsonPatch {
+    /// Decodes a patch from its text: a JSON array, or YAML for the same list.
+    pub fn parse(text: &str) -> Result<JsonPatch, String> {
+        if text.trim().is_empty() {
+            return Err("empty json patch operations".into());
+        }
+        let docs = krust_yaml::load_documents(text).map_err(|e| e.to_string())?;
+        match docs.as_slice() {
+            [doc] => JsonPatch::from_value(doc),
+            [] => Err("empty json patch operations".into()),
+            _ => Err("a JSON patch must be a single list of operations".into()),
+        }
+    }
+
+    /// Decodes a patch from an already parsed list of operations.
+    pub fn from_value(doc: &Value) -> Result<JsonPatch, String> {
+        let Value::Seq(items) = doc else {
+            return Err(format!(
+                "a JSON patch must be a list of operations, not a {}",
+                doc.type_name()
+            ));
+        };
+        let ops = items
+            .iter()
+            .map(|item| {
+                let map = item
+                    .as_map()
+                    .ok_or("each JSON patch operation must be a map")?;
+                let text = |key: &str| map.get(key).and_then(Value::scalar_string);
+                Ok(Operation {
+                    op: text("op").unwrap_or_default(),
+                    path: text("path").unwrap_or_default(),
+                    from: text("from"),
+                    value: map.get("value").cloned(),
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(JsonPatch { ops })
+    }
+
+    /// Whether the patch has no operations.
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    /// Applies every operation in order. On error the object may be partly
+    /// patched; the build fails then, so nobody sees it.
+    pub fn apply(&self, doc: &mut Value) -> Result<(), String> {
+        self.ops.iter().try_for_each(|op| apply_op(doc, op))
+    }
+}
+
+fn apply_op(doc: &mut Value, op: &Operation) -> Result<(), String> {
+    let path = &op.path;
+    match op.op.as_str() {
+        "add" => add(doc, path, op.value.clone().unwrap_or(Value::Null)).map_err(|e| {
+            format!("add operation does not apply: doc is missing path: \"{path}\": {e}")
+        }),
+        "remove" => remove(doc, path).map(drop).map_err(|e| {
+            format!("remove operation does not apply: doc is missing path: \"{path}\": {e}")
+        }),
+        "replace" => replace(doc, path, op.value.clone().unwrap_or(Value::Null)).map_err(|e| {
+            format!("replace operation does not apply: doc is missing path: \"{path}\": {e}")
+        }),
+        "move" => {
+            let from = op.from.as_deref().ok_or("move operation requires 'from'")?;
+            let value = remove(doc, from).map_err(|e| {
+                format!("move operation does not apply: doc is missing from path: \"{from}\": {e}")
+            })?;
+            add(doc, path, value)
+                .map_err(|e| format!("move operation does not apply: doc is missing destination path: \"{path}\": {e}"))
+        }
+        "copy" => {
+            let from = op.from.as_deref().ok_or("copy operation requires 'from'")?;
+            let value = get(doc, from).cloned().ok_or_else(|| {
+                format!("copy operation does not apply: doc is missing from path: \"{from}\"")
+            })?;
+            add(doc, path, value)
+                .map_err(|e| format!("copy operation does not apply: doc is missing destination path: \"{path}\": {e}"))
+        }
+        "test" => {
+            let want = op.value.clone().unwrap_or(Value::Null);
+            match get(doc, path) {
+                Some(have) if json_equal(have, &want) => Ok(()),
+                _ => Err(format!("testing value {path} failed: test failed")),
+            }
+        }
+        other => Err(format!("Unexpected kind: {other}")),
+    }
+}
+
+/// Splits a JSON pointer into unescaped tokens; `""` is the whole document.
+fn tokens(path: &str) -> Result<Vec<String>, String> {
+    if path.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rest = path
+        .strip_prefix('/')
+        .ok_or_else(|| format!("JSON pointer must be empty or start with '/': {path:?}"))?;
+    Ok(rest
+        .split('/')
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect())
+}
+
+fn get<'v>(doc: &'v Value, path: &str) -> Option<&'v Value> {
+    let mut node = doc;
+    for token in tokens(path).ok()? {
+        node = match node {
+            Value::Map(m) => m.get(&token)?,
+            Value::Seq(items) => items.get(index(&token, items.len()).ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+/// The container holding the last token of `path`, and that token.
+fn parent<'v>(doc: &'v mut Value, path: &str) -> Result<(&'v mut Value, String), String> {
+    let mut toks = tokens(path)?;
+    let last = toks.pop().ok_or("cannot operate on the whole document")?;
+    let mut node = doc;
+    for token in toks {
+        node = match node {
+            Value::Map(m) => m.get_mut(&token).ok_or("missing value")?,
+            Value::Seq(items) => {
+                let i = index(&token, items.len())?;
+                items.get_mut(i).ok_or("missing value")?
+            }
+            _ => return Err("missing value".into()),
+        };
+    }
+    Ok((node, last))
+}
+
+/// An array index token: decimal digits, no sign, no leading zeros.
+fn index(token: &str, len: usize) -> Result<usize, String> {
+    let valid = !token.is_empty()
+        && token.bytes().all(|b| b.is_ascii_digit())
+        && (token == "0" || !token.starts_with('0'));
+    let i: usize = if valid {
+        token.parse().map_err(|_| "invalid index")?
+    } else {
+        usize::MAX
+    };
+    if i == usize::MAX || i >= len.saturating_add(1) {
+        return Err(format!("Unable to access invalid index: {token}"));
+    }
+    Ok(i)
+}
+
+fn add(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
+    if path.is_empty() {
+        *doc = value;
+        return Ok(());
+    }
+    let (container, key) = parent(doc, path)?;
+    match container {
+        Value::Map(m) => {
+            m.insert(key, value);
+            Ok(())
+        }
+        Value::Seq(items) => {
+            let i = if key == "-" {
+                items.len()
+            } else {
+                index(&key, items.len())?
+            };
+            items.insert(i, value);
+            Ok(())
+        }
+        _ => Err("missing value".into()),
+    }
+}
+
+fn remove(doc: &mut Value, path: &str) -> Result<Value, String> {
+    let (container, key) = parent(doc, path)?;
+    match container {
+        Value::Map(m) => m
+            .shift_remove(&key)
+            .ok_or_else(|| format!("Unable to remove nonexistent key: {key}: missing value")),
+        Value::Seq(items) => {
+            let i = index(&key, items.len())?;
+            if i >= items.len() {
+                return Err(format!("Unable to access invalid index: {key}"));
+            }
+            Ok(items.remove(i))
+        }
+        _ => Err("missing value".into()),
+    }
+}
+
+fn replace(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
+    if path.is_empty() {
+        *doc = value;
+        return Ok(());
+    }
+    let (container, key) = parent(doc, path)?;
+    match container {
+        Value::Map(m) => match m.get_mut(&key) {
+            Some(slot) => {
+                *slot = value;
+                Ok(())
+            }
+            None => Err(format!(
+                "replace operation does not apply: doc is missing key: {path}"
+            )),
+        },
+        Value::Seq(items) => {
+            let i = index(&key, items.len())?;
+            let slot = items
+                .get_mut(i)
+                .ok_or_else(|| format!("Unable to access invalid index: {key}"))?;
+            *slot = value;
+            Ok(())
+        }
+        _ => Err("missing value".into()),
+    }
+}
+
+/// JSON equality: numbers compare by value whatever their representation.
+fn json_equal(a: &Value, b: &Value) -> bool {
+    let num = |v: &Value| match v {
+        Value::Int(i) => Some(*i as f64),
+        Value::UInt(u) => Some(*u as f64),
+        Value::Float(f) => Some(*f),
+        _ => None,
+    };
+    match (a, b) {
+        (Value::Seq(x), Value::Seq(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_equal(p, q))
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+        }
+        _ => match (num(a), num(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => a == b,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yaml(s: &str) -> Value {
+        krust_yaml::load_documents(s).unwrap().remove(0)
+    }
+
+    fn patched(doc: &str, patch: &str) -> Result<Value, String> {
+        let mut doc = yaml(doc);
+        JsonPatch::parse(patch)?.apply(&mut doc)?;
+        Ok(doc)
+    }
+
+    #[test]
+    fn add_replace_remove() {
+        let got = patched(
+            "spec: {replicas: 1, list: [a, b]}\n",
+            r#"[{"op": "replace", "path": "/spec/replicas", "value": 3},
+                {"op": "add", "path": "/spec/list/1", "value": x},
+                {"op": "add", "path": "/spec/list/-", "value": z},
+                {"op": "remove", "path": "/spec/list/0"},
+                {"op": "add", "path": "/metadata", "value": {"name": "n"}}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            yaml("spec: {replicas: 3, list: [x, b, z]}\nmetadata: {name: n}\n")
+        );
+    }
+
+    #[test]
+    fn yaml_form_move_copy_test_and_escapes() {
+        let got = patched(
+            "metadata: {annotations: {a/b: v}}\nx: 1\n",
+            "- op: copy\n  from: /metadata/annotations/a~1b\n  path: /y\n- op: move\n  from: /x\n  path: /z\n- op: test\n  path: /z\n  value: 1\n",
+        )
+        .unwrap();
+        assert_eq!(got, yaml("metadata: {annotations: {a/b: v}}\ny: v\nz: 1\n"));
+    }
+
+    #[test]
+    fn errors_as_kustomize() {
+        assert!(patched("a: 1\n", r#"[{"op": "remove", "path": "/b"}]"#)
+            .unwrap_err()
+            .contains("nonexistent"));
+        assert!(patched("a: 1\n", r#"[{"op": "replace", "path": "/b", "value": 1}]"#).is_err());
+        assert!(
+            patched("a: 1\n", r#"[{"op": "add", "path": "/b/c", "value": 1}]"#)
+                .unwrap_err()
+                .contains("missing path")
+        );
+        assert!(
+            patched("a: 1\n", r#"[{"op": "test", "path": "/a", "value": 2}]"#)
+                .unwrap_err()
+                .contains("test")
+        );
+        assert!(patched("a: [1]\n", r#"[{"op": "add", "path": "/a/5", "value": 2}]"#).is_err());
+        assert!(patched("a: 1\n", r#"[{"op": "bogus", "path": "/a"}]"#).is_err());
+        assert!(JsonPatch::parse("").is_err());
+        assert!(JsonPatch::parse("a: b\n").is_err());
+    }
+}

@@ -1,0 +1,332 @@
+//! The three patch transformers: `patches` (either kind, detected from the
+//! text), legacy `patchesStrategicMerge` and legacy `patchesJson6902`.
+
+use std::path::PathBuf;
+
+use krust_yaml::Value;
+
+use crate::build::resources_from_bytes;
+use crate::error::{Error, Result};
+use crate::kustomization::PatchSpec;
+use crate::loader::Loader;
+use crate::patch::{self, JsonPatch, Matcher, Selector};
+use crate::resmap::ResMap;
+use crate::resource::Resource;
+
+/// A patch ready to apply.
+#[derive(Debug)]
+pub struct Patch {
+    body: Body,
+    /// Where it came from, for messages: the patch file, or the kustomization for inline ones.
+    source: PathBuf,
+    /// `path: x` or `inline patch`, for messages.
+    label: String,
+    target: Option<Selector>,
+    allow_name_change: bool,
+    allow_kind_change: bool,
+}
+
+#[derive(Debug)]
+enum Body {
+    Strategic(Vec<Resource>),
+    Json(JsonPatch),
+}
+
+/// The text of a patch given inline or by path, with its source for messages.
+fn patch_text(
+    loader: &Loader,
+    kust_file: &std::path::Path,
+    spec: &PatchSpec,
+) -> Result<(String, PathBuf, String)> {
+    match (&spec.patch, &spec.path) {
+        (Some(_), Some(_)) => Err(Error::at(
+            kust_file,
+            "patch and path can't be set at the same time",
+        )),
+        (None, None) => Err(Error::at(
+            kust_file,
+            "must specify one of patch and path in a patch entry",
+        )),
+        (Some(text), None) => Ok((
+            text.trim().to_owned(),
+            kust_file.to_path_buf(),
+            "inline patch".into(),
+        )),
+        (None, Some(path)) => {
+            let (file, bytes) = loader.load(path).map_err(|e| {
+                Error::at(
+                    kust_file,
+                    format!(
+                        "failed to get the patch file from path({path}): {}",
+                        e.message
+                    ),
+                )
+            })?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Error::at(&file, "patch file is not valid UTF-8"))?;
+            Ok((text, file, format!("patch '{path}'")))
+        }
+    }
+}
+
+/// Loads one `patches:` entry, deciding as kustomize does whether it is a
+/// strategic-merge patch (objects with kind and name) or a JSON patch (a list
+/// of operations).
+pub fn load(loader: &Loader, kust_file: &std::path::Path, spec: &PatchSpec) -> Result<Patch> {
+    let (text, source, label) = patch_text(loader, kust_file, spec)?;
+    let strategic = resources_from_bytes(&source, text.as_bytes());
+    let json = JsonPatch::parse(&text);
+    let body = match (strategic, json) {
+        (Ok(_), Ok(_)) => return Err(Error::at(&source, format!("{label} illegally qualifies as both an SM and JSON patch"))),
+        (Err(_), Err(_)) => {
+            return Err(Error::at(
+                &source,
+                format!("unable to parse {label} as a strategic-merge patch (objects with kind and metadata.name) or a JSON patch (a list of operations)"),
+            ))
+        }
+        (Ok(resources), Err(_)) => Body::Strategic(resources),
+        (Err(_), Ok(ops)) => Body::Json(ops),
+    };
+    Ok(Patch {
+        body,
+        source,
+        label,
+        target: spec.target.clone(),
+        allow_name_change: spec.allow_name_change,
+        allow_kind_change: spec.allow_kind_change,
+    })
+}
+
+/// Loads the legacy `patchesStrategicMerge` entries: each is an inline patch,
+/// or failing that a file path.
+pub fn load_strategic_merge(
+    loader: &Loader,
+    kust_file: &std::path::Path,
+    entries: &[String],
+) -> Result<Vec<Patch>> {
+    let mut patches = Vec::new();
+    for entry in entries {
+        let inline = resources_from_bytes(kust_file, entry.as_bytes());
+        let (resources, source, label) = match inline {
+            Ok(resources) if !resources.is_empty() => (
+                resources,
+                kust_file.to_path_buf(),
+                "inline patch".to_owned(),
+            ),
+            _ => {
+                let (file, bytes) = loader.load(entry).map_err(|e| {
+                    Error::at(
+                        kust_file,
+                        format!("patchesStrategicMerge '{entry}': {}", e.message),
+                    )
+                })?;
+                (
+                    resources_from_bytes(&file, &bytes)?,
+                    file,
+                    format!("patch '{entry}'"),
+                )
+            }
+        };
+        patches.push(Patch {
+            body: Body::Strategic(resources),
+            source,
+            label,
+            target: None,
+            allow_name_change: false,
+            allow_kind_change: false,
+        });
+    }
+    if !entries.is_empty()
+        && patches
+            .iter()
+            .all(|p| matches!(&p.body, Body::Strategic(r) if r.is_empty()))
+    {
+        return Err(Error::at(
+            kust_file,
+            "patchesStrategicMerge: patch appears to be empty",
+        ));
+    }
+    Ok(patches)
+}
+
+/// Loads one legacy `patchesJson6902` entry, which must name a target.
+pub fn load_json6902(
+    loader: &Loader,
+    kust_file: &std::path::Path,
+    spec: &PatchSpec,
+) -> Result<Patch> {
+    let target = match &spec.target {
+        Some(t) if !t.name.is_empty() => t.clone(),
+        _ => {
+            return Err(Error::at(
+                kust_file,
+                "patchesJson6902: must specify the target name",
+            ))
+        }
+    };
+    let (text, source, label) = patch_text(loader, kust_file, spec)?;
+    let ops = JsonPatch::parse(&text).map_err(|e| Error::at(&source, format!("{label}: {e}")))?;
+    if ops.is_empty() {
+        return Err(Error::at(
+            &source,
+            format!("{label}: patch appears to be empty"),
+        ));
+    }
+    Ok(Patch {
+        body: Body::Json(ops),
+        source,
+        label,
+        target: Some(target),
+        allow_name_change: false,
+        allow_kind_change: false,
+    })
+}
+
+impl Patch {
+    /// Applies the patch to `map`. `legacy_json` is the `patchesJson6902`
+    /// behaviour, which does not remember previous ids.
+    pub fn apply(&self, map: &mut ResMap, legacy_json: bool) -> Result<()> {
+        match &self.body {
+            Body::Json(ops) => self.apply_json(map, ops, !legacy_json),
+            Body::Strategic(patches) => {
+                match &self.target {
+                    Some(target) => {
+                        if patches.len() > 1 {
+                            return Err(self.error("a strategic-merge patch with a target must hold exactly one object"));
+                        }
+                        let matcher = Matcher::new(target).map_err(|e| self.error(&e))?;
+                        let selected: Vec<bool> =
+                            map.resources().iter().map(|r| matcher.matches(r)).collect();
+                        self.apply_strategic(map, &patches[0], |i, _| selected[i])
+                    }
+                    None => {
+                        for patch in patches {
+                            let wanted = patch.id().clone();
+                            let hits: Vec<usize> = map
+                                .resources()
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, r)| {
+                                    r.id().equals(&wanted)
+                                        || r.previous_ids().iter().any(|p| p.equals(&wanted))
+                                })
+                                .map(|(i, _)| i)
+                                .collect();
+                            match hits.len() {
+                            1 => self.apply_strategic(map, patch, |i, _| i == hits[0])?,
+                            0 => return Err(self.error(&format!("no resource matches strategic merge patch target {wanted}"))),
+                            _ => return Err(self.error(&format!("multiple resources match strategic merge patch target {wanted}"))),
+                        }
+                        }
+                        Ok(())
+                    }
+                }
+            }
+        }
+    }
+
+    fn error(&self, message: &str) -> Error {
+        Error::at(&self.source, format!("{}: {message}", self.label))
+    }
+
+    fn apply_json(&self, map: &mut ResMap, ops: &JsonPatch, store_previous: bool) -> Result<()> {
+        let target = self
+            .target
+            .as_ref()
+            .ok_or_else(|| self.error("must specify a target for a JSON patch"))?;
+        let matcher = Matcher::new(target).map_err(|e| self.error(&e))?;
+        map.transform(|res| {
+            if !matcher.matches(res) {
+                return Ok(());
+            }
+            if store_previous {
+                res.store_previous_id();
+            }
+            ops.apply(res.obj_mut())
+                .map_err(|e| self.error(&format!("{} : {e}", res.id())))
+        })
+    }
+
+    /// kustomize's `ApplySmPatch`: merge, then restore name, namespace and
+    /// kind unless the patch may change them; a deleted object is dropped.
+    fn apply_strategic(
+        &self,
+        map: &mut ResMap,
+        patch: &Resource,
+        selected: impl Fn(usize, &Resource) -> bool,
+    ) -> Result<()> {
+        let mut position = 0;
+        map.transform(|res| {
+            let index = position;
+            position += 1;
+            if !selected(index, res) {
+                return Ok(());
+            }
+            let mut body = patch.obj().clone();
+            if let (Some(api), Some(m)) = (res.obj().get("apiVersion").cloned(), body.as_map_mut())
+            {
+                m.insert("apiVersion".into(), api);
+            }
+            let (name, namespace, kind) = (
+                res.id().name.clone(),
+                res.id().namespace.clone(),
+                res.id().gvk.kind.clone(),
+            );
+            if self.allow_name_change || self.allow_kind_change {
+                res.store_previous_id();
+            }
+            let kept = patch::strategic_merge(res.obj_mut(), &body)
+                .map_err(|e| self.error(&format!("{}: {e}", res.id())))?;
+            if !kept || res.is_empty() {
+                *res.obj_mut() = Value::Null;
+                return Ok(());
+            }
+            let obj = res.obj_mut();
+            if !self.allow_kind_change {
+                set_top(obj, "kind", Some(kind));
+            }
+            if !self.allow_name_change {
+                set_meta(obj, "name", Some(name));
+            }
+            set_meta(obj, "namespace", Some(namespace).filter(|n| !n.is_empty()));
+            Ok(())
+        })?;
+        map.retain(|r| !r.is_empty());
+        Ok(())
+    }
+}
+
+fn set_top(obj: &mut Value, key: &str, value: Option<String>) {
+    if let Some(m) = obj.as_map_mut() {
+        match value {
+            Some(v) => {
+                m.insert(key.into(), Value::String(v));
+            }
+            None => {
+                m.shift_remove(key);
+            }
+        }
+    }
+}
+
+fn set_meta(obj: &mut Value, key: &str, value: Option<String>) {
+    let Some(m) = obj.as_map_mut() else { return };
+    match value {
+        Some(v) => {
+            let meta = m
+                .entry("metadata".to_owned())
+                .or_insert_with(|| Value::Map(Default::default()));
+            if !matches!(meta, Value::Map(_)) {
+                *meta = Value::Map(Default::default());
+            }
+            if let Some(meta) = meta.as_map_mut() {
+                meta.insert(key.into(), Value::String(v));
+            }
+        }
+        None => {
+            if let Some(meta) = m.get_mut("metadata").and_then(Value::as_map_mut) {
+                meta.shift_remove(key);
+            }
+        }
+    }
+}
