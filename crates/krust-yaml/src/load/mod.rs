@@ -13,6 +13,7 @@
 //! * [`merge`]: `<<` merge keys and duplicate keys;
 //! * [`folded`] and the flow-context rule in [`compose`]: the changes kyaml's
 //!   write-and-read-back of each resource makes before JSON;
+//! * [`libyaml`]: where go-yaml's scanner accepts or rejects what saphyr does not;
 //! * [`resolve`]: plain-scalar and tag resolution (with [`strconv`],
 //!   [`timestamp`] and [`binary`] for Go's number, time and base64 rules).
 
@@ -20,6 +21,7 @@ mod binary;
 mod compose;
 mod folded;
 mod keys;
+mod libyaml;
 mod merge;
 mod resolve;
 mod source;
