@@ -47,9 +47,11 @@ impl AliasBudget {
     }
 }
 
-/// How many times one chunk may be re-parsed after patching whitespace that
-/// saphyr rejects and go-yaml accepts (see [`libyaml`]).
-const MAX_PATCHES: usize = 64;
+/// How much text (in bytes, summed over attempts) one chunk may be re-parsed
+/// after patching whitespace that saphyr rejects and go-yaml accepts (see
+/// [`libyaml`]): each patch fixes one spot and parses again, so a document
+/// with many such spots is bounded by work, not by a count.
+const MAX_PATCH_WORK: usize = 64 << 20;
 
 /// Parses `text` and returns its first document's value, or `None` when the
 /// chunk holds no document or a null one (kustomize skips those). Later
@@ -63,7 +65,7 @@ pub(crate) fn first_document(
     budget: &mut AliasBudget,
 ) -> Result<Option<Value>, PosError> {
     let mut patched: Option<String> = None;
-    let mut patches = 0;
+    let mut work = 0usize;
     loop {
         let current = patched.as_deref().unwrap_or(text);
         let before = budget.remaining;
@@ -74,13 +76,13 @@ pub(crate) fn first_document(
         };
         let (error, flow_start) = failure;
         let index = error.marker().index();
-        let retry = (patches < MAX_PATCHES)
+        work = work.saturating_add(current.len());
+        let retry = (work < MAX_PATCH_WORK)
             .then(|| libyaml::patch_false_rejection(current, error.info(), index, flow_start))
             .flatten();
         match retry {
             Some(text) => {
                 budget.remaining = before;
-                patches += 1;
                 patched = Some(text);
             }
             None => return Err(scan_error(&error, line_offset)),
