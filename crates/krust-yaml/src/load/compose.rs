@@ -14,6 +14,7 @@ use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span, Tag};
 
 use super::folded;
 use super::keys::{collection_key_error, scalar_key, At, Key, KeyContext, Role};
+use super::kyaml;
 use super::libyaml;
 use super::merge::{check_merge_element, check_merge_value, Origin, PendingMap};
 use super::resolve::{resolve_scalar, TagKind};
@@ -70,7 +71,13 @@ pub(crate) fn first_document(
         let current = patched.as_deref().unwrap_or(text);
         let before = budget.remaining;
         let failure = match compose_once(current, line_offset, opts, budget) {
-            Ok(document) => return Ok(document),
+            Ok((Some(value), true)) => {
+                // kyaml's merge expansion can differ once merged mappings
+                // have merges of their own; recompute the kyaml way.
+                let limit = opts.max_alias_nodes.saturating_mul(4).max(1 << 20);
+                return Ok(Some(kyaml::document(current, limit).unwrap_or(value)));
+            }
+            Ok((document, _)) => return Ok(document),
             Err(Failure::Invalid(e)) => return Err(e),
             Err(Failure::Scan { error, flow_start }) => (error, flow_start),
         };
@@ -108,12 +115,14 @@ impl From<PosError> for Failure {
     }
 }
 
+/// One parse of a chunk: its first document (if any) and whether it used a
+/// merge key.
 fn compose_once(
     text: &str,
     line_offset: usize,
     opts: LoadOptions,
     budget: &mut AliasBudget,
-) -> Result<Option<Value>, Failure> {
+) -> Result<(Option<Value>, bool), Failure> {
     let mut parser = Parser::new_from_str(text);
     let mut composer = Composer {
         source: Source::new(text),
@@ -125,6 +134,7 @@ fn compose_once(
         root: None,
         gap_start: Marker::new(0, 1, 0),
         explicit_key_in_gap: false,
+        saw_merge: false,
     };
     while let Some(next) = parser.next_event() {
         let (event, span) = match next {
@@ -136,13 +146,13 @@ fn compose_once(
         };
         composer.check_gap(span)?;
         match event {
-            Event::StreamEnd => return Ok(None),
-            Event::DocumentEnd => return Ok(composer.finish_document()),
+            Event::StreamEnd => return Ok((None, false)),
+            Event::DocumentEnd => return Ok((composer.finish_document(), composer.saw_merge)),
             Event::Nothing | Event::StreamStart | Event::DocumentStart(_) => {}
             event => composer.event(event, span)?,
         }
     }
-    Ok(None)
+    Ok((None, false))
 }
 
 fn scan_error(e: &ScanError, line_offset: usize) -> PosError {
@@ -222,6 +232,8 @@ struct Composer<'t, 'b> {
     gap_start: Marker,
     /// The text before the current event held a `?` key indicator.
     explicit_key_in_gap: bool,
+    /// A merge key was used (see [`kyaml`]).
+    saw_merge: bool,
 }
 
 impl Composer<'_, '_> {
@@ -419,6 +431,7 @@ impl Composer<'_, '_> {
                 ));
             }
             *size = size.saturating_add(1);
+            self.saw_merge |= key.role == Role::Merge;
             *slot = Some(key);
         }
         Ok(())

@@ -10,7 +10,8 @@
 //! * [`compose`]: events from `saphyr-parser` to values, with anchors,
 //!   aliases, depth and alias-expansion limits;
 //! * [`keys`]: what each mapping key becomes;
-//! * [`merge`]: `<<` merge keys and duplicate keys;
+//! * [`merge`]: `<<` merge keys and duplicate keys, and [`kyaml`], which
+//!   redoes documents with merge keys exactly as kyaml expands them;
 //! * [`folded`] and the flow-context rule in [`compose`]: the changes kyaml's
 //!   write-and-read-back of each resource makes before JSON;
 //! * [`libyaml`]: where go-yaml's scanner accepts or rejects what saphyr does not;
@@ -21,6 +22,7 @@ mod binary;
 mod compose;
 mod folded;
 mod keys;
+mod kyaml;
 mod libyaml;
 mod merge;
 mod resolve;
