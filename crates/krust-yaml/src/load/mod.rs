@@ -3,8 +3,9 @@
 //! kustomize reads a resource file with kyaml's `ByteReader` (split into
 //! documents, parse with go-yaml v3, expand anchors and merge keys with
 //! `DeAnchor`) and later turns each document into JSON by decoding it with
-//! go-yaml v3 into `map[string]interface{}`. The loader produces in one pass
-//! the [`Value`] that JSON step yields:
+//! go-yaml v3 into `map[string]interface{}`. The loader produces the [`Value`]
+//! that JSON step yields, in one pass over the events (a second, node-based
+//! pass only for documents with merge keys):
 //!
 //! * [`split`]: kustomize's own document splitting;
 //! * [`compose`]: events from `saphyr-parser` to values, with anchors,
