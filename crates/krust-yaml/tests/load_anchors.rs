@@ -231,3 +231,33 @@ fn alias_key_duplicating_an_explicit_key() {
     assert_eq!(e.message, "mapping key \"kk\" already defined at line 3");
     assert_eq!(e.line, 4);
 }
+
+#[test]
+fn chained_merges_follow_kyaml() {
+    // A merged mapping's own `<<` is expanded last, below every explicit key
+    // (kubectl prints c: 1 and d: 3 here, from m2, not m0's 8 and 7).
+    let src = "defs:\n  m0: &m0 {d: 7, c: 8, e: 0}\n  m1: &m1 {<<: *m0, b: 0, a: 7, e: 9}\n  m2: &m2 {c: 1, d: 3}\ndata:\n  y: own\n  <<: [*m1, *m2]\n";
+    let want = map(&[
+        ("y", s("own")),
+        ("a", i(7)),
+        ("b", i(0)),
+        ("c", i(1)),
+        ("d", i(3)),
+        ("e", i(9)),
+    ]);
+    let got = data(src);
+    assert!(same_map(&got, &want), "{got:?}");
+    // Once an alias has expanded m1 as a value, its inherited keys count as
+    // its own in later merges.
+    let used = src.replace("data:\n", "use: *m1\ndata:\n");
+    let got = data(&used);
+    let want = map(&[
+        ("y", s("own")),
+        ("a", i(7)),
+        ("b", i(0)),
+        ("c", i(8)),
+        ("d", i(7)),
+        ("e", i(9)),
+    ]);
+    assert!(same_map(&got, &want), "{got:?}");
+}

@@ -5,6 +5,17 @@ use proptest::prelude::*;
 
 /// Fragments that exercise YAML's indicators, tags, anchors and scalars.
 const PIECES: &[&str] = &[
+    ":\t",
+    "-\t",
+    "\n\t",
+    "\\'",
+    "\\/",
+    "\"a\n b\"",
+    "'a\nb'",
+    "[a,\nb]",
+    "{\n\ta: 1}",
+    "&a.b ",
+    "\n: x",
     "a",
     "b",
     "<<",

@@ -149,3 +149,17 @@ fn wide_mapping_is_not_quadratic() {
     let docs = timed(|| load_documents(&src)).unwrap();
     assert_eq!(docs[0].as_map().map(|m| m.len()), Some(200_000));
 }
+
+#[test]
+fn wide_mapping_next_to_a_merge_is_not_quadratic() {
+    let mut src = String::from("base: &b {x: 1}\nuse:\n  <<: *b\nwide:\n");
+    for key in 0..100_000 {
+        src.push_str(&format!("  k{key}: {key}\n"));
+    }
+    let docs = timed(|| load_documents(&src)).unwrap();
+    assert_eq!(docs[0].get_path(&["use", "x"]), Some(&Value::Int(1)));
+    assert_eq!(
+        docs[0].get("wide").and_then(Value::as_map).map(|m| m.len()),
+        Some(100_000)
+    );
+}

@@ -10,10 +10,12 @@
 
 use std::borrow::Cow;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span, Tag};
 
 use super::folded;
 use super::keys::{collection_key_error, scalar_key, At, Key, KeyContext, Role};
+use super::kyaml;
+use super::libyaml;
 use super::merge::{check_merge_element, check_merge_value, Origin, PendingMap};
 use super::resolve::{resolve_scalar, TagKind};
 use super::source::Source;
@@ -46,6 +48,12 @@ impl AliasBudget {
     }
 }
 
+/// How much text (in bytes, summed over attempts) one chunk may be re-parsed
+/// after patching whitespace that saphyr rejects and go-yaml accepts (see
+/// [`libyaml`]): each patch fixes one spot and parses again, so a document
+/// with many such spots is bounded by work, not by a count.
+const MAX_PATCH_WORK: usize = 64 << 20;
+
 /// Parses `text` and returns its first document's value, or `None` when the
 /// chunk holds no document or a null one (kustomize skips those). Later
 /// documents in the chunk are not read, as kustomize does not read them.
@@ -57,6 +65,64 @@ pub(crate) fn first_document(
     opts: LoadOptions,
     budget: &mut AliasBudget,
 ) -> Result<Option<Value>, PosError> {
+    let mut patched: Option<String> = None;
+    let mut work = 0usize;
+    loop {
+        let current = patched.as_deref().unwrap_or(text);
+        let before = budget.remaining;
+        let failure = match compose_once(current, line_offset, opts, budget) {
+            Ok((Some(value), true)) => {
+                // kyaml's merge expansion can differ once merged mappings
+                // have merges of their own; recompute the kyaml way.
+                let limit = opts.max_alias_nodes.saturating_mul(4).max(1 << 20);
+                return Ok(Some(kyaml::document(current, limit).unwrap_or(value)));
+            }
+            Ok((document, _)) => return Ok(document),
+            Err(Failure::Invalid(e)) => return Err(e),
+            Err(Failure::Scan { error, flow_start }) => (error, flow_start),
+        };
+        let (error, flow_start) = failure;
+        let index = error.marker().index();
+        work = work.saturating_add(current.len());
+        let retry = (work < MAX_PATCH_WORK)
+            .then(|| libyaml::patch_false_rejection(current, error.info(), index, flow_start))
+            .flatten();
+        match retry {
+            Some(text) => {
+                budget.remaining = before;
+                patched = Some(text);
+            }
+            None => return Err(scan_error(&error, line_offset)),
+        }
+    }
+}
+
+/// Why one parse of a chunk stopped.
+enum Failure {
+    /// saphyr rejected the text; `flow_start` is the column where the
+    /// outermost flow collection open at the time starts.
+    Scan {
+        error: ScanError,
+        flow_start: Option<usize>,
+    },
+    /// The text is not acceptable to kustomize.
+    Invalid(PosError),
+}
+
+impl From<PosError> for Failure {
+    fn from(e: PosError) -> Failure {
+        Failure::Invalid(e)
+    }
+}
+
+/// One parse of a chunk: its first document (if any) and whether it used a
+/// merge key.
+fn compose_once(
+    text: &str,
+    line_offset: usize,
+    opts: LoadOptions,
+    budget: &mut AliasBudget,
+) -> Result<(Option<Value>, bool), Failure> {
     let mut parser = Parser::new_from_str(text);
     let mut composer = Composer {
         source: Source::new(text),
@@ -66,17 +132,27 @@ pub(crate) fn first_document(
         frames: Vec::new(),
         anchors: Vec::new(),
         root: None,
+        gap_start: Marker::new(0, 1, 0),
+        explicit_key_in_gap: false,
+        saw_merge: false,
     };
     while let Some(next) = parser.next_event() {
-        let (event, span) = next.map_err(|e| scan_error(&e, line_offset))?;
+        let (event, span) = match next {
+            Ok(x) => x,
+            Err(error) => {
+                let flow_start = composer.frames.iter().find(|f| f.flow).map(|f| f.at.col);
+                return Err(Failure::Scan { error, flow_start });
+            }
+        };
+        composer.check_gap(span)?;
         match event {
-            Event::StreamEnd => return Ok(None),
-            Event::DocumentEnd => return Ok(composer.finish_document()),
+            Event::StreamEnd => return Ok((None, false)),
+            Event::DocumentEnd => return Ok((composer.finish_document(), composer.saw_merge)),
             Event::Nothing | Event::StreamStart | Event::DocumentStart(_) => {}
             event => composer.event(event, span)?,
         }
     }
-    Ok(None)
+    Ok((None, false))
 }
 
 fn scan_error(e: &ScanError, line_offset: usize) -> PosError {
@@ -152,16 +228,103 @@ struct Composer<'t, 'b> {
     frames: Vec<Frame>,
     anchors: Vec<Option<Anchor>>,
     root: Option<(Value, TagKind)>,
+    /// Where the text not yet checked by [`Composer::check_gap`] begins.
+    gap_start: Marker,
+    /// The text before the current event held a `?` key indicator.
+    explicit_key_in_gap: bool,
+    /// A merge key was used (see [`kyaml`]).
+    saw_merge: bool,
 }
 
 impl Composer<'_, '_> {
+    /// Applies go-yaml's stricter tab rules to the text between the previous
+    /// event and this one (in block context only: flow context allows tabs).
+    fn check_gap(&mut self, span: Span) -> Result<(), PosError> {
+        let start = self.gap_start;
+        if span.end.index() > start.index() {
+            self.gap_start = span.end;
+        }
+        self.explicit_key_in_gap = false;
+        if span.start.index() <= start.index() {
+            return Ok(());
+        }
+        let at_line_start =
+            start.index() == 0 || self.source.char_before(start.index()) == Some('\n');
+        let gap = self.source.slice(start.index(), span.start.index());
+        self.explicit_key_in_gap = libyaml::has_key_indicator(gap);
+        if self.in_flow() {
+            return Ok(());
+        }
+        let Err(found) = libyaml::check_block_gap(gap, at_line_start) else {
+            return Ok(());
+        };
+        let before = &gap[..found.offset];
+        let newlines = before.matches('\n').count();
+        let col = match before.rfind('\n') {
+            Some(p) => before[p + 1..].chars().count(),
+            None => start.col() + before.chars().count(),
+        };
+        Err(PosError::new(
+            found.message,
+            start.line() + newlines + self.line_offset,
+            col,
+        ))
+    }
+
+    /// An empty key with neither `?` nor any text before its `:` (`: x` on
+    /// its own line, `{: x}`) is valid YAML 1.2 that saphyr accepts, but
+    /// go-yaml, like libyaml, rejects.
+    fn check_implicit_empty_key(&self, at: At) -> Result<(), PosError> {
+        if self.awaiting_key().is_none() || self.explicit_key_in_gap {
+            return Ok(());
+        }
+        let message = if self.in_flow() {
+            "did not find expected node content"
+        } else {
+            "did not find expected key"
+        };
+        Err(PosError::new(message, at.line, at.col))
+    }
+
+    /// go-yaml's escapes for a double-quoted scalar written at `span`.
+    fn check_escapes(&mut self, span: Span, at: At) -> Result<(), PosError> {
+        let written = self.source.slice(span.start.index(), span.end.index());
+        libyaml::check_escapes(written).map_err(|_| {
+            let message = "while parsing a quoted scalar, found unknown escape character";
+            PosError::new(message, at.line, at.col)
+        })
+    }
+
+    /// go-yaml's anchor-name rules for a node or alias written at `span`.
+    fn check_anchor(&mut self, span: Span, at: At) -> Result<(), PosError> {
+        let written = self.source.slice(span.start.index(), span.end.index());
+        libyaml::check_anchor_name(written).map_err(|m| PosError::new(m, at.line, at.col))
+    }
+
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), PosError> {
         let at = At {
             line: span.start.line() + self.line_offset,
             col: span.start.col(),
         };
+        let anchored = match &event {
+            Event::Scalar(_, _, anchor, _)
+            | Event::SequenceStart(anchor, _)
+            | Event::MappingStart(anchor, _) => *anchor != 0,
+            Event::Alias(_) => true,
+            _ => false,
+        };
+        if anchored {
+            self.check_anchor(span, at)?;
+        }
         match event {
             Event::Scalar(text, style, anchor, tag) => {
+                if style == ScalarStyle::DoubleQuoted && text.contains('/') {
+                    self.check_escapes(span, at)?;
+                }
+                let zero_width = span.start.index() == span.end.index();
+                if zero_width && tag.is_none() && anchor == 0 {
+                    self.check_implicit_empty_key(at)?;
+                }
                 self.scalar(text, style, anchor, tag.as_deref(), at)
             }
             Event::SequenceStart(anchor, tag) => self.open(true, anchor, tag.as_deref(), span, at),
@@ -268,6 +431,7 @@ impl Composer<'_, '_> {
                 ));
             }
             *size = size.saturating_add(1);
+            self.saw_merge |= key.role == Role::Merge;
             *slot = Some(key);
         }
         Ok(())

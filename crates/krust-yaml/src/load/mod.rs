@@ -3,16 +3,19 @@
 //! kustomize reads a resource file with kyaml's `ByteReader` (split into
 //! documents, parse with go-yaml v3, expand anchors and merge keys with
 //! `DeAnchor`) and later turns each document into JSON by decoding it with
-//! go-yaml v3 into `map[string]interface{}`. The loader produces in one pass
-//! the [`Value`] that JSON step yields:
+//! go-yaml v3 into `map[string]interface{}`. The loader produces the [`Value`]
+//! that JSON step yields, in one pass over the events (a second, node-based
+//! pass only for documents with merge keys):
 //!
 //! * [`split`]: kustomize's own document splitting;
 //! * [`compose`]: events from `saphyr-parser` to values, with anchors,
 //!   aliases, depth and alias-expansion limits;
 //! * [`keys`]: what each mapping key becomes;
-//! * [`merge`]: `<<` merge keys and duplicate keys;
+//! * [`merge`]: `<<` merge keys and duplicate keys, and [`kyaml`], which
+//!   redoes documents with merge keys exactly as kyaml expands them;
 //! * [`folded`] and the flow-context rule in [`compose`]: the changes kyaml's
 //!   write-and-read-back of each resource makes before JSON;
+//! * [`libyaml`]: where go-yaml's scanner accepts or rejects what saphyr does not;
 //! * [`resolve`]: plain-scalar and tag resolution (with [`strconv`],
 //!   [`timestamp`] and [`binary`] for Go's number, time and base64 rules).
 
@@ -20,6 +23,8 @@ mod binary;
 mod compose;
 mod folded;
 mod keys;
+mod kyaml;
+mod libyaml;
 mod merge;
 mod resolve;
 mod source;
