@@ -322,7 +322,9 @@ impl Composer<'_, '_> {
                     self.check_escapes(span, at)?;
                 }
                 let zero_width = span.start.index() == span.end.index();
-                if zero_width && tag.is_none() && anchor == 0 {
+                // Only a plain scalar can be an empty implicit key; saphyr gives
+                // block scalars (`? |2+` keys) zero-width spans too.
+                if zero_width && style == ScalarStyle::Plain && tag.is_none() && anchor == 0 {
                     self.check_implicit_empty_key(at)?;
                 }
                 self.scalar(text, style, anchor, tag.as_deref(), at)
