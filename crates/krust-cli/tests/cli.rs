@@ -136,3 +136,21 @@ fn load_restrictor_flag_allows_files_above_root() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn patch_without_target_names_patch_file_and_target() {
+    let dir = tree(
+        "patch-target",
+        &[
+            ("kustomization.yaml", "resources: [cm.yaml]\npatches:\n- path: patches/replicas.yaml\n"),
+            ("cm.yaml", CM),
+            (
+                "patches/replicas.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nope\nspec:\n  replicas: 2\n",
+            ),
+        ],
+    );
+    let out = render(&["."], &dir);
+    assert_fails_naming(&out, "patches/replicas.yaml");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Deployment.v1.apps/nope"));
+}
