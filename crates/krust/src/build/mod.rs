@@ -9,6 +9,7 @@
 mod read;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use krust_yaml::Value;
 
@@ -51,8 +52,7 @@ pub fn build(fs: &dyn FileSystem, dir: &Path, options: &BuildOptions) -> Result<
         build_metadata: &build_metadata,
         origin: record_origin.then(String::new),
     };
-    let mut map = target.accumulate(ResMap::new(), &ctx)?;
-    let config = TransformerConfig::builtin();
+    let Accumulated { mut map, config } = target.accumulate(Accumulated::new(), &ctx)?;
     transform::nameref::apply(&mut map, &config.name_reference)?;
     map.retain(|r| {
         r.annotations()
@@ -89,6 +89,36 @@ fn join_origin(base: &str, path: &str) -> String {
     normalize(&Path::new(base).join(path)).display().to_string()
 }
 
+/// Resources accumulated so far and the transformer tables in force: the
+/// defaults plus every `configurations:`/`crds:` file of the kustomizations
+/// accumulated (kustomize merges children's tables into their parents').
+struct Accumulated {
+    map: ResMap,
+    config: Arc<TransformerConfig>,
+}
+
+impl Accumulated {
+    fn new() -> Accumulated {
+        Accumulated {
+            map: ResMap::new(),
+            config: Arc::clone(TransformerConfig::shared_builtin()),
+        }
+    }
+
+    /// Merges `other` into the tables in force, copying them only if they differ.
+    fn merge_config(&mut self, other: &Arc<TransformerConfig>) -> Result<(), String> {
+        if Arc::ptr_eq(&self.config, other) {
+            return Ok(());
+        }
+        if Arc::ptr_eq(&self.config, TransformerConfig::shared_builtin())
+            && Arc::ptr_eq(other, TransformerConfig::shared_builtin())
+        {
+            return Ok(());
+        }
+        Arc::make_mut(&mut self.config).merge(other)
+    }
+}
+
 /// A loaded kustomization and the root it was loaded from.
 struct Target<'a> {
     loader: Loader<'a>,
@@ -118,21 +148,59 @@ impl<'a> Target<'a> {
     }
 
     /// kustomize's `accumulateTarget`: adds this kustomization's resources to
-    /// `map` and transforms the result.
-    fn accumulate(&self, mut map: ResMap, ctx: &Context) -> Result<ResMap> {
+    /// `acc`, merges its transformer tables, applies its components and then
+    /// its own transformers.
+    fn accumulate(&self, mut acc: Accumulated, ctx: &Context) -> Result<Accumulated> {
         for path in &self.kust.resources {
-            self.accumulate_resource(&mut map, path, ctx)?;
+            self.accumulate_resource(&mut acc, path, ctx)?;
         }
+        let own = self.own_config()?;
+        acc.merge_config(&own)
+            .map_err(|e| Error::at(&self.file, e))?;
         for path in &self.kust.components {
-            map = self.accumulate_component(map, path, ctx)?;
+            acc = self.accumulate_component(acc, path, ctx)?;
         }
-        self.transform(&mut map, ctx)
+        self.transform(&mut acc.map, &acc.config, ctx)
             .map_err(|e| e.in_file(&self.file))?;
-        Ok(map)
+        Ok(acc)
+    }
+
+    /// The defaults plus this kustomization's `configurations:` and `crds:` files.
+    fn own_config(&self) -> Result<Arc<TransformerConfig>> {
+        let builtin = TransformerConfig::shared_builtin();
+        if self.kust.configurations.is_empty() && self.kust.crds.is_empty() {
+            return Ok(Arc::clone(builtin));
+        }
+        let mut config = TransformerConfig::clone(builtin);
+        for path in &self.kust.configurations {
+            let (file, text) = self.load_text(path)?;
+            let extra = TransformerConfig::parse(&text).map_err(|e| Error::at(&file, e))?;
+            config.merge(&extra).map_err(|e| Error::at(&file, e))?;
+        }
+        for path in &self.kust.crds {
+            let (file, text) = self.load_text(path)?;
+            let docs = krust_yaml::load_documents(&text).map_err(|e| Error::yaml(&file, &e))?;
+            let doc = docs
+                .first()
+                .ok_or_else(|| Error::at(&file, "empty OpenAPI definition file"))?;
+            let extra = crate::config::from_crd_definitions(doc).map_err(|e| {
+                Error::at(&file, format!("unable to parse open API definition: {e}"))
+            })?;
+            config.merge(&extra).map_err(|e| Error::at(&file, e))?;
+        }
+        Ok(Arc::new(config))
+    }
+
+    /// Reads a text file named by this kustomization, under its load restrictions.
+    fn load_text(&self, path: &str) -> Result<(PathBuf, String)> {
+        let (file, bytes) = self.loader.load(path).map_err(|e| e.in_file(&self.file))?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| Error::at(&file, "file is not valid UTF-8"))?;
+        Ok((file, text))
     }
 
     /// One `resources:` entry: a file of objects, or a directory with a kustomization.
-    fn accumulate_resource(&self, map: &mut ResMap, path: &str, ctx: &Context) -> Result<()> {
+    fn accumulate_resource(&self, acc: &mut Accumulated, path: &str, ctx: &Context) -> Result<()> {
         let file_err = match self.loader.load(path) {
             Ok((file, bytes)) => {
                 let mut resources = resources_from_bytes(&file, &bytes)?;
@@ -142,7 +210,7 @@ impl<'a> Target<'a> {
                         .for_each(|r| r.set_origin(origin.clone()));
                 }
                 for res in resources {
-                    map.append(res).map_err(|e| e.in_file(&file))?;
+                    acc.map.append(res).map_err(|e| e.in_file(&file))?;
                 }
                 return Ok(());
             }
@@ -178,14 +246,23 @@ impl<'a> Target<'a> {
             ));
         }
         let sub = target
-            .accumulate(ResMap::new(), &ctx.below(path))
+            .accumulate(Accumulated::new(), &ctx.below(path))
             .map_err(|e| e.via(&self.file))?;
-        map.append_all(sub).map_err(|e| e.in_file(&self.file))
+        acc.map
+            .append_all(sub.map)
+            .map_err(|e| e.in_file(&self.file))?;
+        acc.merge_config(&sub.config)
+            .map_err(|e| Error::at(&self.file, e))
     }
 
     /// One `components:` entry: a directory whose kustomization (a Component)
     /// adds to and transforms everything accumulated so far.
-    fn accumulate_component(&self, map: ResMap, path: &str, ctx: &Context) -> Result<ResMap> {
+    fn accumulate_component(
+        &self,
+        acc: Accumulated,
+        path: &str,
+        ctx: &Context,
+    ) -> Result<Accumulated> {
         let child = self.loader.child(path).map_err(|e| {
             let e = e.in_file(&self.file);
             Error {
@@ -201,15 +278,14 @@ impl<'a> Target<'a> {
             ));
         }
         target
-            .accumulate(map, &ctx.below(path))
+            .accumulate(acc, &ctx.below(path))
             .map_err(|e| e.via(&self.file))
     }
 
     /// This kustomization's transformers, in kustomize's order, each named
     /// by its built-in plugin kind (recorded when `buildMetadata` asks).
-    fn transform(&self, map: &mut ResMap, ctx: &Context) -> Result<()> {
+    fn transform(&self, map: &mut ResMap, config: &TransformerConfig, ctx: &Context) -> Result<()> {
         let k = &self.kust;
-        let config = TransformerConfig::builtin();
         let mut steps: Vec<Step> = Vec::new();
         if !k.patches_strategic_merge.is_empty() {
             let patches = transform::patch::load_strategic_merge(

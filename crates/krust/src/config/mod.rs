@@ -4,7 +4,7 @@
 //! (`builtin/*.yaml`), read with the same code that will read a user's
 //! `configurations:` files, so one parser serves both.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use krust_yaml::Value;
 
@@ -78,7 +78,13 @@ const BUILTIN_SOURCES: &[(&str, &str)] = &[
 impl TransformerConfig {
     /// kustomize's default tables, parsed once per process.
     pub fn builtin() -> &'static TransformerConfig {
-        static BUILTIN: OnceLock<TransformerConfig> = OnceLock::new();
+        TransformerConfig::shared_builtin()
+    }
+
+    /// The default tables behind a shared pointer, so that kustomizations
+    /// without their own configurations share them instead of copying.
+    pub fn shared_builtin() -> &'static Arc<TransformerConfig> {
+        static BUILTIN: OnceLock<Arc<TransformerConfig>> = OnceLock::new();
         BUILTIN.get_or_init(|| {
             let mut config = TransformerConfig::default();
             for (name, src) in BUILTIN_SOURCES {
@@ -88,7 +94,7 @@ impl TransformerConfig {
                     .merge(&parsed)
                     .unwrap_or_else(|e| panic!("built-in table {name} conflicts: {e}"));
             }
-            config
+            Arc::new(config)
         })
     }
 
@@ -149,6 +155,109 @@ impl TransformerConfig {
     }
 }
 
+/// kustomize's `crds:` support: walks OpenAPI definitions (a map of type name
+/// to `{Schema, Dependencies}`) and turns the `x-kubernetes-*` annotations on
+/// properties of Kubernetes-like types into field specs.
+pub fn from_crd_definitions(doc: &Value) -> Result<TransformerConfig, String> {
+    let defs = doc
+        .as_map()
+        .ok_or("an OpenAPI definition file must be a map of type names")?;
+    let mut config = TransformerConfig::default();
+    for (name, def) in defs {
+        let props = schema_properties(def);
+        let k8s_like = props.is_some_and(|p| {
+            ["kind", "apiVersion", "metadata"]
+                .iter()
+                .all(|k| p.contains_key(*k))
+        });
+        if !k8s_like {
+            continue;
+        }
+        let kind = name.rsplit('.').next().unwrap_or(name);
+        let gvk = Gvk {
+            kind: kind.to_owned(),
+            ..Gvk::default()
+        };
+        let mut own = TransformerConfig::default();
+        crd_properties(&mut own, &gvk, defs, name, &mut Vec::new(), 0)?;
+        config.merge(&own)?;
+    }
+    Ok(config)
+}
+
+/// The `properties` of a definition (`Schema` matched as Go's JSON decoder
+/// matches field names, ignoring case).
+fn schema_properties(def: &Value) -> Option<&krust_yaml::Mapping> {
+    let schema = def
+        .as_map()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("schema"))?
+        .1;
+    schema.get("properties")?.as_map()
+}
+
+fn crd_properties(
+    config: &mut TransformerConfig,
+    gvk: &Gvk,
+    defs: &krust_yaml::Mapping,
+    type_name: &str,
+    path: &mut Vec<String>,
+    depth: usize,
+) -> Result<(), String> {
+    // Definitions may refer to each other in cycles; kustomize would recurse forever.
+    if depth > 64 {
+        return Err(format!(
+            "OpenAPI definitions nest too deeply at '{type_name}'"
+        ));
+    }
+    let Some(props) = defs.get(type_name).and_then(schema_properties) else {
+        return Ok(());
+    };
+    for (prop, schema) in props {
+        path.push(prop.clone());
+        let spec = |extra: Option<&str>| {
+            let mut p = path.join("/");
+            if let Some(extra) = extra {
+                p = format!("{p}/{extra}");
+            }
+            FieldSpec::new(&gvk.group, &gvk.version, &gvk.kind, &p, false)
+        };
+        let ext = |key: &str| schema.get(key).and_then(Value::as_str);
+        if ext("x-kubernetes-annotation").is_some() {
+            merge_specs(&mut config.common_annotations, &[spec(None)])?;
+        }
+        if ext("x-kubernetes-label-selector").is_some() {
+            merge_specs(&mut config.common_labels, &[spec(None)])?;
+        }
+        if ext("x-kubernetes-identity").is_some() {
+            merge_specs(&mut config.name_prefix, &[spec(None)])?;
+        }
+        if let (Some(version), Some(kind)) = (
+            ext("x-kubernetes-object-ref-api-version"),
+            ext("x-kubernetes-object-ref-kind"),
+        ) {
+            let name_key = ext("x-kubernetes-object-ref-name-key").unwrap_or("name");
+            let refs = NameBackRefs {
+                gvk: Gvk {
+                    group: String::new(),
+                    version: version.to_owned(),
+                    kind: kind.to_owned(),
+                },
+                referrers: vec![spec(Some(name_key))],
+            };
+            config.merge(&TransformerConfig {
+                name_reference: vec![refs],
+                ..TransformerConfig::default()
+            })?;
+        }
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            crd_properties(config, gvk, defs, reference, path, depth + 1)?;
+        }
+        path.pop();
+    }
+    Ok(())
+}
+
 fn specs(value: &Value) -> Result<Vec<FieldSpec>, String> {
     match value {
         Value::Null => Ok(Vec::new()),
@@ -206,6 +315,25 @@ mod tests {
             .find(|r| r.gvk.kind == "ConfigMap")
             .unwrap();
         assert!(cm.referrers.len() > 10);
+    }
+
+    #[test]
+    fn crd_annotations_become_field_specs() {
+        let doc = krust_yaml::load_documents(
+            r#"{"example.com/v1.Bee": {"Schema": {"properties": {
+                 "apiVersion": {}, "kind": {}, "metadata": {},
+                 "spec": {"$ref": "example.com/v1.BeeSpec"}}}},
+               "example.com/v1.BeeSpec": {"Schema": {"properties": {
+                 "secretRef": {"x-kubernetes-object-ref-api-version": "v1", "x-kubernetes-object-ref-kind": "Secret"},
+                 "selector": {"x-kubernetes-label-selector": ""}}}}}"#,
+        )
+        .unwrap();
+        let config = from_crd_definitions(&doc[0]).unwrap();
+        assert_eq!(config.common_labels[0].path, "spec/selector");
+        assert_eq!(config.common_labels[0].gvk.kind, "Bee");
+        let secret = &config.name_reference[0];
+        assert_eq!(secret.gvk.kind, "Secret");
+        assert_eq!(secret.referrers[0].path, "spec/secretRef/name");
     }
 
     #[test]

@@ -106,6 +106,10 @@ pub struct Kustomization {
     pub patches: Vec<PatchSpec>,
     /// `patchesJson6902`.
     pub patches_json6902: Vec<PatchSpec>,
+    /// `configurations`: files of extra transformer field specs.
+    pub configurations: Vec<String>,
+    /// `crds`: OpenAPI definition files whose annotations add field specs.
+    pub crds: Vec<String>,
     /// `buildMetadata`: `originAnnotations`, `transformerAnnotations`, `managedByLabel`.
     pub build_metadata: Vec<String>,
     /// Fields krust reads but does not implement yet, with their values.
