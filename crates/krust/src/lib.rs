@@ -27,6 +27,7 @@ pub mod fieldspec;
 mod fs;
 pub mod kustomization;
 mod loader;
+pub mod patch;
 mod resid;
 mod resmap;
 mod resource;
