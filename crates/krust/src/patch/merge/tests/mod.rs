@@ -6,6 +6,7 @@ mod directives;
 mod kubectl;
 mod lists;
 mod maps;
+mod random;
 
 use krust_yaml::Value;
 
