@@ -1,3 +1,5 @@
+//! `$patch` directives, and the `$` keys that are not directives.
+
 use super::{check, check_err, check_pod, check_pod_err};
 
 /// `$patch: replace` swaps a map for the patch's, `delete` removes it, `merge` merges; the

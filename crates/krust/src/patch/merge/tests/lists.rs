@@ -1,3 +1,6 @@
+//! Lists: prepending, merge keys, and which kinds' lists merge or are replaced
+//! (the schema table checked against kubectl, kind by kind).
+
 use super::{check, check_pod};
 
 /// New and existing patch elements are prepended in the patch's order; the target's other elements

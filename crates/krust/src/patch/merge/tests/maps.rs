@@ -1,3 +1,5 @@
+//! Maps, scalars and nulls.
+
 use super::{check, check_err, check_pod, check_pod_err};
 
 /// Maps merge recursively: patch fields are added or replace the target's, other target fields

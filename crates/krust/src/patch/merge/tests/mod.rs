@@ -3,9 +3,11 @@
 //! `patches: [{path: patch.yaml}]`; `kubectl.rs` compares random cases live.
 
 mod directives;
+mod edges;
 mod kubectl;
 mod lists;
 mod maps;
+mod openapi;
 mod random;
 
 use krust_yaml::Value;
