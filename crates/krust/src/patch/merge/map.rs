@@ -12,8 +12,8 @@ use crate::patch::schema::SchemaNode;
 enum Fields<'p> {
     /// The patch has no map here.
     Missing,
-    /// The patch's map; `$patch` is skipped once recognised (kyaml elides it).
-    Node(&'p Mapping, bool),
+    /// The patch's map; a recognised `$patch` is skipped (kyaml elides it).
+    Node { patch: &'p Mapping, elided: bool },
     /// The target's map is walked against itself.
     Dest,
 }
@@ -28,6 +28,7 @@ impl<'s> Walker<'s> {
     ) -> Result<Step, String> {
         match dest {
             Some(Value::Map(map)) => self.merge_into_map(map, origin, schema),
+            // Null: the kind check lets no other node through.
             Some(_) => self.fill_null(origin, schema),
             None => match origin {
                 Origin::Missing | Origin::Dest => Ok(Step::Clear),
@@ -70,7 +71,10 @@ impl<'s> Walker<'s> {
             Origin::Node(Value::Map(patch)) => match directive::of_map(patch)? {
                 Some(Directive::Delete) => return Ok(Step::Clear),
                 Some(Directive::Replace) => return self.adopt_map(patch, true, schema),
-                found => Fields::Node(patch, found.is_some()),
+                found => Fields::Node {
+                    patch,
+                    elided: found.is_some(),
+                },
             },
             // The kind check lets only a map or null through.
             Origin::Node(_) => return Ok(Step::Clear),
@@ -109,7 +113,7 @@ impl<'s> Walker<'s> {
         schema: Option<SchemaNode<'s>>,
     ) -> Result<(), String> {
         let added: Vec<(&str, &Value)> = match fields {
-            Fields::Node(patch, elided) => {
+            Fields::Node { patch, elided } => {
                 let mut added: Vec<(&str, &Value)> = patch
                     .iter()
                     .filter(|(k, _)| !dest.contains_key(*k) && !is_elided(elided, k))
@@ -128,8 +132,8 @@ impl<'s> Walker<'s> {
             let origin = match fields {
                 Fields::Missing => Origin::Missing,
                 Fields::Dest => Origin::Dest,
-                Fields::Node(_, elided) if is_elided(elided, key) => Origin::Missing,
-                Fields::Node(patch, _) => patch.get(key).map_or(Origin::Missing, Origin::Node),
+                Fields::Node { elided, .. } if is_elided(elided, key) => Origin::Missing,
+                Fields::Node { patch, .. } => patch.get(key).map_or(Origin::Missing, Origin::Node),
             };
             let field_schema = schema.and_then(|s| s.field(key));
             match self.walk(Some(value), origin, field_schema) {
