@@ -6,8 +6,10 @@
 //! components (which transform what was accumulated so far), then this
 //! kustomization's own transformers.
 
+mod openapi;
 mod read;
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -48,9 +50,14 @@ pub fn build(fs: &dyn FileSystem, dir: &Path, options: &BuildOptions) -> Result<
     let target = Target::load(loader)?;
     let record_origin = !target.kust.build_metadata.is_empty();
     let build_metadata = target.kust.build_metadata.clone();
+    let schema = RefCell::new(openapi::SchemaState::default());
+    schema
+        .borrow_mut()
+        .configure(&target.kust, &target.loader, &target.file, true)?;
     let ctx = Context {
         build_metadata: &build_metadata,
         origin: record_origin.then(String::new),
+        schema: &schema,
     };
     let Accumulated { mut map, config } = target.accumulate(Accumulated::new(), &ctx)?;
     transform::nameref::apply(&mut map, &config.name_reference)?;
@@ -72,6 +79,8 @@ struct Context<'c> {
     build_metadata: &'c [String],
     /// Path from the top kustomization to the current one, when recording origins.
     origin: Option<String>,
+    /// The OpenAPI schema strategic merges use (build-wide, as in kustomize).
+    schema: &'c RefCell<openapi::SchemaState>,
 }
 
 impl Context<'_> {
@@ -80,6 +89,7 @@ impl Context<'_> {
         Context {
             build_metadata: self.build_metadata,
             origin: self.origin.as_ref().map(|o| join_origin(o, path)),
+            schema: self.schema,
         }
     }
 }
@@ -212,6 +222,7 @@ impl<'a> Target<'a> {
                 for res in resources {
                     acc.map.append(res).map_err(|e| e.in_file(&file))?;
                 }
+                ctx.schema.borrow_mut().saw_resources();
                 return Ok(());
             }
             Err(e) => e,
@@ -239,6 +250,10 @@ impl<'a> Target<'a> {
             }
         })?;
         let target = Target::load(child).map_err(|e| e.via(&self.file))?;
+        ctx.schema
+            .borrow_mut()
+            .configure(&target.kust, &target.loader, &target.file, false)
+            .map_err(|e| e.via(&self.file))?;
         if target.kust.is_component() {
             return Err(Error::at(
                 &self.file,
@@ -271,6 +286,10 @@ impl<'a> Target<'a> {
             }
         })?;
         let target = Target::load(child).map_err(|e| e.via(&self.file))?;
+        ctx.schema
+            .borrow_mut()
+            .configure(&target.kust, &target.loader, &target.file, false)
+            .map_err(|e| e.via(&self.file))?;
         if !target.kust.is_component() {
             return Err(Error::at(
                 &self.file,
@@ -295,12 +314,18 @@ impl<'a> Target<'a> {
             )?;
             steps.push((
                 "PatchStrategicMergeTransformer",
-                Box::new(move |m| patches.iter().try_for_each(|p| p.apply(m, false))),
+                Box::new(move |m| {
+                    let schema = ctx.schema.borrow_mut().current();
+                    patches.iter().try_for_each(|p| p.apply(m, false, &schema))
+                }),
             ));
         }
         for spec in &k.patches {
             let patch = transform::patch::load(&self.loader, &self.file, spec)?;
-            steps.push(("PatchTransformer", Box::new(move |m| patch.apply(m, false))));
+            steps.push((
+                "PatchTransformer",
+                Box::new(move |m| patch.apply(m, false, &ctx.schema.borrow_mut().current())),
+            ));
         }
         if let Some(ns) = k.namespace.as_deref().filter(|ns| !ns.is_empty()) {
             steps.push((
@@ -347,6 +372,13 @@ impl<'a> Target<'a> {
                         &config.common_annotations,
                     )
                 }),
+            ));
+        }
+        for spec in &k.patches_json6902 {
+            let patch = transform::patch::load_json6902(&self.loader, &self.file, spec)?;
+            steps.push((
+                "PatchJson6902Transformer",
+                Box::new(move |m| patch.apply(m, true, &ctx.schema.borrow_mut().current())),
             ));
         }
         let configured_in = ctx

@@ -110,6 +110,8 @@ pub struct Kustomization {
     pub configurations: Vec<String>,
     /// `crds`: OpenAPI definition files whose annotations add field specs.
     pub crds: Vec<String>,
+    /// `openapi`: `path` to a schema file, or a built-in `version`.
+    pub openapi: IndexMap<String, String>,
     /// `buildMetadata`: `originAnnotations`, `transformerAnnotations`, `managedByLabel`.
     pub build_metadata: Vec<String>,
     /// Fields krust reads but does not implement yet, with their values.

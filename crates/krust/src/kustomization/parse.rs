@@ -100,6 +100,7 @@ pub fn parse_kustomization(doc: Option<&Value>) -> Result<Kustomization, String>
             "patchesJson6902" => k.patches_json6902 = seq_of(value, patch_spec).map_err(at)?,
             "configurations" => k.configurations = string_list(value).map_err(at)?,
             "crds" => k.crds = string_list(value).map_err(at)?,
+            "openapi" => k.openapi = string_map(value).map_err(at)?,
             "patchesStrategicMerge" => {
                 k.patches_strategic_merge = string_list(value).map_err(at)?
             }

@@ -140,7 +140,6 @@ fn update_field(
     spec: &FieldSpec,
     index: &Index,
 ) -> Result<()> {
-    let gvk = res.id().gvk.clone();
     let role_ref = spec.path.ends_with("roleRef/name");
     let ctx = Sieve {
         referrer,
@@ -148,9 +147,16 @@ fn update_field(
         role_ref,
         index,
     };
-    fieldspec::apply(res.obj_mut(), &gvk, spec, Create::Scalar, &mut |node| {
-        ctx.set(node)
-    })
+    // The referrer was chosen by its original kind; kustomize then walks the
+    // path whatever the current kind is (a patch may have changed it), so the
+    // spec is matched against its own selector here.
+    fieldspec::apply(
+        res.obj_mut(),
+        &spec.gvk,
+        spec,
+        Create::Scalar,
+        &mut |node| ctx.set(node),
+    )
     .map_err(|e| {
         Error::msg(format!(
             "updating name reference in '{}' field of '{}': {e}",

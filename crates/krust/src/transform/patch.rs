@@ -9,7 +9,7 @@ use crate::build::resources_from_bytes;
 use crate::error::{Error, Result};
 use crate::kustomization::PatchSpec;
 use crate::loader::Loader;
-use crate::patch::{self, JsonPatch, Matcher, Selector};
+use crate::patch::{self, JsonPatch, Matcher, Outcome, Schema, Selector};
 use crate::resmap::ResMap;
 use crate::resource::Resource;
 
@@ -185,7 +185,7 @@ pub fn load_json6902(
 impl Patch {
     /// Applies the patch to `map`. `legacy_json` is the `patchesJson6902`
     /// behaviour, which does not remember previous ids.
-    pub fn apply(&self, map: &mut ResMap, legacy_json: bool) -> Result<()> {
+    pub fn apply(&self, map: &mut ResMap, legacy_json: bool, schema: &Schema) -> Result<()> {
         match &self.body {
             Body::Json(ops) => self.apply_json(map, ops, !legacy_json),
             Body::Strategic(patches) => {
@@ -197,7 +197,7 @@ impl Patch {
                         let matcher = Matcher::new(target).map_err(|e| self.error(&e))?;
                         let selected: Vec<bool> =
                             map.resources().iter().map(|r| matcher.matches(r)).collect();
-                        self.apply_strategic(map, &patches[0], |i, _| selected[i])
+                        self.apply_strategic(map, &patches[0], schema, |i, _| selected[i])
                     }
                     None => {
                         for patch in patches {
@@ -213,7 +213,7 @@ impl Patch {
                                 .map(|(i, _)| i)
                                 .collect();
                             match hits.len() {
-                            1 => self.apply_strategic(map, patch, |i, _| i == hits[0])?,
+                            1 => self.apply_strategic(map, patch, schema, |i, _| i == hits[0])?,
                             0 => return Err(self.error(&format!("no resource matches strategic merge patch target {wanted}"))),
                             _ => return Err(self.error(&format!("multiple resources match strategic merge patch target {wanted}"))),
                         }
@@ -253,6 +253,7 @@ impl Patch {
         &self,
         map: &mut ResMap,
         patch: &Resource,
+        schema: &Schema,
         selected: impl Fn(usize, &Resource) -> bool,
     ) -> Result<()> {
         let mut position = 0;
@@ -275,9 +276,9 @@ impl Patch {
             if self.allow_name_change || self.allow_kind_change {
                 res.store_previous_id();
             }
-            let kept = patch::strategic_merge(res.obj_mut(), &body)
+            let outcome = patch::merge(res.obj_mut(), &body, Some(schema))
                 .map_err(|e| self.error(&format!("{}: {e}", res.id())))?;
-            if !kept || res.is_empty() {
+            if outcome == Outcome::Deleted || res.is_empty() {
                 *res.obj_mut() = Value::Null;
                 return Ok(());
             }
