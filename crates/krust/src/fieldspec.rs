@@ -44,8 +44,9 @@ impl FieldSpec {
         self.gvk.selects(gvk)
     }
 
-    /// kustomize's `effectivelyEquals`: same path, and this spec's selector
-    /// selects the other's.
+    /// kustomize's `effectivelyEquals`: same path, and the other spec's
+    /// selector covers this one's kind (a general spec is covered by nothing
+    /// narrower, a narrow one by the general one).
     fn effectively_equals(&self, other: &FieldSpec) -> bool {
         other.gvk.selects(&self.gvk) && self.path == other.path
     }
@@ -71,7 +72,10 @@ pub fn split_path(path: &str) -> Vec<String> {
 /// kustomize refuses two such specs that disagree on `create`.
 pub fn merge_specs(specs: &mut Vec<FieldSpec>, incoming: &[FieldSpec]) -> Result<(), String> {
     for spec in incoming {
-        match specs.iter().find(|s| spec.effectively_equals(s)) {
+        match specs
+            .iter()
+            .find(|existing| existing.effectively_equals(spec))
+        {
             Some(existing) if existing.create != spec.create => {
                 return Err(format!("conflicting fieldspecs for path '{}'", spec.path))
             }
@@ -82,9 +86,13 @@ pub fn merge_specs(specs: &mut Vec<FieldSpec>, incoming: &[FieldSpec]) -> Result
     Ok(())
 }
 
-/// What to create when the last segment of a path is missing.
+/// What to create when the last segment of a path is missing. Transformers
+/// that give kustomize no node kind to create never create anything, even for
+/// specs marked `create`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Create {
+    /// Nothing (images, name references).
+    Never,
     /// A map (labels, annotations).
     Map,
     /// A string (names, namespaces).
@@ -106,7 +114,7 @@ where
         return Ok(());
     }
     let walk = Walk {
-        create: spec.create,
+        create: spec.create && leaf != Create::Never,
         leaf,
     };
     walk.node(obj, &spec.segments, set)
@@ -155,7 +163,7 @@ impl Walk {
         } else if rest.is_empty() {
             Some(match self.leaf {
                 Create::Map => Value::Map(Mapping::new()),
-                Create::Scalar => Value::String(String::new()),
+                Create::Scalar | Create::Never => Value::String(String::new()),
             })
         } else {
             Some(Value::Map(Mapping::new()))

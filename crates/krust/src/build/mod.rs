@@ -59,7 +59,9 @@ pub fn build(fs: &dyn FileSystem, dir: &Path, options: &BuildOptions) -> Result<
         origin: record_origin.then(String::new),
         schema: &schema,
     };
-    let Accumulated { mut map, config } = target.accumulate(Accumulated::new(), &ctx)?;
+    let acc = target.accumulate(Accumulated::new(), &ctx)?;
+    let config = acc.config();
+    let mut map = acc.map;
     transform::nameref::apply(&mut map, &config.name_reference)?;
     map.retain(|r| {
         r.annotations()
@@ -104,28 +106,41 @@ fn join_origin(base: &str, path: &str) -> String {
 /// accumulated (kustomize merges children's tables into their parents').
 struct Accumulated {
     map: ResMap,
-    config: Arc<TransformerConfig>,
+    /// `None` until a configuration is merged in (kustomize starts empty).
+    config: Option<Arc<TransformerConfig>>,
 }
 
 impl Accumulated {
     fn new() -> Accumulated {
         Accumulated {
             map: ResMap::new(),
-            config: Arc::clone(TransformerConfig::shared_builtin()),
+            config: None,
         }
     }
 
-    /// Merges `other` into the tables in force, copying them only if they differ.
+    /// The tables in force.
+    fn config(&self) -> Arc<TransformerConfig> {
+        self.config
+            .clone()
+            .unwrap_or_else(|| Arc::new(TransformerConfig::default()))
+    }
+
+    /// Merges `other` into the tables in force as kustomize's `MergeConfig`
+    /// does, sharing the built-in tables instead of copying them when nothing
+    /// else was configured.
     fn merge_config(&mut self, other: &Arc<TransformerConfig>) -> Result<(), String> {
-        if Arc::ptr_eq(&self.config, other) {
-            return Ok(());
+        let builtin = TransformerConfig::shared_builtin();
+        match &mut self.config {
+            None if Arc::ptr_eq(other, builtin) => self.config = Some(Arc::clone(other)),
+            None => {
+                let mut merged = TransformerConfig::default();
+                merged.merge(other)?;
+                self.config = Some(Arc::new(merged));
+            }
+            Some(mine) if Arc::ptr_eq(mine, other) => {}
+            Some(mine) => Arc::make_mut(mine).merge(other)?,
         }
-        if Arc::ptr_eq(&self.config, TransformerConfig::shared_builtin())
-            && Arc::ptr_eq(other, TransformerConfig::shared_builtin())
-        {
-            return Ok(());
-        }
-        Arc::make_mut(&mut self.config).merge(other)
+        Ok(())
     }
 }
 
@@ -170,7 +185,8 @@ impl<'a> Target<'a> {
         for path in &self.kust.components {
             acc = self.accumulate_component(acc, path, ctx)?;
         }
-        self.transform(&mut acc.map, &acc.config, ctx)
+        let config = acc.config();
+        self.transform(&mut acc.map, &config, ctx)
             .map_err(|e| e.in_file(&self.file))?;
         Ok(acc)
     }
@@ -266,8 +282,11 @@ impl<'a> Target<'a> {
         acc.map
             .append_all(sub.map)
             .map_err(|e| e.in_file(&self.file))?;
-        acc.merge_config(&sub.config)
-            .map_err(|e| Error::at(&self.file, e))
+        if let Some(sub_config) = &sub.config {
+            acc.merge_config(sub_config)
+                .map_err(|e| Error::at(&self.file, e))?;
+        }
+        Ok(())
     }
 
     /// One `components:` entry: a directory whose kustomization (a Component)
@@ -379,6 +398,18 @@ impl<'a> Target<'a> {
             steps.push((
                 "PatchJson6902Transformer",
                 Box::new(move |m| patch.apply(m, true, &ctx.schema.borrow_mut().current())),
+            ));
+        }
+        for replica in &k.replicas {
+            steps.push((
+                "ReplicaCountTransformer",
+                Box::new(move |m| transform::replicas::apply(m, replica, &config.replicas)),
+            ));
+        }
+        for image in &k.images {
+            steps.push((
+                "ImageTagTransformer",
+                Box::new(move |m| transform::images::apply(m, image, &config.images)),
             ));
         }
         let configured_in = ctx

@@ -127,10 +127,18 @@ impl TransformerConfig {
                 other => return Err(format!("json: unknown field \"{other}\"")),
             }
         }
+        config.sort();
         Ok(config)
     }
 
-    /// Merges another configuration into this one, as kustomize's `MergeConfig` does.
+    /// Merges another configuration into this one, as kustomize's `Merge`
+    /// does: each incoming spec is added unless an existing spec with the same
+    /// path already selects its kind; then every table is sorted by kind.
+    ///
+    /// The order matters: merging a sorted table into an empty one lets a
+    /// kind-specific spec swallow a general one with the same path, which is
+    /// how a user's `namePrefix: [{path: metadata/name, kind: Foo}]` stops
+    /// every other kind from being prefixed.
     pub fn merge(&mut self, other: &TransformerConfig) -> Result<(), String> {
         merge_specs(&mut self.name_prefix, &other.name_prefix)?;
         merge_specs(&mut self.name_suffix, &other.name_suffix)?;
@@ -151,7 +159,28 @@ impl TransformerConfig {
                 None => self.name_reference.push(incoming.clone()),
             }
         }
+        self.sort();
         Ok(())
+    }
+
+    /// kustomize's `sortFields`: every table ordered by kind rank, then by
+    /// `group_version_kind`.
+    fn sort(&mut self) {
+        for specs in [
+            &mut self.name_prefix,
+            &mut self.name_suffix,
+            &mut self.namespace,
+            &mut self.common_labels,
+            &mut self.template_labels,
+            &mut self.common_annotations,
+            &mut self.images,
+            &mut self.replicas,
+            &mut self.var_reference,
+        ] {
+            specs.sort_by_cached_key(|s| gvk_order(&s.gvk));
+        }
+        self.name_reference
+            .sort_by_cached_key(|r| gvk_order(&r.gvk));
     }
 }
 
@@ -256,6 +285,19 @@ fn crd_properties(
         path.pop();
     }
     Ok(())
+}
+
+/// The sort key kustomize gives a field spec's selector (`Gvk.IsLessThan`).
+fn gvk_order(gvk: &Gvk) -> (i64, String) {
+    use crate::transform::sort::{DEFAULT_ORDER_FIRST, DEFAULT_ORDER_LAST};
+    let first = DEFAULT_ORDER_FIRST.iter().position(|k| *k == gvk.kind);
+    let last = DEFAULT_ORDER_LAST.iter().position(|k| *k == gvk.kind);
+    let rank = match (first, last) {
+        (Some(i), _) => i as i64 - DEFAULT_ORDER_FIRST.len() as i64,
+        (None, Some(i)) => i as i64 + 1,
+        (None, None) => 0,
+    };
+    (rank, gvk.sort_string())
 }
 
 fn specs(value: &Value) -> Result<Vec<FieldSpec>, String> {

@@ -14,6 +14,8 @@ use krust_yaml::Value;
 use crate::error::{Error, Result};
 use crate::fieldspec::FieldSpec;
 use crate::patch::Selector;
+use crate::transform::images::ImageSpec;
+use crate::transform::replicas::ReplicaSpec;
 
 pub use parse::{field_spec, parse_kustomization};
 
@@ -112,6 +114,10 @@ pub struct Kustomization {
     pub crds: Vec<String>,
     /// `openapi`: `path` to a schema file, or a built-in `version`.
     pub openapi: IndexMap<String, String>,
+    /// `images` followed by legacy `imageTags`.
+    pub images: Vec<ImageSpec>,
+    /// `replicas`.
+    pub replicas: Vec<ReplicaSpec>,
     /// `buildMetadata`: `originAnnotations`, `transformerAnnotations`, `managedByLabel`.
     pub build_metadata: Vec<String>,
     /// Fields krust reads but does not implement yet, with their values.

@@ -12,6 +12,8 @@ use super::{
 };
 use crate::fieldspec::FieldSpec;
 use crate::patch::Selector;
+use crate::transform::images::ImageSpec;
+use crate::transform::replicas::ReplicaSpec;
 
 /// Every top-level field kustomize v5.5.0 knows, in its declaration order.
 const KNOWN_FIELDS: &[&str] = &[
@@ -68,6 +70,7 @@ pub fn parse_kustomization(doc: Option<&Value>) -> Result<Kustomization, String>
     };
     let mut k = Kustomization::default();
     let mut bases = Vec::new();
+    let mut image_tags = Vec::new();
     let mut empty = true;
     for (key, value) in map {
         let field = canonical_field(key)
@@ -101,6 +104,9 @@ pub fn parse_kustomization(doc: Option<&Value>) -> Result<Kustomization, String>
             "configurations" => k.configurations = string_list(value).map_err(at)?,
             "crds" => k.crds = string_list(value).map_err(at)?,
             "openapi" => k.openapi = string_map(value).map_err(at)?,
+            "images" => k.images = seq_of(value, image_spec).map_err(at)?,
+            "imageTags" => image_tags = seq_of(value, image_spec).map_err(at)?,
+            "replicas" => k.replicas = seq_of(value, replica_spec).map_err(at)?,
             "patchesStrategicMerge" => {
                 k.patches_strategic_merge = string_list(value).map_err(at)?
             }
@@ -111,6 +117,7 @@ pub fn parse_kustomization(doc: Option<&Value>) -> Result<Kustomization, String>
         return Err("kustomization.yaml is empty".into());
     }
     k.resources.extend(bases);
+    k.images.extend(image_tags);
     enforce_kind_and_version(&mut k)?;
     Ok(k)
 }
@@ -299,6 +306,38 @@ pub fn selector(v: &Value) -> DecodeResult<Selector> {
         }
     }
     Ok(s)
+}
+
+fn image_spec(v: &Value) -> DecodeResult<ImageSpec> {
+    let mut image = ImageSpec::default();
+    for (field, value) in fields(v, &["name", "newName", "newTag", "digest", "tagSuffix"])? {
+        let text = string(value)?;
+        match field {
+            "name" => image.name = text,
+            "newName" => image.new_name = text,
+            "newTag" => image.new_tag = text,
+            "digest" => image.digest = text,
+            _ => image.tag_suffix = text,
+        }
+    }
+    Ok(image)
+}
+
+fn replica_spec(v: &Value) -> DecodeResult<ReplicaSpec> {
+    let mut replica = ReplicaSpec::default();
+    for (field, value) in fields(v, &["name", "count"])? {
+        match field {
+            "name" => replica.name = string(value)?,
+            _ => {
+                replica.count = match value {
+                    Value::Int(i) => *i,
+                    Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => *f as i64,
+                    other => return Err(type_error("int64", other)),
+                }
+            }
+        }
+    }
+    Ok(replica)
 }
 
 fn sort_options(v: &Value) -> DecodeResult<SortOptions> {

@@ -2,11 +2,13 @@
 //! each, all driven by field specs from [`crate::config::TransformerConfig`].
 
 pub mod annotations;
+pub mod images;
 pub mod labels;
 pub mod nameref;
 pub mod namespace;
 pub mod patch;
 pub mod prefix_suffix;
+pub mod replicas;
 pub mod sort;
 
 use krust_yaml::Value;

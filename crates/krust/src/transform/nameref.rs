@@ -150,13 +150,9 @@ fn update_field(
     // The referrer was chosen by its original kind; kustomize then walks the
     // path whatever the current kind is (a patch may have changed it), so the
     // spec is matched against its own selector here.
-    fieldspec::apply(
-        res.obj_mut(),
-        &spec.gvk,
-        spec,
-        Create::Scalar,
-        &mut |node| ctx.set(node),
-    )
+    fieldspec::apply(res.obj_mut(), &spec.gvk, spec, Create::Never, &mut |node| {
+        ctx.set(node)
+    })
     .map_err(|e| {
         Error::msg(format!(
             "updating name reference in '{}' field of '{}': {e}",
