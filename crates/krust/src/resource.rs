@@ -10,6 +10,20 @@ use krust_yaml::{Mapping, Value};
 
 use crate::resid::ResId;
 
+/// A transformer that ran over a resource, as kustomize's transformations
+/// annotation records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transformation {
+    /// The file that configured it, relative to the top kustomization.
+    pub configured_in: String,
+    /// Its plugin kind.
+    pub kind: &'static str,
+    /// The plugin object's name, for transformers listed under `transformers:`.
+    pub name: String,
+    /// The plugin object's namespace, likewise.
+    pub namespace: String,
+}
+
 /// An object plus its build history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
@@ -24,9 +38,9 @@ pub struct Resource {
     /// Where the resource came from, relative to the top kustomization
     /// (only recorded when `buildMetadata` asks for it).
     origin: Option<String>,
-    /// Built-in transformers that touched it, as (kustomization path, transformer kind),
-    /// recorded only when `buildMetadata` asks for it.
-    transformations: Vec<(String, &'static str)>,
+    /// Built-in transformers that ran over it, recorded only when
+    /// `buildMetadata` asks for it.
+    transformations: Vec<Transformation>,
     /// Whether kustomize would have written build annotations on it.
     annotated: bool,
 }
@@ -128,14 +142,14 @@ impl Resource {
         self.origin.as_deref()
     }
 
-    /// Records that the transformer `kind` configured in `configured_in` ran over it.
-    pub fn add_transformation(&mut self, configured_in: &str, kind: &'static str) {
-        self.transformations.push((configured_in.to_owned(), kind));
+    /// Records that a transformer ran over it.
+    pub fn add_transformation(&mut self, transformation: Transformation) {
+        self.transformations.push(transformation);
         self.annotated = true;
     }
 
     /// Transformers recorded by [`Resource::add_transformation`], in order.
-    pub fn transformations(&self) -> &[(String, &'static str)] {
+    pub fn transformations(&self) -> &[Transformation] {
         &self.transformations
     }
 

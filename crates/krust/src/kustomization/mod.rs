@@ -4,7 +4,7 @@
 //! decoder matches field names case-insensitively), then applies legacy fixes:
 //! `bases` join `resources`, missing `kind`/`apiVersion` get defaults.
 
-mod parse;
+pub(crate) mod parse;
 
 use std::path::Path;
 
@@ -118,6 +118,10 @@ pub struct Kustomization {
     pub images: Vec<ImageSpec>,
     /// `replicas`.
     pub replicas: Vec<ReplicaSpec>,
+    /// `transformers`: plugin configuration files, directories or inline objects.
+    pub transformers: Vec<String>,
+    /// `validators`: plugin configurations (krust runs no external plugins).
+    pub validators: Vec<String>,
     /// `buildMetadata`: `originAnnotations`, `transformerAnnotations`, `managedByLabel`.
     pub build_metadata: Vec<String>,
     /// Fields krust reads but does not implement yet, with their values.

@@ -54,7 +54,7 @@ const KNOWN_FIELDS: &[&str] = &[
 ];
 
 /// A decoding problem, phrased like Go's JSON errors but naming the field path.
-type DecodeResult<T> = Result<T, String>;
+pub(crate) type DecodeResult<T> = Result<T, String>;
 
 /// Decodes a kustomization from its (only) YAML document. `None` is an empty file.
 pub fn parse_kustomization(doc: Option<&Value>) -> Result<Kustomization, String> {
@@ -107,6 +107,8 @@ pub fn parse_kustomization(doc: Option<&Value>) -> Result<Kustomization, String>
             "images" => k.images = seq_of(value, image_spec).map_err(at)?,
             "imageTags" => image_tags = seq_of(value, image_spec).map_err(at)?,
             "replicas" => k.replicas = seq_of(value, replica_spec).map_err(at)?,
+            "transformers" => k.transformers = string_list(value).map_err(at)?,
+            "validators" => k.validators = string_list(value).map_err(at)?,
             "patchesStrategicMerge" => {
                 k.patches_strategic_merge = string_list(value).map_err(at)?
             }
@@ -159,11 +161,11 @@ fn canonical_field(key: &str) -> Option<&'static str> {
         .copied()
 }
 
-fn type_error(expected: &str, got: &Value) -> String {
+pub(crate) fn type_error(expected: &str, got: &Value) -> String {
     format!("cannot unmarshal {} into {expected}", got.type_name())
 }
 
-fn string(v: &Value) -> DecodeResult<String> {
+pub(crate) fn string(v: &Value) -> DecodeResult<String> {
     match v {
         Value::String(s) => Ok(s.clone()),
         Value::Null => Ok(String::new()),
@@ -171,7 +173,7 @@ fn string(v: &Value) -> DecodeResult<String> {
     }
 }
 
-fn boolean(v: &Value) -> DecodeResult<bool> {
+pub(crate) fn boolean(v: &Value) -> DecodeResult<bool> {
     match v {
         Value::Bool(b) => Ok(*b),
         Value::Null => Ok(false),
@@ -179,30 +181,33 @@ fn boolean(v: &Value) -> DecodeResult<bool> {
     }
 }
 
-fn map_of(v: &Value) -> DecodeResult<&Mapping> {
+pub(crate) fn map_of(v: &Value) -> DecodeResult<&Mapping> {
     v.as_map().ok_or_else(|| type_error("map", v))
 }
 
-fn string_map(v: &Value) -> DecodeResult<IndexMap<String, String>> {
+pub(crate) fn string_map(v: &Value) -> DecodeResult<IndexMap<String, String>> {
     map_of(v)?
         .iter()
         .map(|(k, v)| Ok((k.clone(), string(v).map_err(|e| format!("{k}: {e}"))?)))
         .collect()
 }
 
-fn seq_of<T>(v: &Value, item: impl Fn(&Value) -> DecodeResult<T>) -> DecodeResult<Vec<T>> {
+pub(crate) fn seq_of<T>(
+    v: &Value,
+    item: impl Fn(&Value) -> DecodeResult<T>,
+) -> DecodeResult<Vec<T>> {
     match v {
         Value::Seq(items) => items.iter().map(item).collect(),
         other => Err(type_error("list", other)),
     }
 }
 
-fn string_list(v: &Value) -> DecodeResult<Vec<String>> {
+pub(crate) fn string_list(v: &Value) -> DecodeResult<Vec<String>> {
     seq_of(v, string)
 }
 
 /// Decodes a struct-like map, rejecting unknown fields; `null` values are skipped.
-fn fields<'a>(
+pub(crate) fn fields<'a>(
     v: &'a Value,
     known: &'static [&'static str],
 ) -> DecodeResult<Vec<(&'static str, &'a Value)>> {
@@ -258,7 +263,7 @@ pub fn field_spec(v: &Value) -> DecodeResult<FieldSpec> {
     Ok(FieldSpec::new(&group, &version, &kind, &path, create))
 }
 
-fn patch_spec(v: &Value) -> DecodeResult<PatchSpec> {
+pub(crate) fn patch_spec(v: &Value) -> DecodeResult<PatchSpec> {
     let mut p = PatchSpec::default();
     for (field, value) in fields(v, &["path", "patch", "target", "options"])? {
         match field {
@@ -308,7 +313,7 @@ pub fn selector(v: &Value) -> DecodeResult<Selector> {
     Ok(s)
 }
 
-fn image_spec(v: &Value) -> DecodeResult<ImageSpec> {
+pub(crate) fn image_spec(v: &Value) -> DecodeResult<ImageSpec> {
     let mut image = ImageSpec::default();
     for (field, value) in fields(v, &["name", "newName", "newTag", "digest", "tagSuffix"])? {
         let text = string(value)?;
@@ -323,7 +328,7 @@ fn image_spec(v: &Value) -> DecodeResult<ImageSpec> {
     Ok(image)
 }
 
-fn replica_spec(v: &Value) -> DecodeResult<ReplicaSpec> {
+pub(crate) fn replica_spec(v: &Value) -> DecodeResult<ReplicaSpec> {
     let mut replica = ReplicaSpec::default();
     for (field, value) in fields(v, &["name", "count"])? {
         match field {

@@ -12,8 +12,40 @@ use crate::error::{Error, Result};
 use crate::fieldspec::{self, Create, FieldSpec};
 use crate::resmap::ResMap;
 
+/// Which (Cluster)RoleBinding subjects follow the namespace
+/// (`setRoleBindingSubjects` of the NamespaceTransformer plugin).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Subjects {
+    /// Subjects named `default` (the default).
+    #[default]
+    DefaultOnly,
+    /// Every ServiceAccount subject.
+    AllServiceAccounts,
+    /// None.
+    None,
+}
+
+/// Options of the NamespaceTransformer plugin beyond the namespace itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Only set namespaces that are empty.
+    pub unset_only: bool,
+    /// Which binding subjects follow.
+    pub subjects: Subjects,
+}
+
 /// Sets `namespace` on every resource, using `specs` for fields beyond metadata.
 pub fn apply(map: &mut ResMap, namespace: &str, specs: &[FieldSpec]) -> Result<()> {
+    apply_with(map, namespace, specs, Options::default())
+}
+
+/// [`apply`] with the plugin's options.
+pub fn apply_with(
+    map: &mut ResMap,
+    namespace: &str,
+    specs: &[FieldSpec],
+    options: Options,
+) -> Result<()> {
     if namespace.is_empty() {
         return Ok(());
     }
@@ -30,7 +62,17 @@ pub fn apply(map: &mut ResMap, namespace: &str, specs: &[FieldSpec]) -> Result<(
             .unwrap_or_default()
             .to_owned();
         let is_binding = gvk.kind == "RoleBinding" || gvk.kind == "ClusterRoleBinding";
-        let set = &mut |node: &mut Value| super::set_scalar(node, namespace.to_owned());
+        let set = &mut |node: &mut Value| {
+            let empty = match node {
+                Value::Null => true,
+                Value::String(s) => s.is_empty(),
+                _ => false,
+            };
+            if options.unset_only && !empty {
+                return Ok(());
+            }
+            super::set_scalar(node, namespace.to_owned())
+        };
         let id = res.id().to_string();
         let fail = |e: String| Error::msg(format!("namespace transformation failed for {id}: {e}"));
         let obj = res.obj_mut();
@@ -38,7 +80,7 @@ pub fn apply(map: &mut ResMap, namespace: &str, specs: &[FieldSpec]) -> Result<(
             fieldspec::apply(obj, &gvk, &meta_namespace, Create::Scalar, set).map_err(fail)?;
         }
         if is_binding {
-            set_default_subjects(obj, namespace).map_err(fail)?;
+            set_subjects(obj, options.subjects, set).map_err(fail)?;
         }
         for spec in specs {
             let hard_coded = spec.path == "metadata/namespace"
@@ -54,16 +96,24 @@ pub fn apply(map: &mut ResMap, namespace: &str, specs: &[FieldSpec]) -> Result<(
     })
 }
 
-/// Binding subjects named `default` (the default service account) follow the namespace.
-fn set_default_subjects(obj: &mut Value, namespace: &str) -> Result<(), String> {
+/// Binding subjects follow the namespace: by default those named `default`
+/// (the default service account), or every ServiceAccount.
+fn set_subjects(
+    obj: &mut Value,
+    mode: Subjects,
+    set: &mut dyn FnMut(&mut Value) -> Result<(), String>,
+) -> Result<(), String> {
     let Some(Value::Seq(subjects)) = obj.get_mut("subjects") else {
         return Ok(());
     };
     for subject in subjects {
-        if subject.str_at(&["name"]) == Some("default") {
-            if let Some(map) = subject.as_map_mut() {
-                map.insert("namespace".into(), Value::from(namespace));
-            }
+        let follows = match mode {
+            Subjects::DefaultOnly => subject.str_at(&["name"]) == Some("default"),
+            Subjects::AllServiceAccounts => subject.str_at(&["kind"]) == Some("ServiceAccount"),
+            Subjects::None => false,
+        };
+        if let (true, Some(map)) = (follows, subject.as_map_mut()) {
+            set(map.entry("namespace".to_owned()).or_insert(Value::Null))?;
         }
     }
     Ok(())

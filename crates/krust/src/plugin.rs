@@ -1,0 +1,255 @@
+//! Built-in transformers as kustomize's plugin kinds: the ones a
+//! kustomization's fields configure and the ones listed, as plugin
+//! configuration objects (`apiVersion: builtin`), under `transformers:`.
+//! Both run through [`Transformer::apply`], so each rule lives in one place.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use krust_yaml::Value;
+
+use crate::error::{Error, Result};
+use crate::fieldspec::FieldSpec;
+use crate::kustomization::parse::{
+    boolean, fields, image_spec, map_of, patch_spec, replica_spec, seq_of, string, string_list,
+    string_map,
+};
+use crate::kustomization::{field_spec, PatchSpec};
+use crate::loader::Loader;
+use crate::patch::Schema;
+use crate::resmap::ResMap;
+use crate::transform::images::ImageSpec;
+use crate::transform::namespace::{Options as NamespaceOptions, Subjects};
+use crate::transform::patch::{self, Patch};
+use crate::transform::replicas::ReplicaSpec;
+use crate::transform::{annotations, images, labels, namespace, prefix_suffix, replicas};
+
+/// One configured built-in transformer.
+#[derive(Debug)]
+pub enum Transformer {
+    /// `PatchStrategicMergeTransformer`: legacy `patchesStrategicMerge`.
+    PatchesStrategicMerge(Vec<Patch>),
+    /// `PatchTransformer`: one `patches` entry.
+    Patch(Patch),
+    /// `PatchJson6902Transformer`: one legacy `patchesJson6902` entry.
+    PatchJson6902(Patch),
+    /// `NamespaceTransformer`.
+    Namespace {
+        /// The namespace.
+        namespace: String,
+        /// Fields beyond `metadata.namespace`.
+        specs: Vec<FieldSpec>,
+        /// `unsetOnly` and `setRoleBindingSubjects`.
+        options: NamespaceOptions,
+    },
+    /// `PrefixTransformer`.
+    Prefix {
+        /// The prefix.
+        prefix: String,
+        /// Fields to prefix.
+        specs: Vec<FieldSpec>,
+    },
+    /// `SuffixTransformer`.
+    Suffix {
+        /// The suffix.
+        suffix: String,
+        /// Fields to suffix.
+        specs: Vec<FieldSpec>,
+    },
+    /// `LabelTransformer`.
+    Labels {
+        /// The labels.
+        pairs: IndexMap<String, String>,
+        /// Where to set them.
+        specs: Vec<FieldSpec>,
+    },
+    /// `AnnotationsTransformer`.
+    Annotations {
+        /// The annotations.
+        pairs: IndexMap<String, String>,
+        /// Where to set them.
+        specs: Vec<FieldSpec>,
+    },
+    /// `ReplicaCountTransformer`.
+    Replicas {
+        /// Which workload and how many.
+        replica: ReplicaSpec,
+        /// Replica fields.
+        specs: Vec<FieldSpec>,
+    },
+    /// `ImageTagTransformer`.
+    Image {
+        /// The rewrite.
+        image: ImageSpec,
+        /// Image fields.
+        specs: Vec<FieldSpec>,
+    },
+}
+
+impl Transformer {
+    /// The plugin kind, as recorded in transformer annotations.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Transformer::PatchesStrategicMerge(_) => "PatchStrategicMergeTransformer",
+            Transformer::Patch(_) => "PatchTransformer",
+            Transformer::PatchJson6902(_) => "PatchJson6902Transformer",
+            Transformer::Namespace { .. } => "NamespaceTransformer",
+            Transformer::Prefix { .. } => "PrefixTransformer",
+            Transformer::Suffix { .. } => "SuffixTransformer",
+            Transformer::Labels { .. } => "LabelTransformer",
+            Transformer::Annotations { .. } => "AnnotationsTransformer",
+            Transformer::Replicas { .. } => "ReplicaCountTransformer",
+            Transformer::Image { .. } => "ImageTagTransformer",
+        }
+    }
+
+    /// Runs the transformer; `schema` gives the OpenAPI schema for strategic merges.
+    pub fn apply(&self, map: &mut ResMap, schema: &dyn Fn() -> Arc<Schema>) -> Result<()> {
+        match self {
+            Transformer::PatchesStrategicMerge(patches) => {
+                let schema = schema();
+                patches
+                    .iter()
+                    .try_for_each(|p| p.apply(map, false, &schema))
+            }
+            Transformer::Patch(p) => p.apply(map, false, &schema()),
+            Transformer::PatchJson6902(p) => p.apply(map, true, &schema()),
+            Transformer::Namespace {
+                namespace: ns,
+                specs,
+                options,
+            } => namespace::apply_with(map, ns, specs, *options),
+            Transformer::Prefix { prefix, specs } => prefix_suffix::apply(map, prefix, "", specs),
+            Transformer::Suffix { suffix, specs } => prefix_suffix::apply(map, "", suffix, specs),
+            Transformer::Labels { pairs, specs } => labels::apply(map, pairs, specs),
+            Transformer::Annotations { pairs, specs } => annotations::apply(map, pairs, specs),
+            Transformer::Replicas { replica, specs } => replicas::apply(map, replica, specs),
+            Transformer::Image { image, specs } => images::apply(map, image, specs),
+        }
+    }
+
+    /// Builds a transformer from a plugin configuration object read from
+    /// `source` (or given inline in the kustomization at `source`).
+    pub fn from_config(obj: &Value, loader: &Loader, source: &Path) -> Result<Transformer> {
+        let api = obj.str_at(&["apiVersion"]).unwrap_or_default();
+        let kind = obj.str_at(&["kind"]).unwrap_or_default();
+        if api != "builtin" {
+            return Err(Error::at(
+                source,
+                format!("plugin {kind} ({api}) is not supported: krust runs only kustomize's built-in plugins (apiVersion: builtin), not exec or container plugins"),
+            ));
+        }
+        let fail = |e: String| Error::at(source, format!("builtin {kind}: {e}"));
+        let specs = |key: &str| -> Result<Vec<FieldSpec>> {
+            match obj.get(key) {
+                None | Some(Value::Null) => Ok(Vec::new()),
+                Some(v) => seq_of(v, field_spec).map_err(|e| fail(format!("{key}: {e}"))),
+            }
+        };
+        let text = |key: &str| -> Result<String> {
+            obj.get(key).map_or(Ok(String::new()), |v| {
+                string(v).map_err(|e| fail(format!("{key}: {e}")))
+            })
+        };
+        let pairs = |key: &str| -> Result<IndexMap<String, String>> {
+            obj.get(key).map_or(Ok(IndexMap::new()), |v| {
+                string_map(v).map_err(|e| fail(format!("{key}: {e}")))
+            })
+        };
+        Ok(match kind {
+            "PatchTransformer" => {
+                let spec = plugin_patch_spec(obj).map_err(fail)?;
+                Transformer::Patch(patch::load(loader, source, &spec)?)
+            }
+            "PatchJson6902Transformer" => {
+                let mut spec = PatchSpec {
+                    path: Some(text("path")?).filter(|p| !p.is_empty()),
+                    patch: Some(text("jsonOp")?).filter(|p| !p.is_empty()),
+                    ..PatchSpec::default()
+                };
+                if let Some(target) = obj.get("target") {
+                    spec.target = Some(crate::kustomization::parse::selector(target).map_err(fail)?);
+                }
+                Transformer::PatchJson6902(patch::load_json6902(loader, source, &spec)?)
+            }
+            "PatchStrategicMergeTransformer" => {
+                let mut entries = match obj.get("paths") {
+                    Some(v) => string_list(v).map_err(fail)?,
+                    None => Vec::new(),
+                };
+                let inline = text("patches")?;
+                if !inline.is_empty() {
+                    entries.push(inline);
+                }
+                if entries.is_empty() {
+                    return Err(fail("empty file path and empty patch content".into()));
+                }
+                Transformer::PatchesStrategicMerge(patch::load_strategic_merge(loader, source, &entries)?)
+            }
+            "NamespaceTransformer" => Transformer::Namespace {
+                namespace: obj.str_at(&["metadata", "namespace"]).unwrap_or_default().to_owned(),
+                specs: specs("fieldSpecs")?,
+                options: NamespaceOptions {
+                    unset_only: obj.get("unsetOnly").map_or(Ok(false), boolean).map_err(fail)?,
+                    subjects: match text("setRoleBindingSubjects")?.as_str() {
+                        "" | "defaultOnly" => Subjects::DefaultOnly,
+                        "allServiceAccounts" => Subjects::AllServiceAccounts,
+                        "none" => Subjects::None,
+                        other => return Err(fail(format!("invalid value \"{other}\" for setRoleBindingSubjects: must be one of \"defaultOnly\", \"none\" or \"allServiceAccounts\""))),
+                    },
+                },
+            },
+            "PrefixTransformer" => Transformer::Prefix {
+                prefix: text("prefix")?,
+                specs: specs("fieldSpecs")?,
+            },
+            "SuffixTransformer" => Transformer::Suffix {
+                suffix: text("suffix")?,
+                specs: specs("fieldSpecs")?,
+            },
+            "LabelTransformer" => Transformer::Labels {
+                pairs: pairs("labels")?,
+                specs: specs("fieldSpecs")?,
+            },
+            "AnnotationsTransformer" => Transformer::Annotations {
+                pairs: pairs("annotations")?,
+                specs: specs("fieldSpecs")?,
+            },
+            "ReplicaCountTransformer" => Transformer::Replicas {
+                replica: obj.get("replica").map_or(Ok(ReplicaSpec::default()), replica_spec).map_err(fail)?,
+                specs: specs("fieldSpecs")?,
+            },
+            "ImageTagTransformer" => Transformer::Image {
+                image: obj.get("imageTag").map_or(Ok(ImageSpec::default()), image_spec).map_err(fail)?,
+                specs: specs("fieldSpecs")?,
+            },
+            other => {
+                return Err(Error::at(
+                    source,
+                    format!("unable to load builtin {other}: not a transformer krust supports in this position"),
+                ))
+            }
+        })
+    }
+}
+
+/// A PatchTransformer configuration: `path`, `patch`, `target`, `options`,
+/// beside the object's own `apiVersion`, `kind` and `metadata`.
+fn plugin_patch_spec(obj: &Value) -> std::result::Result<PatchSpec, String> {
+    let map = map_of(obj)?;
+    let mut rest = krust_yaml::Mapping::new();
+    for (k, v) in map {
+        if !matches!(k.as_str(), "apiVersion" | "kind" | "metadata") {
+            rest.insert(k.clone(), v.clone());
+        }
+    }
+    let rest = Value::Map(rest);
+    fields(&rest, &["path", "patch", "target", "options"])?;
+    let mut spec = patch_spec(&rest)?;
+    spec.patch = spec
+        .patch
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty());
+    Ok(spec)
+}
