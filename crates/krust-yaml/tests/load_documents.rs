@@ -249,3 +249,16 @@ fn collection_keys_are_errors() {
         assert!(load_documents(src).is_err(), "{src:?}");
     }
 }
+
+#[test]
+fn duplicate_keys_can_be_last_wins_for_kustomization_files() {
+    let src = "a: 1\nb: 2\na: 3\n";
+    assert!(krust_yaml::load_documents(src).is_err());
+    let options = krust_yaml::LoadOptions {
+        duplicate_keys_last_wins: true,
+        ..Default::default()
+    };
+    let docs = krust_yaml::load_documents_with(src, options).unwrap();
+    assert_eq!(docs[0].get("a"), Some(&krust_yaml::Value::Int(3)));
+    assert_eq!(docs[0].as_map().map(|m| m.len()), Some(2));
+}

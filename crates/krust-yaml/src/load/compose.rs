@@ -512,7 +512,9 @@ impl Composer<'_, '_> {
         };
         let value = match frame.body {
             Body::Seq { items, .. } => Value::Seq(items),
-            Body::Map { entries, .. } => Value::Map(entries.finish()?),
+            Body::Map { entries, .. } => {
+                Value::Map(entries.finish(self.opts.duplicate_keys_last_wins)?)
+            }
         };
         let height = frame.child_height + 1;
         if frame.anchor != 0 {

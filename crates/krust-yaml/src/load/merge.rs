@@ -62,7 +62,7 @@ impl PendingMap {
 
     /// The finished mapping: kyaml's `<<` deletion, then duplicate checks,
     /// then merged keys the mapping does not already have.
-    pub(crate) fn finish(mut self) -> Result<Mapping, PosError> {
+    pub(crate) fn finish(mut self, last_wins: bool) -> Result<Mapping, PosError> {
         self.drop_first_merge_name();
         let mut map = Mapping::with_capacity(self.entries.len());
         let mut lines = Vec::with_capacity(self.entries.len());
@@ -74,6 +74,9 @@ impl PendingMap {
                 return Err(PosError::new(message, key.at.line, key.at.col));
             }
             let (index, previous) = map.insert_full(key.name, value);
+            if previous.is_some() && last_wins {
+                continue;
+            }
             if previous.is_some() {
                 let name = map.get_index(index).map_or("", |(k, _)| k.as_str());
                 let message = format!(
@@ -193,7 +196,7 @@ mod tests {
         let second: Mapping = [("b".to_owned(), int(3)), ("c".to_owned(), int(3))].into();
         let sources = Value::Seq(vec![Value::Map(first), Value::Map(second)]);
         pending.push(key("<<", Role::Merge, 2), sources);
-        let map = pending.finish().unwrap();
+        let map = pending.finish(false).unwrap();
         assert_eq!(keys(&map), ["a", "b", "c"]);
         assert_eq!(map["a"], int(1));
         assert_eq!(map["b"], int(2));
@@ -205,7 +208,7 @@ mod tests {
         let mut pending = PendingMap::default();
         pending.push(key("a", Role::Entry, 3), int(1));
         pending.push(key("a", Role::Entry, 7), int(2));
-        let err = pending.finish().unwrap_err();
+        let err = pending.finish(false).unwrap_err();
         assert_eq!(err.message, "mapping key \"a\" already defined at line 3");
         assert_eq!(err.line, 7);
     }
@@ -218,7 +221,7 @@ mod tests {
         };
         pending.push(key("<<", bad, 1), int(1));
         pending.push(key("b", Role::Entry, 2), int(2));
-        assert_eq!(keys(&pending.finish().unwrap()), ["b"]);
+        assert_eq!(keys(&pending.finish(false).unwrap()), ["b"]);
     }
 
     #[test]
@@ -226,14 +229,14 @@ mod tests {
         let mut pending = PendingMap::default();
         pending.push(key("<<", Role::Merge, 1), Value::Map(Mapping::new()));
         pending.push(key("<<", Role::MergeName { error: None }, 2), int(2));
-        assert_eq!(keys(&pending.finish().unwrap()), ["<<"]);
+        assert_eq!(keys(&pending.finish(false).unwrap()), ["<<"]);
         let mut pending = PendingMap::default();
         pending.push(key("<<", Role::Merge, 1), Value::Map(Mapping::new()));
         let bad = Role::MergeName {
             error: Some("bad".to_owned()),
         };
         pending.push(key("<<", bad, 2), int(2));
-        assert_eq!(pending.finish().unwrap_err().message, "bad");
+        assert_eq!(pending.finish(false).unwrap_err().message, "bad");
     }
 
     #[test]

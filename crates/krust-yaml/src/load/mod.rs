@@ -53,6 +53,10 @@ pub struct LoadOptions {
     pub max_depth: usize,
     /// Most nodes alias expansion may produce in one stream.
     pub max_alias_nodes: usize,
+    /// Let a repeated mapping key replace the earlier one instead of failing.
+    /// kustomize reads kustomization files through sigs.k8s.io/yaml (go-yaml
+    /// v2), which does that; resources go through go-yaml v3, which refuses.
+    pub duplicate_keys_last_wins: bool,
 }
 
 impl Default for LoadOptions {
@@ -60,6 +64,7 @@ impl Default for LoadOptions {
         LoadOptions {
             max_depth: 1000,
             max_alias_nodes: 1_000_000,
+            duplicate_keys_last_wins: false,
         }
     }
 }

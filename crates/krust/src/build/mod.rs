@@ -162,7 +162,13 @@ impl<'a> Target<'a> {
             .map_err(|e| Error::at(&file, e.to_string()))?;
         let text = std::str::from_utf8(&bytes)
             .map_err(|e| Error::at(&file, format!("file is not valid UTF-8: {e}")))?;
-        let docs = krust_yaml::load_documents(text).map_err(|e| Error::yaml(&file, &e))?;
+        // kustomize reads this file with go-yaml v2, where a repeated key wins.
+        let options = krust_yaml::LoadOptions {
+            duplicate_keys_last_wins: true,
+            ..Default::default()
+        };
+        let docs =
+            krust_yaml::load_documents_with(text, options).map_err(|e| Error::yaml(&file, &e))?;
         let kust =
             kustomization::parse_kustomization(docs.first()).map_err(|e| Error::at(&file, e))?;
         if let Some((field, _)) = kust.unsupported.first() {
