@@ -172,10 +172,12 @@ impl<'a> Target<'a> {
         let kust =
             kustomization::parse_kustomization(docs.first()).map_err(|e| Error::at(&file, e))?;
         if let Some((field, _)) = kust.unsupported.first() {
-            return Err(Error::at(
-                &file,
-                format!("the kustomization field '{field}' is not supported by krust yet"),
-            ));
+            let message = if field.starts_with("helm") {
+                format!("'{field}': Helm charts are not supported: krust does not run helm (render the chart to manifests and list those as resources)")
+            } else {
+                format!("the kustomization field '{field}' is not supported by krust yet")
+            };
+            return Err(Error::at(&file, message));
         }
         Ok(Target { loader, kust, file })
     }
