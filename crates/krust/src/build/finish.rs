@@ -1,0 +1,87 @@
+//! The end of a build: what `buildMetadata` asks to write, and the cleanup
+//! kustomize's removal of its internal annotations leaves visible.
+
+use krust_yaml::Value;
+
+use crate::error::{Error, Result};
+use crate::kustomization::Kustomization;
+use crate::resmap::ResMap;
+use crate::resource::Transformation;
+use crate::transform;
+
+/// Annotation holding a resource's origin, when `buildMetadata` asks for it.
+const ORIGIN: &str = "config.kubernetes.io/origin";
+/// Annotation listing the transformers that ran, when `buildMetadata` asks for it.
+const TRANSFORMATIONS: &str = "alpha.config.kubernetes.io/transformations";
+
+/// Writes or strips what `buildMetadata` controls, then the cleanup that
+/// removing kustomize's internal annotations leaves visible.
+pub(super) fn finish(map: &mut ResMap, kust: &Kustomization) -> Result<()> {
+    let keep_origin = kust.has_build_metadata("originAnnotations");
+    let keep_transformations = kust.has_build_metadata("transformerAnnotations");
+    let managed_by = kust.has_build_metadata("managedByLabel");
+    map.transform(|res| {
+        if keep_origin {
+            if let Some(origin) = res.origin().map(|o| format!("path: {o}\n")) {
+                let meta = ensure_map(res.obj_mut(), "metadata");
+                transform::set_entry(ensure_entry(meta, "annotations"), ORIGIN, &origin)
+                    .map_err(Error::msg)?;
+            }
+        }
+        if keep_transformations && !res.transformations().is_empty() {
+            let text = transformations_annotation(res.transformations());
+            let meta = ensure_map(res.obj_mut(), "metadata");
+            transform::set_entry(ensure_entry(meta, "annotations"), TRANSFORMATIONS, &text)
+                .map_err(Error::msg)?;
+        }
+        if managed_by {
+            let meta = ensure_map(res.obj_mut(), "metadata");
+            transform::set_entry(
+                ensure_entry(meta, "labels"),
+                "app.kubernetes.io/managed-by",
+                concat!("kustomize-", "v5.5.0"),
+            )
+            .map_err(Error::msg)?;
+        }
+        res.finish_build_annotations();
+        Ok(())
+    })
+}
+
+/// The YAML list kustomize writes into the transformations annotation.
+fn transformations_annotation(list: &[Transformation]) -> String {
+    let mut out = String::new();
+    for t in list {
+        out.push_str(&format!(
+            "- configuredIn: {}\n  configuredBy:\n    apiVersion: builtin\n    kind: {}\n",
+            t.configured_in, t.kind
+        ));
+        if !t.name.is_empty() {
+            out.push_str(&format!("    name: {}\n", t.name));
+        }
+        if !t.namespace.is_empty() {
+            out.push_str(&format!("    namespace: {}\n", t.namespace));
+        }
+    }
+    out
+}
+
+fn ensure_map<'v>(obj: &'v mut Value, key: &str) -> &'v mut Value {
+    let map = match obj {
+        Value::Map(m) => m,
+        other => {
+            *other = Value::Map(Default::default());
+            other.as_map_mut().expect("just made a map")
+        }
+    };
+    map.entry(key.to_owned())
+        .or_insert_with(|| Value::Map(Default::default()))
+}
+
+fn ensure_entry<'v>(meta: &'v mut Value, key: &str) -> &'v mut Value {
+    if !matches!(meta, Value::Map(_)) {
+        *meta = Value::Map(Default::default());
+    }
+    let Value::Map(m) = meta else { unreachable!() };
+    m.entry(key.to_owned()).or_insert(Value::Null)
+}

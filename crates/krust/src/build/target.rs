@@ -1,0 +1,209 @@
+//! One kustomization being built: loading it, and accumulating its
+//! resources, bases and components (kustomize's `KustTarget`).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::{resources_from_bytes, Accumulated, Context};
+use crate::config::TransformerConfig;
+use crate::error::{Error, Result};
+use crate::kustomization::{self, Kustomization};
+use crate::loader::{is_remote, Loader};
+
+/// A loaded kustomization and the root it was loaded from.
+pub(super) struct Target<'a> {
+    pub(super) loader: Loader<'a>,
+    pub(super) kust: Kustomization,
+    pub(super) file: PathBuf,
+}
+
+impl<'a> Target<'a> {
+    pub(super) fn load(loader: Loader<'a>) -> Result<Target<'a>> {
+        let file = kustomization::find_file(loader.fs(), loader.root())?;
+        let bytes = loader
+            .fs()
+            .read(&file)
+            .map_err(|e| Error::at(&file, e.to_string()))?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|e| Error::at(&file, format!("file is not valid UTF-8: {e}")))?;
+        // kustomize reads this file with go-yaml v2, where a repeated key wins.
+        let options = krust_yaml::LoadOptions {
+            duplicate_keys_last_wins: true,
+            ..Default::default()
+        };
+        let docs =
+            krust_yaml::load_documents_with(text, options).map_err(|e| Error::yaml(&file, &e))?;
+        let kust =
+            kustomization::parse_kustomization(docs.first()).map_err(|e| Error::at(&file, e))?;
+        if let Some((field, _)) = kust.unsupported.first() {
+            let message = if field.starts_with("helm") {
+                format!("'{field}': Helm charts are not supported: krust does not run helm (render the chart to manifests and list those as resources)")
+            } else {
+                format!("the kustomization field '{field}' is not supported by krust yet")
+            };
+            return Err(Error::at(&file, message));
+        }
+        Ok(Target { loader, kust, file })
+    }
+
+    /// kustomize's `accumulateTarget`: adds this kustomization's resources to
+    /// `acc`, merges its transformer tables, applies its components and then
+    /// its own transformers.
+    pub(super) fn accumulate(&self, mut acc: Accumulated, ctx: &Context) -> Result<Accumulated> {
+        for path in &self.kust.resources {
+            self.accumulate_resource(&mut acc, path, ctx)?;
+        }
+        let own = self.own_config()?;
+        acc.merge_config(&own)
+            .map_err(|e| Error::at(&self.file, e))?;
+        for path in &self.kust.components {
+            acc = self.accumulate_component(acc, path, ctx)?;
+        }
+        let config = acc.config();
+        self.transform(&mut acc.map, &config, ctx)
+            .map_err(|e| e.in_file(&self.file))?;
+        Ok(acc)
+    }
+
+    /// The defaults plus this kustomization's `configurations:` and `crds:` files.
+    fn own_config(&self) -> Result<Arc<TransformerConfig>> {
+        let builtin = TransformerConfig::shared_builtin();
+        if self.kust.configurations.is_empty() && self.kust.crds.is_empty() {
+            return Ok(Arc::clone(builtin));
+        }
+        let mut config = TransformerConfig::clone(builtin);
+        for path in &self.kust.configurations {
+            let (file, text) = self.load_text(path)?;
+            let extra = TransformerConfig::parse(&text).map_err(|e| Error::at(&file, e))?;
+            config.merge(&extra).map_err(|e| Error::at(&file, e))?;
+        }
+        for path in &self.kust.crds {
+            let (file, text) = self.load_text(path)?;
+            let docs = krust_yaml::load_documents(&text).map_err(|e| Error::yaml(&file, &e))?;
+            let doc = docs
+                .first()
+                .ok_or_else(|| Error::at(&file, "empty OpenAPI definition file"))?;
+            let extra = crate::config::from_crd_definitions(doc).map_err(|e| {
+                Error::at(&file, format!("unable to parse open API definition: {e}"))
+            })?;
+            config.merge(&extra).map_err(|e| Error::at(&file, e))?;
+        }
+        Ok(Arc::new(config))
+    }
+
+    /// Reads a text file named by this kustomization, under its load restrictions.
+    fn load_text(&self, path: &str) -> Result<(PathBuf, String)> {
+        let (file, bytes) = self.loader.load(path).map_err(|e| e.in_file(&self.file))?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| Error::at(&file, "file is not valid UTF-8"))?;
+        Ok((file, text))
+    }
+
+    /// One `resources:` entry: a file of objects, or a directory with a kustomization.
+    pub(super) fn accumulate_resource(
+        &self,
+        acc: &mut Accumulated,
+        path: &str,
+        ctx: &Context,
+    ) -> Result<()> {
+        let file_err = match self.loader.load(path) {
+            Ok((file, bytes)) => {
+                let mut resources = resources_from_bytes(&file, &bytes)?;
+                if let Some(origin) = &ctx.below(path).origin {
+                    resources
+                        .iter_mut()
+                        .for_each(|r| r.set_origin(origin.clone()));
+                }
+                for res in resources {
+                    acc.map.append(res).map_err(|e| e.in_file(&file))?;
+                }
+                ctx.schema.borrow_mut().saw_resources();
+                return Ok(());
+            }
+            Err(e) => e,
+        };
+        let child = self.loader.child(path).map_err(|dir_err| {
+            if is_remote(path) {
+                Error::at(
+                    &self.file,
+                    format!(
+                        "remote resource '{path}' is not supported: krust reads local files only"
+                    ),
+                )
+            } else if self
+                .loader
+                .fs()
+                .kind(&self.loader.root().join(path))
+                .is_some()
+            {
+                dir_err.in_file(&self.file)
+            } else {
+                Error::at(
+                    &self.file,
+                    format!("resource '{path}' not found ({})", file_err.message),
+                )
+            }
+        })?;
+        let target = Target::load(child).map_err(|e| e.via(&self.file))?;
+        ctx.schema
+            .borrow_mut()
+            .configure(&target.kust, &target.loader, &target.file, false)
+            .map_err(|e| e.via(&self.file))?;
+        if target.kust.is_component() {
+            return Err(Error::at(
+                &self.file,
+                format!("'{path}' is a Component: list it under 'components', not 'resources'"),
+            ));
+        }
+        let sub = target
+            .accumulate(Accumulated::new(), &ctx.below(path))
+            .map_err(|e| e.via(&self.file))?;
+        acc.map
+            .append_all(sub.map)
+            .map_err(|e| e.in_file(&self.file))?;
+        if let Some(sub_config) = &sub.config {
+            acc.merge_config(sub_config)
+                .map_err(|e| Error::at(&self.file, e))?;
+        }
+        Ok(())
+    }
+
+    /// One `components:` entry: a directory whose kustomization (a Component)
+    /// adds to and transforms everything accumulated so far.
+    fn accumulate_component(
+        &self,
+        acc: Accumulated,
+        path: &str,
+        ctx: &Context,
+    ) -> Result<Accumulated> {
+        let child = self.loader.child(path).map_err(|e| {
+            let e = e.in_file(&self.file);
+            Error {
+                message: format!("component '{path}': {}", e.message),
+                ..e
+            }
+        })?;
+        let target = Target::load(child).map_err(|e| e.via(&self.file))?;
+        ctx.schema
+            .borrow_mut()
+            .configure(&target.kust, &target.loader, &target.file, false)
+            .map_err(|e| e.via(&self.file))?;
+        if !target.kust.is_component() {
+            return Err(Error::at(
+                &self.file,
+                format!("'{path}' must be a kind: Component to be listed under 'components', but it is a {}", target.kust.kind),
+            ));
+        }
+        target
+            .accumulate(acc, &ctx.below(path))
+            .map_err(|e| e.via(&self.file))
+    }
+
+    /// The kustomization file's own name (`kustomization.yaml`, ...).
+    pub(super) fn file_name(&self) -> String {
+        self.file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,188 @@
+//! Running a kustomization's transformers: the ones its fields configure and
+//! the plugin objects it lists under `transformers:`, in kustomize's order.
+
+use krust_yaml::Value;
+
+use super::target::Target;
+use super::{join_origin, resources_from_bytes, Accumulated, Context};
+use crate::config::TransformerConfig;
+use crate::error::{Error, Result};
+use crate::plugin::Transformer;
+use crate::resmap::ResMap;
+use crate::resource::Transformation;
+use crate::transform;
+
+impl Target<'_> {
+    /// This kustomization's transformers, in kustomize's order, each named
+    /// by its built-in plugin kind (recorded when `buildMetadata` asks).
+    pub(super) fn transform(
+        &self,
+        map: &mut ResMap,
+        config: &TransformerConfig,
+        ctx: &Context,
+    ) -> Result<()> {
+        let own = ctx
+            .origin
+            .as_ref()
+            .map(|o| join_origin(o, &self.file_name()));
+        let mut transformers: Vec<(Transformer, Option<Transformation>)> = self
+            .field_transformers(config)?
+            .into_iter()
+            .map(|t| {
+                let record = own.as_ref().map(|configured_in| Transformation {
+                    configured_in: configured_in.clone(),
+                    kind: t.kind(),
+                    name: String::new(),
+                    namespace: String::new(),
+                });
+                (t, record)
+            })
+            .collect();
+        transformers.extend(self.listed_transformers(ctx, own.as_deref())?);
+        let schema = || ctx.schema.borrow_mut().current();
+        for (transformer, record) in &transformers {
+            transformer.apply(map, &schema)?;
+            if let Some(record) = record {
+                map.transform(|r| {
+                    r.add_transformation(record.clone());
+                    Ok(())
+                })?;
+            }
+            map.retain(|r| !r.is_empty());
+        }
+        Ok(())
+    }
+
+    /// The transformers this kustomization's fields configure, in kustomize's order.
+    fn field_transformers(&self, config: &TransformerConfig) -> Result<Vec<Transformer>> {
+        let k = &self.kust;
+        let mut out = Vec::new();
+        if !k.patches_strategic_merge.is_empty() {
+            out.push(Transformer::PatchesStrategicMerge(
+                transform::patch::load_strategic_merge(
+                    &self.loader,
+                    &self.file,
+                    &k.patches_strategic_merge,
+                )?,
+            ));
+        }
+        for spec in &k.patches {
+            out.push(Transformer::Patch(transform::patch::load(
+                &self.loader,
+                &self.file,
+                spec,
+            )?));
+        }
+        if let Some(ns) = k.namespace.as_deref().filter(|ns| !ns.is_empty()) {
+            out.push(Transformer::Namespace {
+                namespace: ns.to_owned(),
+                specs: config.namespace.clone(),
+                options: Default::default(),
+            });
+        }
+        if let Some(prefix) = k.name_prefix.as_deref().filter(|p| !p.is_empty()) {
+            out.push(Transformer::Prefix {
+                prefix: prefix.to_owned(),
+                specs: config.name_prefix.clone(),
+            });
+        }
+        if let Some(suffix) = k.name_suffix.as_deref().filter(|s| !s.is_empty()) {
+            out.push(Transformer::Suffix {
+                suffix: suffix.to_owned(),
+                specs: config.name_suffix.clone(),
+            });
+        }
+        if !k.labels.is_empty() || !k.common_labels.is_empty() {
+            for set in &k.labels {
+                let specs = transform::labels::specs_for(set, config)
+                    .map_err(|e| Error::at(&self.file, e))?;
+                out.push(Transformer::Labels {
+                    pairs: set.pairs.clone(),
+                    specs,
+                });
+            }
+            out.push(Transformer::Labels {
+                pairs: k.common_labels.clone(),
+                specs: config.common_labels.clone(),
+            });
+        }
+        if !k.common_annotations.is_empty() {
+            out.push(Transformer::Annotations {
+                pairs: k.common_annotations.clone(),
+                specs: config.common_annotations.clone(),
+            });
+        }
+        for spec in &k.patches_json6902 {
+            out.push(Transformer::PatchJson6902(transform::patch::load_json6902(
+                &self.loader,
+                &self.file,
+                spec,
+            )?));
+        }
+        for replica in &k.replicas {
+            out.push(Transformer::Replicas {
+                replica: replica.clone(),
+                specs: config.replicas.clone(),
+            });
+        }
+        for image in &k.images {
+            out.push(Transformer::Image {
+                image: image.clone(),
+                specs: config.images.clone(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The transformers listed under `transformers:`: inline plugin objects,
+    /// or files and kustomization directories whose objects are plugin
+    /// configurations (accumulated, and transformed, like resources).
+    fn listed_transformers(
+        &self,
+        ctx: &Context,
+        own: Option<&str>,
+    ) -> Result<Vec<(Transformer, Option<Transformation>)>> {
+        if !self.kust.validators.is_empty() {
+            return Err(Error::at(
+                &self.file,
+                "validators are plugins, which krust does not run (only kustomize's built-in transformers)",
+            ));
+        }
+        let mut out = Vec::new();
+        let mut configs = Accumulated::new();
+        for entry in &self.kust.transformers {
+            match resources_from_bytes(&self.file, entry.as_bytes()) {
+                Ok(objects) if !objects.is_empty() => {
+                    for obj in objects {
+                        let t = Transformer::from_config(obj.obj(), &self.loader, &self.file)?;
+                        let record = own.map(|o| plugin_record(&t, obj.obj(), o));
+                        out.push((t, record));
+                    }
+                }
+                _ => self.accumulate_resource(&mut configs, entry, ctx)?,
+            }
+        }
+        for res in configs.map.resources() {
+            let t = Transformer::from_config(res.obj(), &self.loader, &self.file)?;
+            let record = res.origin().map(|o| plugin_record(&t, res.obj(), o));
+            out.push((t, record));
+        }
+        Ok(out)
+    }
+}
+
+/// The record of a transformer listed as a plugin object.
+fn plugin_record(t: &Transformer, obj: &Value, configured_in: &str) -> Transformation {
+    Transformation {
+        configured_in: configured_in.to_owned(),
+        kind: t.kind(),
+        name: obj
+            .str_at(&["metadata", "name"])
+            .unwrap_or_default()
+            .to_owned(),
+        namespace: obj
+            .str_at(&["metadata", "namespace"])
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
