@@ -102,7 +102,7 @@ proptest! {
 
     #[test]
     fn tight_limits_never_panic(src in yamlish(), depth in 0usize..4, aliases in 0usize..8) {
-        let opts = LoadOptions { max_depth: depth, max_alias_nodes: aliases };
+        let opts = LoadOptions { max_depth: depth, max_alias_nodes: aliases, ..LoadOptions::default() };
         let _ = load_documents_with(&src, opts);
     }
 
