@@ -432,3 +432,78 @@ fn merge_and_replace_as_kubectl_renders_them() {
     );
     assert!(merge_into(&mut ns, &new.obj, Behavior::Create).is_err());
 }
+
+/// The objects of the golden fixture `tests/golden/generators`, generated,
+/// absorbed and hashed by this module alone, equal what kubectl printed.
+#[test]
+fn golden_fixture_objects() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/generators");
+    let expected: Vec<Value> =
+        krust_yaml::load_documents(&std::fs::read_to_string(root.join("expected.yaml")).unwrap())
+            .unwrap();
+    let top = Loader::open(&crate::fs::DiskFs, &root, LoadRestrictor::RootOnly).unwrap();
+    let base = top.child("base").unwrap();
+    let kust = |loader: &Loader| {
+        let text = std::fs::read_to_string(loader.root().join("kustomization.yaml")).unwrap();
+        krust_yaml::load_documents(&text).unwrap().remove(0)
+    };
+    let run_all = |loader: &Loader, prefix: &str, acc: &mut Vec<(Resource, bool)>| {
+        let k = kust(loader);
+        let global = generator_options(k.get("generatorOptions").unwrap_or(&Value::Null)).unwrap();
+        let null = Value::Null;
+        let mut entries =
+            configmap_generators(k.get("configMapGenerator").unwrap_or(&null)).unwrap();
+        entries.extend(secret_generators(k.get("secretGenerator").unwrap_or(&null)).unwrap());
+        let configured: Vec<GeneratorArgs> = entries
+            .iter()
+            .map(|a| configure(a, Some(&global)).unwrap())
+            .collect();
+        for args in &configured {
+            let g = generate_configured(loader, args).unwrap();
+            let resources: Vec<Resource> = acc.iter().map(|(r, _)| r.clone()).collect();
+            match find_target(&resources, &g).unwrap() {
+                None => acc.push((Resource::new(g.obj.clone()), g.needs_hash)),
+                Some(i) => {
+                    let (res, needs_hash) = &mut acc[i];
+                    merge_into(res.obj_mut(), &g.obj, g.behavior).unwrap();
+                    res.refresh_id();
+                    *needs_hash &= g.needs_hash;
+                }
+            }
+        }
+        // namePrefix, remembering the old id
+        for (res, _) in acc.iter_mut() {
+            res.store_previous_id();
+            let name = format!("{prefix}{}", res.id().name);
+            res.obj_mut()
+                .get_mut("metadata")
+                .unwrap()
+                .as_map_mut()
+                .unwrap()
+                .insert("name".into(), Value::from(name));
+            res.refresh_id();
+        }
+    };
+    let mut acc = Vec::new();
+    run_all(&base, "base-", &mut acc);
+    run_all(&top, "prod-", &mut acc);
+    assert_eq!(acc.len(), 6);
+    for (res, needs_hash) in acc {
+        let mut obj = res.obj().clone();
+        if needs_hash {
+            let hash = content_hash(&obj).unwrap();
+            let name = format!("{}-{hash}", res.id().name);
+            obj.get_mut("metadata")
+                .unwrap()
+                .as_map_mut()
+                .unwrap()
+                .insert("name".into(), Value::from(name));
+        }
+        let name = obj.str_at(&["metadata", "name"]).unwrap();
+        let want = expected
+            .iter()
+            .find(|d| d.str_at(&["metadata", "name"]) == Some(name))
+            .unwrap_or_else(|| panic!("{name} not in expected.yaml"));
+        assert_eq!(&obj, want, "{name}");
+    }
+}
