@@ -385,6 +385,16 @@ mod tests {
         }
     }
 
+    /// A generated ConfigMap whose data a JSON patch filled with non-strings
+    /// (numbers pass through Go's float64, as kustomize reads them back).
+    #[test]
+    fn patched_data_with_other_types() {
+        let obj = yaml(
+            "kind: ConfigMap\ndata:\n  b: true\n  big: 12345678901234567890\n  f: 1.5\n  k: v\n  n: 5\n  z: null\n",
+        );
+        assert_eq!(content_hash(&obj).unwrap(), "6hkfkffdc2");
+    }
+
     #[test]
     fn go_json_encoding_details() {
         let mut out = String::new();
