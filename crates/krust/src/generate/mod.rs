@@ -45,14 +45,15 @@
 //!      resource merged by a generator gets no hash; a generator with
 //!      `disableNameSuffixHash` turns the base's hash off; a base without a
 //!      hash stays without).
-//!    * Origins (`buildMetadata: [originAnnotations]`): a generated object's
-//!      origin is not a path but
-//!      `configuredIn: <dir of the kustomization>/kustomization.yaml` plus
-//!      `configuredBy: {apiVersion: builtin, kind: ConfigMapGenerator}` (or
-//!      `SecretGenerator`, see [`GeneratorKind::plugin_kind`]). On `merge`
-//!      the old origin is kept (if it had one); on `replace` the generated
-//!      object's origin wins when it has one. Transformations recorded on
-//!      the old resource are kept in both cases.
+//!    * Origins (any `buildMetadata`): a generated object's origin is not a
+//!      path; with `originAnnotations` kubectl prints it as
+//!      `config.kubernetes.io/origin: "configuredIn: ../base/kustomization.yaml\nconfiguredBy:\n  apiVersion: builtin\n  kind: ConfigMapGenerator\n"`
+//!      (`configuredIn` is the generating kustomization's file, relative
+//!      to the top one, under its actual file name; the kind is
+//!      [`GeneratorKind::plugin_kind`]). On `merge` the old origin is kept
+//!      (if it had one); on `replace` the generated object's origin wins
+//!      when it has one. Transformations recorded on the old resource are
+//!      kept in both cases; later transformers record theirs as usual.
 //!    * Errors are returned with kustomize's wording; kustomize prefixes
 //!      them with `merging from generator <plugin>: `.
 //! 4. **Hash suffixes at the very end.** Only the top-level build adds them
@@ -66,8 +67,10 @@
 //!    name are then fixed by the name-reference pass through those
 //!    previous ids, like any other rename.
 //!
-//! kustomize's internal annotations never reach the output, so only
-//! `needs_hash` and `behavior` need keeping outside the object.
+//! `generatorOptions` apply to the generators of their own kustomization
+//! only (not to bases or components). kustomize's internal annotations never
+//! reach the output, so the only state to keep on a resource besides what
+//! `Resource` already records is the needs-hash flag.
 
 pub mod args;
 mod hash;
