@@ -25,6 +25,7 @@ pub mod config;
 mod error;
 pub mod fieldspec;
 mod fs;
+pub mod generate;
 pub mod kustomization;
 mod loader;
 pub mod patch;
