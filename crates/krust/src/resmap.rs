@@ -73,6 +73,30 @@ impl ResMap {
         self.reindex()
     }
 
+    /// Changes the resource at `index` in place and re-indexes its id; an id
+    /// that another resource already has is an error.
+    pub fn modify<F>(&mut self, index: usize, f: F) -> Result<()>
+    where
+        F: FnOnce(&mut Resource) -> Result<()>,
+    {
+        let res = &mut self.resources[index];
+        let old = res.id().key();
+        f(res)?;
+        res.refresh_id();
+        let new = res.id().key();
+        if new != old {
+            if self.index.contains_key(&new) {
+                return Err(Error::msg(format!(
+                    "may not add resource with an already registered id: {}",
+                    self.resources[index].id()
+                )));
+            }
+            self.index.remove(&old);
+            self.index.insert(new, index);
+        }
+        Ok(())
+    }
+
     /// Replaces the order of resources (e.g. after sorting) and rebuilds the index.
     pub fn reorder(&mut self, f: impl FnOnce(&mut Vec<Resource>)) -> Result<()> {
         f(&mut self.resources);

@@ -24,6 +24,52 @@ pub struct Transformation {
     pub namespace: String,
 }
 
+/// Where a resource came from, as `config.kubernetes.io/origin` records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A file, by its path relative to the top kustomization.
+    File(String),
+    /// A generator configured in a kustomization file (path relative to the top one).
+    Generator {
+        /// The kustomization (or plugin configuration) file.
+        configured_in: String,
+        /// The generator's plugin kind.
+        kind: &'static str,
+        /// The plugin object's name, for generators listed under `generators:`.
+        name: String,
+    },
+}
+
+impl Origin {
+    /// The annotation's value, as kustomize writes it.
+    pub fn annotation(&self) -> String {
+        match self {
+            Origin::File(path) => format!("path: {path}\n"),
+            Origin::Generator {
+                configured_in,
+                kind,
+                name,
+            } => {
+                let mut text = format!(
+                    "configuredIn: {configured_in}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {kind}\n"
+                );
+                if !name.is_empty() {
+                    text.push_str(&format!("  name: {name}\n"));
+                }
+                text
+            }
+        }
+    }
+
+    /// The file the resource was read from or configured in.
+    pub fn path(&self) -> &str {
+        match self {
+            Origin::File(path) => path,
+            Origin::Generator { configured_in, .. } => configured_in,
+        }
+    }
+}
+
 /// An object plus its build history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
@@ -35,9 +81,10 @@ pub struct Resource {
     prefixes: Vec<String>,
     /// Name suffixes applied, innermost kustomization first.
     suffixes: Vec<String>,
-    /// Where the resource came from, relative to the top kustomization
-    /// (only recorded when `buildMetadata` asks for it).
-    origin: Option<String>,
+    /// Where the resource came from (only recorded when `buildMetadata` asks for it).
+    origin: Option<Origin>,
+    /// Whether a content hash goes on its name at the end of the build (generated objects).
+    needs_hash: bool,
     /// Built-in transformers that ran over it, recorded only when
     /// `buildMetadata` asks for it.
     transformations: Vec<Transformation>,
@@ -56,6 +103,7 @@ impl Resource {
             prefixes: Vec::new(),
             suffixes: Vec::new(),
             origin: None,
+            needs_hash: false,
             transformations: Vec::new(),
             annotated: false,
         }
@@ -131,15 +179,27 @@ impl Resource {
         &self.suffixes
     }
 
-    /// Records where the resource was read from.
-    pub fn set_origin(&mut self, path: String) {
-        self.origin = Some(path);
+    /// Records where the resource came from.
+    pub fn set_origin(&mut self, origin: Origin) {
+        self.origin = Some(origin);
         self.annotated = true;
     }
 
-    /// Where the resource was read from, if recorded.
-    pub fn origin(&self) -> Option<&str> {
-        self.origin.as_deref()
+    /// Where the resource came from, if recorded.
+    pub fn origin(&self) -> Option<&Origin> {
+        self.origin.as_ref()
+    }
+
+    /// Marks a generated object for a content-hash name suffix (or unmarks it).
+    pub fn set_needs_hash(&mut self, needs: bool) {
+        self.needs_hash = needs;
+        // kustomize tracks this in build annotations, removed at the end.
+        self.annotated = true;
+    }
+
+    /// Whether a content hash goes on its name at the end of the build.
+    pub fn needs_hash(&self) -> bool {
+        self.needs_hash
     }
 
     /// Records that a transformer ran over it.

@@ -22,7 +22,7 @@ pub(super) fn finish(map: &mut ResMap, kust: &Kustomization) -> Result<()> {
     let managed_by = kust.has_build_metadata("managedByLabel");
     map.transform(|res| {
         if keep_origin {
-            if let Some(origin) = res.origin().map(|o| format!("path: {o}\n")) {
+            if let Some(origin) = res.origin().map(|o| o.annotation()) {
                 let meta = ensure_map(res.obj_mut(), "metadata");
                 transform::set_entry(ensure_entry(meta, "annotations"), ORIGIN, &origin)
                     .map_err(Error::msg)?;

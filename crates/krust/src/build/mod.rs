@@ -7,6 +7,7 @@
 //! kustomization's own transformers.
 
 mod finish;
+mod generators;
 mod openapi;
 mod read;
 mod target;
@@ -61,6 +62,7 @@ pub fn build(fs: &dyn FileSystem, dir: &Path, options: &BuildOptions) -> Result<
     let acc = target.accumulate(Accumulated::new(), &ctx)?;
     let config = acc.config();
     let mut map = acc.map;
+    add_hashes_to_names(&mut map)?;
     transform::nameref::apply(&mut map, &config.name_reference)?;
     map.retain(|r| {
         r.annotations()
@@ -72,6 +74,29 @@ pub fn build(fs: &dyn FileSystem, dir: &Path, options: &BuildOptions) -> Result<
         .map_err(|e| e.in_file(&target.file))?;
     finish::finish(&mut map, &target.kust)?;
     Ok(map)
+}
+
+/// kustomize's `addHashesToNames`, at the top level only: every generated
+/// object that wants one gets its content hash appended to its name (as
+/// transformed so far), remembering the old id so references follow.
+fn add_hashes_to_names(map: &mut ResMap) -> Result<()> {
+    map.transform(|res| {
+        if !res.needs_hash() {
+            return Ok(());
+        }
+        let hash = crate::generate::content_hash(res.obj())
+            .map_err(|e| Error::msg(format!("{}: {e}", res.id())))?;
+        res.store_previous_id();
+        let name = format!("{}-{hash}", res.id().name);
+        if let Some(meta) = res
+            .obj_mut()
+            .get_mut("metadata")
+            .and_then(Value::as_map_mut)
+        {
+            meta.insert("name".into(), Value::String(name));
+        }
+        Ok(())
+    })
 }
 
 /// What every kustomization of one build shares.

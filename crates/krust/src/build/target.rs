@@ -9,6 +9,7 @@ use crate::config::TransformerConfig;
 use crate::error::{Error, Result};
 use crate::kustomization::{self, Kustomization};
 use crate::loader::{is_remote, Loader};
+use crate::resource::Origin;
 
 /// A loaded kustomization and the root it was loaded from.
 pub(super) struct Target<'a> {
@@ -56,6 +57,7 @@ impl<'a> Target<'a> {
         let own = self.own_config()?;
         acc.merge_config(&own)
             .map_err(|e| Error::at(&self.file, e))?;
+        self.run_generators(&mut acc, ctx)?;
         for path in &self.kust.components {
             acc = self.accumulate_component(acc, path, ctx)?;
         }
@@ -112,7 +114,7 @@ impl<'a> Target<'a> {
                 if let Some(origin) = &ctx.below(path).origin {
                     resources
                         .iter_mut()
-                        .for_each(|r| r.set_origin(origin.clone()));
+                        .for_each(|r| r.set_origin(Origin::File(origin.clone())));
                 }
                 for res in resources {
                     acc.map.append(res).map_err(|e| e.in_file(&file))?;

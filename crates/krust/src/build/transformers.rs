@@ -164,7 +164,7 @@ impl Target<'_> {
         }
         for res in configs.map.resources() {
             let t = Transformer::from_config(res.obj(), &self.loader, &self.file)?;
-            let record = res.origin().map(|o| plugin_record(&t, res.obj(), o));
+            let record = res.origin().map(|o| plugin_record(&t, res.obj(), o.path()));
             out.push((t, record));
         }
         Ok(out)

@@ -13,6 +13,7 @@ use krust_yaml::Value;
 
 use crate::error::{Error, Result};
 use crate::fieldspec::FieldSpec;
+use crate::generate::{GeneratorArgs, GeneratorOptions};
 use crate::patch::Selector;
 use crate::transform::images::ImageSpec;
 use crate::transform::replicas::ReplicaSpec;
@@ -118,6 +119,14 @@ pub struct Kustomization {
     pub images: Vec<ImageSpec>,
     /// `replicas`.
     pub replicas: Vec<ReplicaSpec>,
+    /// `configMapGenerator`.
+    pub configmap_generators: Vec<GeneratorArgs>,
+    /// `secretGenerator`.
+    pub secret_generators: Vec<GeneratorArgs>,
+    /// `generatorOptions`, for this kustomization's own generators.
+    pub generator_options: Option<GeneratorOptions>,
+    /// `generators`: plugin configuration files, directories or inline objects.
+    pub generators: Vec<String>,
     /// `transformers`: plugin configuration files, directories or inline objects.
     pub transformers: Vec<String>,
     /// `validators`: plugin configurations (krust runs no external plugins).

@@ -11,6 +11,7 @@ use super::{
     COMPONENT_VERSION, KUSTOMIZATION_KIND, KUSTOMIZATION_VERSION,
 };
 use crate::fieldspec::FieldSpec;
+use crate::generate;
 use crate::patch::Selector;
 use crate::transform::images::ImageSpec;
 use crate::transform::replicas::ReplicaSpec;
@@ -108,6 +109,21 @@ pub fn parse_kustomization(doc: Option<&Value>) -> Result<Kustomization, String>
             "imageTags" => image_tags = seq_of(value, image_spec).map_err(at)?,
             "replicas" => k.replicas = seq_of(value, replica_spec).map_err(at)?,
             "transformers" => k.transformers = string_list(value).map_err(at)?,
+            "generators" => k.generators = string_list(value).map_err(at)?,
+            "configMapGenerator" => {
+                k.configmap_generators = generate::configmap_generators(value)
+                    .map_err(|e| format!("invalid Kustomization: {e}"))?
+            }
+            "secretGenerator" => {
+                k.secret_generators = generate::secret_generators(value)
+                    .map_err(|e| format!("invalid Kustomization: {e}"))?
+            }
+            "generatorOptions" => {
+                k.generator_options = Some(
+                    generate::generator_options(value)
+                        .map_err(|e| format!("invalid Kustomization: {e}"))?,
+                )
+            }
             "validators" => k.validators = string_list(value).map_err(at)?,
             "patchesStrategicMerge" => {
                 k.patches_strategic_merge = string_list(value).map_err(at)?

@@ -1,0 +1,184 @@
+//! Running a kustomization's generators (`configMapGenerator`,
+//! `secretGenerator`, and ConfigMapGenerator/SecretGenerator plugin objects
+//! under `generators:`) and absorbing what they make into the accumulation,
+//! as kustomize's `runGenerators` and `AbsorbAll` do.
+
+use krust_yaml::{Mapping, Value};
+
+use super::target::Target;
+use super::{join_origin, resources_from_bytes, Accumulated, Context};
+use crate::error::{Error, Result};
+use crate::generate::{self, GeneratorArgs, GeneratorKind};
+use crate::resource::{Origin, Resource};
+
+/// One configured generator and how its objects' origin reads.
+struct Configured {
+    args: GeneratorArgs,
+    /// The file that configured it, relative to the top, and the plugin object's name.
+    origin: Option<(String, String)>,
+}
+
+impl Target<'_> {
+    /// Configures every generator first (kustomize reports configuration
+    /// errors before generating anything), then generates and absorbs each.
+    pub(super) fn run_generators(&self, acc: &mut Accumulated, ctx: &Context) -> Result<()> {
+        let k = &self.kust;
+        let own = ctx
+            .origin
+            .as_ref()
+            .map(|o| (join_origin(o, &self.file_name()), String::new()));
+        let mut configured = Vec::new();
+        for args in k.configmap_generators.iter().chain(&k.secret_generators) {
+            let args = generate::configure(args, k.generator_options.as_ref())
+                .map_err(|e| e.in_file(&self.file))?;
+            configured.push(Configured {
+                args,
+                origin: own.clone(),
+            });
+        }
+        configured.extend(self.listed_generators(ctx, own.as_ref())?);
+        for c in configured {
+            let generated = generate::generate_configured(&self.loader, &c.args)
+                .map_err(|e| e.in_file(&self.file))?;
+            let origin = c.origin.map(|(configured_in, name)| Origin::Generator {
+                configured_in,
+                kind: generated.kind.plugin_kind(),
+                name,
+            });
+            let target = generate::find_target(acc.map.resources(), &generated).map_err(|e| {
+                Error::at(
+                    &self.file,
+                    format!(
+                        "merging from generator {}: {e}",
+                        generated.kind.plugin_kind()
+                    ),
+                )
+            })?;
+            match target {
+                None => {
+                    let mut res = Resource::new(generated.obj);
+                    res.set_needs_hash(generated.needs_hash);
+                    if let Some(origin) = origin {
+                        res.set_origin(origin);
+                    }
+                    acc.map.append(res).map_err(|e| e.in_file(&self.file))?;
+                }
+                Some(index) => acc.map.modify(index, |res| {
+                    generate::merge_into(res.obj_mut(), &generated.obj, generated.behavior)
+                        .map_err(|e| Error::at(&self.file, e))?;
+                    let keep_hash = res.needs_hash() && generated.needs_hash;
+                    res.set_needs_hash(keep_hash);
+                    let replace = generated.behavior == generate::Behavior::Replace;
+                    if let Some(origin) = origin.filter(|_| replace || res.origin().is_none()) {
+                        res.set_origin(origin);
+                    }
+                    Ok(())
+                })?,
+            }
+        }
+        Ok(())
+    }
+
+    /// The generator plugin objects listed under `generators:` (inline, or
+    /// files and kustomization directories accumulated like resources).
+    fn listed_generators(
+        &self,
+        ctx: &Context,
+        own: Option<&(String, String)>,
+    ) -> Result<Vec<Configured>> {
+        let mut out = Vec::new();
+        let mut configs = Accumulated::new();
+        for entry in &self.kust.generators {
+            match resources_from_bytes(&self.file, entry.as_bytes()) {
+                Ok(objects) if !objects.is_empty() => {
+                    for obj in objects {
+                        let args = self.plugin_args(obj.obj())?;
+                        let name = obj
+                            .obj()
+                            .str_at(&["metadata", "name"])
+                            .unwrap_or_default()
+                            .to_owned();
+                        out.push(Configured {
+                            args,
+                            origin: own.map(|(path, _)| (path.clone(), name)),
+                        });
+                    }
+                }
+                _ => self.accumulate_resource(&mut configs, entry, ctx)?,
+            }
+        }
+        for res in configs.map.resources() {
+            let args = self.plugin_args(res.obj())?;
+            let name = res
+                .obj()
+                .str_at(&["metadata", "name"])
+                .unwrap_or_default()
+                .to_owned();
+            out.push(Configured {
+                args,
+                origin: res.origin().map(|o| (o.path().to_owned(), name)),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The generator arguments of a plugin object: its generator fields
+    /// (others are ignored: kustomize decodes plugin configurations leniently),
+    /// with `name` and `namespace` defaulting to the plugin's own metadata.
+    fn plugin_args(&self, obj: &Value) -> Result<GeneratorArgs> {
+        let api = obj.str_at(&["apiVersion"]).unwrap_or_default();
+        let kind = obj.str_at(&["kind"]).unwrap_or_default();
+        let generator = match (api, kind) {
+            ("builtin", "ConfigMapGenerator") => GeneratorKind::ConfigMap,
+            ("builtin", "SecretGenerator") => GeneratorKind::Secret,
+            ("builtin", other) => {
+                return Err(Error::at(&self.file, format!("unable to load builtin generator {other}: krust runs ConfigMapGenerator and SecretGenerator")))
+            }
+            _ => {
+                return Err(Error::at(
+                    &self.file,
+                    format!("generator plugin {kind} ({api}) is not supported: krust runs only kustomize's built-in plugins, not exec or container plugins"),
+                ))
+            }
+        };
+        const KNOWN: [&str; 9] = [
+            "name",
+            "namespace",
+            "behavior",
+            "literals",
+            "files",
+            "envs",
+            "env",
+            "options",
+            "type",
+        ];
+        let mut fields = Mapping::new();
+        if let Some(map) = obj.as_map() {
+            for (key, value) in map {
+                let known = KNOWN.iter().any(|k| {
+                    k.eq_ignore_ascii_case(key)
+                        && (*k != "type" || generator == GeneratorKind::Secret)
+                });
+                if known {
+                    fields.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        for key in ["name", "namespace"] {
+            let unset = fields
+                .get(key)
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty);
+            if let (true, Some(meta)) = (unset, obj.str_at(&["metadata", key])) {
+                fields.insert(key.to_owned(), Value::from(meta));
+            }
+        }
+        let fields = Value::Map(fields);
+        let args = match generator {
+            GeneratorKind::ConfigMap => generate::configmap_args(&fields),
+            GeneratorKind::Secret => generate::secret_args(&fields),
+        };
+        let args = args.map_err(|e| Error::at(&self.file, format!("builtin {kind}: {e}")))?;
+        generate::configure(&args, None).map_err(|e| e.in_file(&self.file))
+    }
+}
