@@ -183,10 +183,9 @@ impl Walk {
             match (create_as, is_seq) {
                 (Some(fresh), _) => *field = fresh,
                 (None, true) => *field = Value::Seq(Vec::new()),
-                // kustomize leaves a kind-less null that only a final setter can use.
-                (None, false) if !rest.is_empty() => {
-                    return Err("expected sequence or mapping node".into())
-                }
+                // A null on the way, not to be created: nothing to walk into
+                // (kubectl leaves `env: null` alone rather than failing).
+                (None, false) if !rest.is_empty() => return Ok(()),
                 (None, false) => {}
             }
         }
