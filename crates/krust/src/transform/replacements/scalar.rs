@@ -249,6 +249,11 @@ mod tests {
             )
         );
         assert_eq!(to_value(Tag::Null, "~"), Ok(Value::Null));
+        assert_eq!(to_value(Tag::Bool, "true"), Ok(Value::Bool(true)));
+        assert_eq!(
+            to_value(Tag::Bool, "yes"),
+            Err("map[string]interface {}(nil): yaml: cannot decode !!str `yes` as a !!bool".into())
+        );
     }
 
     #[test]
