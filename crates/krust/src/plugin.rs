@@ -22,6 +22,7 @@ use crate::resmap::ResMap;
 use crate::transform::images::ImageSpec;
 use crate::transform::namespace::{Options as NamespaceOptions, Subjects};
 use crate::transform::patch::{self, Patch};
+use crate::transform::replacements::{self, Replacement, ReplacementEntry};
 use crate::transform::replicas::ReplicaSpec;
 use crate::transform::{annotations, images, labels, namespace, prefix_suffix, replicas};
 
@@ -78,6 +79,8 @@ pub enum Transformer {
         /// Replica fields.
         specs: Vec<FieldSpec>,
     },
+    /// `ReplacementTransformer`.
+    Replacements(Vec<Replacement>),
     /// `ImageTagTransformer`.
     Image {
         /// The rewrite.
@@ -101,6 +104,7 @@ impl Transformer {
             Transformer::Annotations { .. } => "AnnotationsTransformer",
             Transformer::Replicas { .. } => "ReplicaCountTransformer",
             Transformer::Image { .. } => "ImageTagTransformer",
+            Transformer::Replacements(_) => "ReplacementTransformer",
         }
     }
 
@@ -126,6 +130,7 @@ impl Transformer {
             Transformer::Annotations { pairs, specs } => annotations::apply(map, pairs, specs),
             Transformer::Replicas { replica, specs } => replicas::apply(map, replica, specs),
             Transformer::Image { image, specs } => images::apply(map, image, specs),
+            Transformer::Replacements(list) => replacements::apply(map, list),
         }
     }
 
@@ -220,6 +225,13 @@ impl Transformer {
                 replica: obj.get("replica").map_or(Ok(ReplicaSpec::default()), replica_spec).map_err(fail)?,
                 specs: specs("fieldSpecs")?,
             },
+            "ReplacementTransformer" => {
+                let entries = match obj.get("replacements") {
+                    Some(v) => seq_of(v, replacements::parse_replacement_entry).map_err(fail)?,
+                    None => Vec::new(),
+                };
+                Transformer::Replacements(load_replacements(loader, source, &entries)?)
+            }
             "ImageTagTransformer" => Transformer::Image {
                 image: obj.get("imageTag").map_or(Ok(ImageSpec::default()), image_spec).map_err(fail)?,
                 specs: specs("fieldSpecs")?,
@@ -232,6 +244,30 @@ impl Transformer {
             }
         })
     }
+}
+
+/// The replacements of a list of entries, reading `path:` entries through
+/// `loader` (relative to the kustomization, under its load restrictions).
+pub fn load_replacements(
+    loader: &Loader,
+    source: &Path,
+    entries: &[ReplacementEntry],
+) -> Result<Vec<Replacement>> {
+    let mut out = Vec::new();
+    for entry in entries {
+        match entry {
+            ReplacementEntry::Inline(r) => out.push((**r).clone()),
+            ReplacementEntry::Path(path) => {
+                let (file, bytes) = loader.load(path).map_err(|e| e.in_file(source))?;
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| Error::at(&file, "file is not valid UTF-8"))?;
+                out.extend(
+                    replacements::parse_replacement_file(&text).map_err(|e| Error::at(&file, e))?,
+                );
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A PatchTransformer configuration: `path`, `patch`, `target`, `options`,

@@ -88,6 +88,8 @@ pub struct Resource {
     /// Built-in transformers that ran over it, recorded only when
     /// `buildMetadata` asks for it.
     transformations: Vec<Transformation>,
+    /// Names of the vars bound to this resource (kustomize's `refVarNames`).
+    ref_vars: Vec<String>,
     /// Whether kustomize would have written build annotations on it.
     annotated: bool,
 }
@@ -104,6 +106,7 @@ impl Resource {
             suffixes: Vec::new(),
             origin: None,
             needs_hash: false,
+            ref_vars: Vec::new(),
             transformations: Vec::new(),
             annotated: false,
         }
@@ -200,6 +203,16 @@ impl Resource {
     /// Whether a content hash goes on its name at the end of the build.
     pub fn needs_hash(&self) -> bool {
         self.needs_hash
+    }
+
+    /// Binds the var `name` to this resource.
+    pub fn add_ref_var(&mut self, name: &str) {
+        self.ref_vars.push(name.to_owned());
+    }
+
+    /// The vars bound to this resource.
+    pub fn ref_vars(&self) -> &[String] {
+        &self.ref_vars
     }
 
     /// Records that a transformer ran over it.

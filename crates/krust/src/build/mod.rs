@@ -25,6 +25,7 @@ use crate::fs::normalize;
 use crate::loader::{LoadRestrictor, Loader};
 use crate::resmap::ResMap;
 use crate::transform;
+use crate::transform::vars::{self, VarSet};
 use crate::FileSystem;
 
 pub use read::resources_from_bytes;
@@ -61,9 +62,13 @@ pub fn build(fs: &dyn FileSystem, dir: &Path, options: &BuildOptions) -> Result<
     };
     let acc = target.accumulate(Accumulated::new(), &ctx)?;
     let config = acc.config();
+    let acc_vars = acc.vars;
     let mut map = acc.map;
     add_hashes_to_names(&mut map)?;
     transform::nameref::apply(&mut map, &config.name_reference)?;
+    vars::resolve(&mut map, &acc_vars, &config.var_reference, &|r, name| {
+        r.ref_vars().iter().any(|v| v == name)
+    })?;
     map.retain(|r| {
         r.annotations()
             .and_then(|a| a.get(LOCAL_CONFIG))
@@ -130,6 +135,8 @@ fn join_origin(base: &str, path: &str) -> String {
 /// accumulated (kustomize merges children's tables into their parents').
 struct Accumulated {
     map: ResMap,
+    /// Vars declared so far, each bound to a resource.
+    vars: VarSet,
     /// `None` until a configuration is merged in (kustomize starts empty).
     config: Option<Arc<TransformerConfig>>,
 }
@@ -138,6 +145,7 @@ impl Accumulated {
     fn new() -> Accumulated {
         Accumulated {
             map: ResMap::new(),
+            vars: VarSet::new(),
             config: None,
         }
     }

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::kustomization::{self, Kustomization};
 use crate::loader::{is_remote, Loader};
 use crate::resource::Origin;
+use crate::transform::vars;
 
 /// A loaded kustomization and the root it was loaded from.
 pub(super) struct Target<'a> {
@@ -64,6 +65,13 @@ impl<'a> Target<'a> {
         let config = acc.config();
         self.transform(&mut acc.map, &config, ctx)
             .map_err(|e| e.in_file(&self.file))?;
+        vars::merge_vars(
+            &mut acc.map,
+            &mut acc.vars,
+            &self.kust.vars,
+            &mut |r, name| r.add_ref_var(name),
+        )
+        .map_err(|e| e.in_file(&self.file))?;
         Ok(acc)
     }
 
@@ -163,6 +171,12 @@ impl<'a> Target<'a> {
         acc.map
             .append_all(sub.map)
             .map_err(|e| e.in_file(&self.file))?;
+        acc.vars.merge_set(sub.vars).map_err(|e| {
+            Error::at(
+                &self.file,
+                format!("recursed merging from path '{path}': {e}"),
+            )
+        })?;
         if let Some(sub_config) = &sub.config {
             acc.merge_config(sub_config)
                 .map_err(|e| Error::at(&self.file, e))?;

@@ -131,6 +131,13 @@ impl Target<'_> {
                 specs: config.images.clone(),
             });
         }
+        if !k.replacements.is_empty() {
+            out.push(Transformer::Replacements(crate::plugin::load_replacements(
+                &self.loader,
+                &self.file,
+                &k.replacements,
+            )?));
+        }
         Ok(out)
     }
 

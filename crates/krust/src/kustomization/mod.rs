@@ -16,7 +16,9 @@ use crate::fieldspec::FieldSpec;
 use crate::generate::{GeneratorArgs, GeneratorOptions};
 use crate::patch::Selector;
 use crate::transform::images::ImageSpec;
+use crate::transform::replacements::ReplacementEntry;
 use crate::transform::replicas::ReplicaSpec;
+use crate::transform::vars::Var;
 
 pub use parse::{field_spec, parse_kustomization};
 
@@ -119,6 +121,10 @@ pub struct Kustomization {
     pub images: Vec<ImageSpec>,
     /// `replicas`.
     pub replicas: Vec<ReplicaSpec>,
+    /// `replacements`: inline, or files.
+    pub replacements: Vec<ReplacementEntry>,
+    /// `vars` (deprecated `$(VAR)` substitution).
+    pub vars: Vec<Var>,
     /// `configMapGenerator`.
     pub configmap_generators: Vec<GeneratorArgs>,
     /// `secretGenerator`.

@@ -15,6 +15,7 @@ use crate::generate;
 use crate::patch::Selector;
 use crate::transform::images::ImageSpec;
 use crate::transform::replicas::ReplicaSpec;
+use crate::transform::{replacements, vars};
 
 /// Every top-level field kustomize v5.5.0 knows, in its declaration order.
 const KNOWN_FIELDS: &[&str] = &[
@@ -110,6 +111,10 @@ pub fn parse_kustomization(doc: Option<&Value>) -> Result<Kustomization, String>
             "replicas" => k.replicas = seq_of(value, replica_spec).map_err(at)?,
             "transformers" => k.transformers = string_list(value).map_err(at)?,
             "generators" => k.generators = string_list(value).map_err(at)?,
+            "replacements" => {
+                k.replacements = seq_of(value, replacements::parse_replacement_entry).map_err(at)?
+            }
+            "vars" => k.vars = seq_of(value, vars::parse_var).map_err(at)?,
             "configMapGenerator" => {
                 k.configmap_generators = generate::configmap_generators(value)
                     .map_err(|e| format!("invalid Kustomization: {e}"))?

@@ -8,8 +8,10 @@ pub mod nameref;
 pub mod namespace;
 pub mod patch;
 pub mod prefix_suffix;
+pub mod replacements;
 pub mod replicas;
 pub mod sort;
+pub mod vars;
 
 use krust_yaml::Value;
 

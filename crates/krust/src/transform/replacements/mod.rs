@@ -1,0 +1,655 @@
+//! `replacements:` — copy a field of one resource into fields of others,
+//! as kustomize v5.5.0's `ReplacementTransformer` does.
+//!
+//! Each replacement reads one value from its single source, then writes it
+//! into every field its targets name:
+//!
+//! * **Selection** compares exactly (no regexes): group, version, kind,
+//!   name and namespace each match when empty or equal, against the current
+//!   id *or any earlier id* (so a name from before `namePrefix` still
+//!   selects). An empty namespace equals `default`, and cluster-scoped kinds
+//!   get no special treatment. The source must select exactly one resource
+//!   (`nothing selected by …`, `multiple matches for selector …`). Targets
+//!   may add label and annotation selectors; `reject` entries remove
+//!   resources matching their id *or* their label/annotation selectors.
+//! * **Paths** are dotted kyaml paths (see [`path`]): for the source, exact
+//!   `[k=v]` selectors, indexes and `-`; for targets, `[k=v]` is an
+//!   unanchored regex, `*` enters every list element, and `create` adds
+//!   missing fields (lists only by appending at index `len`). A target path
+//!   that matches nothing is an error.
+//! * **Values**: a scalar target keeps its own type and takes the source's
+//!   text (`"8080"` into `replicas` gives `8080`; text that cannot be read as
+//!   the target's type fails as kustomize fails when printing); a created
+//!   field reads the text as plain YAML; a list or map target is replaced by
+//!   the whole source node. `delimiter`/`index` pick a part of the source
+//!   text and replace (or, out of range, prepend/append) a part of the target
+//!   text.
+
+pub(crate) mod path;
+pub(crate) mod scalar;
+
+use std::fmt;
+
+use krust_yaml::Value;
+
+use crate::error::{Error, Result};
+use crate::patch::{Matcher, Selector as LabelSelector};
+use crate::resid::ResId;
+use crate::resmap::ResMap;
+use crate::resource::Resource;
+
+use path::{Kind, WalkError, Walker};
+use scalar::{go_quote, resid_string, Tag};
+
+/// The field path a source or target uses when it names none.
+pub const DEFAULT_FIELD_PATH: &str = "metadata.name";
+
+/// Group, version, kind, name and namespace to select resources by (empty
+/// parts match anything; no regular expressions).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IdSelector {
+    /// API group.
+    pub group: String,
+    /// API version.
+    pub version: String,
+    /// Kind.
+    pub kind: String,
+    /// Name (current or any earlier one).
+    pub name: String,
+    /// Namespace (empty and `default` are the same).
+    pub namespace: String,
+}
+
+impl IdSelector {
+    /// Whether every part is empty.
+    pub fn is_empty(&self) -> bool {
+        *self == IdSelector::default()
+    }
+
+    /// kustomize's `ResId.IsSelectedBy`, with the replacement filter's
+    /// namespace rule (ids built without cluster-scope knowledge).
+    fn selects(&self, id: &ResId) -> bool {
+        let ns = |n: &str| {
+            if n.is_empty() {
+                "default".to_owned()
+            } else {
+                n.to_owned()
+            }
+        };
+        (self.name.is_empty() || self.name == id.name)
+            && (self.namespace.is_empty() || ns(&self.namespace) == ns(&id.namespace))
+            && (self.group.is_empty() || self.group == id.gvk.group)
+            && (self.version.is_empty() || self.version == id.gvk.version)
+            && (self.kind.is_empty() || self.kind == id.gvk.kind)
+    }
+}
+
+impl fmt::Display for IdSelector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&resid_string(
+            &self.group,
+            &self.version,
+            &self.kind,
+            &self.name,
+            &self.namespace,
+        ))
+    }
+}
+
+/// `options:` of a source or target.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldOptions {
+    /// Split the text on this; empty means the whole value.
+    pub delimiter: String,
+    /// Which part of the split text.
+    pub index: i64,
+    /// `encoding` (accepted and ignored, as in kustomize).
+    pub encoding: String,
+    /// Create missing target fields.
+    pub create: bool,
+}
+
+impl FieldOptions {
+    /// kustomize's `FieldOptions.String()` (empty without delimiter or create).
+    fn describe(&self) -> String {
+        if self.delimiter.is_empty() && !self.create {
+            return String::new();
+        }
+        format!("{}({}), create={}", self.delimiter, self.index, self.create)
+    }
+}
+
+/// `source:` of a replacement.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Source {
+    /// Which resource.
+    pub id: IdSelector,
+    /// The field to read; empty means `metadata.name`.
+    pub field_path: String,
+    /// How to refine the value.
+    pub options: Option<FieldOptions>,
+}
+
+impl fmt::Display for Source {
+    /// kustomize's `SourceSelector.String()`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.id)?;
+        if !self.field_path.is_empty() {
+            write!(f, ":{}", self.field_path)?;
+        }
+        if let Some(opts) = self.options.as_ref().map(FieldOptions::describe) {
+            if !opts.is_empty() {
+                write!(f, ":{opts}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A `select:` or `reject:` entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TargetSelector {
+    /// Id parts.
+    pub id: IdSelector,
+    /// Label selector (`app=web,tier in (a,b)`).
+    pub label_selector: String,
+    /// Annotation selector.
+    pub annotation_selector: String,
+}
+
+/// One entry of `targets:`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Target {
+    /// Resources to write to (required).
+    pub select: Option<TargetSelector>,
+    /// Resources to leave alone.
+    pub reject: Vec<TargetSelector>,
+    /// Fields to write; empty means `metadata.name`.
+    pub field_paths: Vec<String>,
+    /// How to write.
+    pub options: Option<FieldOptions>,
+}
+
+/// One replacement.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Replacement {
+    /// Where the value comes from (required).
+    pub source: Option<Source>,
+    /// Where it goes (at least one required).
+    pub targets: Vec<Target>,
+}
+
+/// One entry of a kustomization's `replacements:`: inline, or a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplacementEntry {
+    /// Written in the kustomization.
+    Inline(Box<Replacement>),
+    /// `path:` of a file holding one replacement or a list of them
+    /// (read it with [`parse_replacement_file`]).
+    Path(String),
+}
+
+// ---------------------------------------------------------------------------
+// Decoding
+
+/// Decodes one inline replacement strictly (unknown fields are errors), as
+/// kustomize decodes the kustomization file.
+pub fn parse_replacement(v: &Value) -> Result<Replacement, String> {
+    replacement(v, true)
+}
+
+/// Decodes one entry of a kustomization's `replacements:` (strictly): an
+/// inline replacement or `{path: file}`; both at once is kustomize's error.
+pub fn parse_replacement_entry(v: &Value) -> Result<ReplacementEntry, String> {
+    let mut path = String::new();
+    let mut rest = krust_yaml::Mapping::new();
+    for (key, value) in map_of(v, "a replacement")? {
+        if key.eq_ignore_ascii_case("path") {
+            path = string(value).map_err(|e| format!("path: {e}"))?;
+        } else {
+            rest.insert(key.clone(), value.clone());
+        }
+    }
+    let inline = replacement(&Value::Map(rest), true)?;
+    if path.is_empty() {
+        return Ok(ReplacementEntry::Inline(Box::new(inline)));
+    }
+    if inline.source.is_some() || !inline.targets.is_empty() {
+        return Err("cannot specify both path and inline replacement".into());
+    }
+    Ok(ReplacementEntry::Path(path))
+}
+
+/// Decodes a replacements file: one replacement (a map) or a list of them.
+/// As in kustomize, unknown fields are ignored here.
+pub fn parse_replacement_file(text: &str) -> Result<Vec<Replacement>, String> {
+    let docs = krust_yaml::load_documents(text).map_err(|e| e.to_string())?;
+    match docs.into_iter().next() {
+        Some(Value::Seq(items)) => items.iter().map(|v| replacement(v, false)).collect(),
+        Some(v @ Value::Map(_)) => Ok(vec![replacement(&v, false)?]),
+        other => Err(format!(
+            "unsupported replacement type encountered within replacement path: {}",
+            match other {
+                None | Some(Value::Null) => "invalid",
+                Some(Value::String(_)) => "string",
+                Some(Value::Bool(_)) => "bool",
+                Some(_) => "float64",
+            }
+        )),
+    }
+}
+
+/// A decoding problem, phrased like Go's JSON errors.
+fn type_error(expected: &str, got: &Value) -> String {
+    let got = match got {
+        Value::Int(_) | Value::UInt(_) | Value::Float(_) => "number",
+        Value::Seq(_) => "array",
+        Value::Map(_) => "object",
+        Value::Bool(_) => "bool",
+        _ => "string",
+    };
+    format!("json: cannot unmarshal {got} into {expected}")
+}
+
+fn map_of<'v>(v: &'v Value, what: &str) -> Result<&'v krust_yaml::Mapping, String> {
+    v.as_map().ok_or_else(|| type_error(what, v))
+}
+
+fn string(v: &Value) -> Result<String, String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Null => Ok(String::new()),
+        other => Err(type_error("a string", other)),
+    }
+}
+
+fn boolean(v: &Value) -> Result<bool, String> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        Value::Null => Ok(false),
+        other => Err(type_error("a bool", other)),
+    }
+}
+
+fn integer(v: &Value) -> Result<i64, String> {
+    match v {
+        Value::Int(i) => Ok(*i),
+        Value::Null => Ok(0),
+        other => Err(type_error("an int", other)),
+    }
+}
+
+fn list<T>(v: &Value, item: impl Fn(&Value) -> Result<T, String>) -> Result<Vec<T>, String> {
+    match v {
+        Value::Seq(items) => items.iter().map(item).collect(),
+        other => Err(type_error("a list", other)),
+    }
+}
+
+/// The fields of a struct-like map, matched as Go's JSON decoder matches
+/// names (exactly, else ignoring ASCII case); `null` values are skipped;
+/// unknown fields are errors when `strict`.
+fn fields<'v>(
+    v: &'v Value,
+    what: &str,
+    known: &'static [&'static str],
+    strict: bool,
+) -> Result<Vec<(&'static str, &'v Value)>, String> {
+    let mut out = Vec::new();
+    for (key, value) in map_of(v, what)? {
+        let field = known
+            .iter()
+            .find(|f| **f == key)
+            .or_else(|| known.iter().find(|f| f.eq_ignore_ascii_case(key)));
+        match field {
+            Some(f) if !value.is_null() => out.push((*f, value)),
+            Some(_) => {}
+            None if strict => return Err(format!("json: unknown field \"{key}\"")),
+            None => {}
+        }
+    }
+    Ok(out)
+}
+
+fn replacement(v: &Value, strict: bool) -> Result<Replacement, String> {
+    let mut r = Replacement::default();
+    for (field, value) in fields(v, "a replacement", &["source", "targets"], strict)? {
+        let at = |e: String| format!("{field}: {e}");
+        match field {
+            "source" => r.source = Some(source(value, strict).map_err(at)?),
+            _ => r.targets = list(value, |t| target(t, strict)).map_err(at)?,
+        }
+    }
+    Ok(r)
+}
+
+fn set_id_field(id: &mut IdSelector, field: &str, value: &Value) -> Result<(), String> {
+    let text = string(value).map_err(|e| format!("{field}: {e}"))?;
+    match field {
+        "group" => id.group = text,
+        "version" => id.version = text,
+        "kind" => id.kind = text,
+        "name" => id.name = text,
+        _ => id.namespace = text,
+    }
+    Ok(())
+}
+
+fn source(v: &Value, strict: bool) -> Result<Source, String> {
+    let mut s = Source::default();
+    let known = &[
+        "group",
+        "version",
+        "kind",
+        "name",
+        "namespace",
+        "fieldPath",
+        "options",
+    ];
+    for (field, value) in fields(v, "a source", known, strict)? {
+        match field {
+            "fieldPath" => s.field_path = string(value).map_err(|e| format!("{field}: {e}"))?,
+            "options" => {
+                s.options = Some(options(value, strict).map_err(|e| format!("{field}: {e}"))?)
+            }
+            id => set_id_field(&mut s.id, id, value)?,
+        }
+    }
+    Ok(s)
+}
+
+fn target(v: &Value, strict: bool) -> Result<Target, String> {
+    let mut t = Target::default();
+    let known = &["select", "reject", "fieldPaths", "options"];
+    for (field, value) in fields(v, "a target", known, strict)? {
+        let at = |e: String| format!("{field}: {e}");
+        match field {
+            "select" => t.select = Some(selector(value, strict).map_err(at)?),
+            "reject" => t.reject = list(value, |r| selector(r, strict)).map_err(at)?,
+            "fieldPaths" => t.field_paths = list(value, string).map_err(at)?,
+            _ => t.options = Some(options(value, strict).map_err(at)?),
+        }
+    }
+    Ok(t)
+}
+
+fn selector(v: &Value, strict: bool) -> Result<TargetSelector, String> {
+    let mut s = TargetSelector::default();
+    let known = &[
+        "group",
+        "version",
+        "kind",
+        "name",
+        "namespace",
+        "annotationSelector",
+        "labelSelector",
+    ];
+    for (field, value) in fields(v, "a selector", known, strict)? {
+        match field {
+            "labelSelector" => s.label_selector = string(value)?,
+            "annotationSelector" => s.annotation_selector = string(value)?,
+            id => set_id_field(&mut s.id, id, value)?,
+        }
+    }
+    Ok(s)
+}
+
+fn options(v: &Value, strict: bool) -> Result<FieldOptions, String> {
+    let mut o = FieldOptions::default();
+    let known = &["delimiter", "index", "encoding", "create"];
+    for (field, value) in fields(v, "options", known, strict)? {
+        let at = |e: String| format!("{field}: {e}");
+        match field {
+            "delimiter" => o.delimiter = string(value).map_err(at)?,
+            "index" => o.index = integer(value).map_err(at)?,
+            "encoding" => o.encoding = string(value).map_err(at)?,
+            _ => o.create = boolean(value).map_err(at)?,
+        }
+    }
+    Ok(o)
+}
+
+// ---------------------------------------------------------------------------
+// Applying
+
+/// The value a replacement writes: a scalar's tag and text (the text may
+/// have been cut by `delimiter`), or a whole list or map.
+#[derive(Debug, Clone)]
+enum Replacing {
+    Scalar(Tag, String),
+    Node(Value),
+}
+
+impl Replacing {
+    /// kyaml's `GetValue`: the scalar text, empty for collections.
+    fn text(&self) -> &str {
+        match self {
+            Replacing::Scalar(_, text) => text,
+            Replacing::Node(_) => "",
+        }
+    }
+
+    fn kind(&self) -> Kind {
+        match self {
+            Replacing::Scalar(..) => Kind::Scalar,
+            Replacing::Node(node) => Kind::of(node),
+        }
+    }
+
+    /// The node itself, for replacing a list or map target.
+    fn node(&self) -> Result<Value, String> {
+        match self {
+            Replacing::Scalar(tag, text) => scalar::to_value(*tag, text),
+            Replacing::Node(node) => Ok(node.clone()),
+        }
+    }
+}
+
+/// Applies `replacements` in order, each seeing the previous ones' changes.
+pub fn apply(map: &mut ResMap, replacements: &[Replacement]) -> Result<()> {
+    for r in replacements {
+        let source = match (&r.source, r.targets.is_empty()) {
+            (Some(source), false) => source,
+            _ => {
+                return Err(Error::msg(
+                    "replacements must specify a source and at least one target",
+                ))
+            }
+        };
+        let value = source_value(map, source).map_err(Error::msg)?;
+        for target in &r.targets {
+            apply_target(map, &value, target)?;
+        }
+    }
+    Ok(())
+}
+
+/// The current id and every earlier one (kustomize's `MakeResIds`).
+fn ids(res: &Resource) -> impl Iterator<Item = &ResId> {
+    std::iter::once(res.id()).chain(res.previous_ids())
+}
+
+fn source_value(map: &ResMap, source: &Source) -> Result<Replacing, String> {
+    let mut selected = map
+        .resources()
+        .iter()
+        .filter(|res| ids(res).any(|id| source.id.selects(id)));
+    let res = selected
+        .next()
+        .ok_or_else(|| format!("nothing selected by {source}"))?;
+    if selected.next().is_some() {
+        return Err(format!("multiple matches for selector {source}"));
+    }
+    let field_path = if source.field_path.is_empty() {
+        DEFAULT_FIELD_PATH
+    } else {
+        &source.field_path
+    };
+    let node = path::lookup(res.obj(), &path::split(field_path))
+        .map_err(|e| format!("error looking up replacement source: {e}"))?;
+    let node = match node {
+        None | Some(Value::Null) => None,
+        Some(Value::Map(m)) if m.is_empty() => None,
+        Some(Value::Seq(s)) if s.is_empty() => None,
+        Some(node) => Some(node),
+    }
+    .ok_or_else(|| {
+        format!(
+            "fieldPath `{field_path}` is missing for replacement source {}",
+            source.id
+        )
+    })?;
+    let value = match node {
+        Value::Map(_) | Value::Seq(_) => Replacing::Node(node.clone()),
+        scalar => Replacing::Scalar(Tag::of(scalar), path::node_text(scalar)),
+    };
+    match source.options.as_ref().filter(|o| !o.delimiter.is_empty()) {
+        None => Ok(value),
+        Some(opts) => {
+            let Replacing::Scalar(tag, text) = &value else {
+                return Err("delimiter option can only be used with scalar nodes".into());
+            };
+            let parts: Vec<&str> = text.split(opts.delimiter.as_str()).collect();
+            usize::try_from(opts.index)
+                .ok()
+                .and_then(|i| parts.get(i))
+                .map(|part| Replacing::Scalar(*tag, (*part).to_owned()))
+                .ok_or_else(|| {
+                    format!(
+                        "options.index {} is out of bounds for value {text}",
+                        opts.index
+                    )
+                })
+        }
+    }
+}
+
+/// A label/annotation matcher, when the selector has either.
+fn label_matcher(sel: &TargetSelector) -> Result<Option<Matcher>> {
+    if sel.label_selector.is_empty() && sel.annotation_selector.is_empty() {
+        return Ok(None);
+    }
+    Matcher::new(&LabelSelector {
+        label_selector: sel.label_selector.clone(),
+        annotation_selector: sel.annotation_selector.clone(),
+        ..LabelSelector::default()
+    })
+    .map(Some)
+    .map_err(Error::msg)
+}
+
+fn apply_target(map: &mut ResMap, value: &Replacing, target: &Target) -> Result<()> {
+    let select = target
+        .select
+        .as_ref()
+        .ok_or_else(|| Error::msg("target must specify resources to select"))?;
+    let select_labels = label_matcher(select)?;
+    let reject_labels = target
+        .reject
+        .iter()
+        .map(label_matcher)
+        .collect::<Result<Vec<_>>>()?;
+    let default_paths = [DEFAULT_FIELD_PATH.to_owned()];
+    let field_paths = if target.field_paths.is_empty() {
+        &default_paths[..]
+    } else {
+        &target.field_paths[..]
+    };
+    map.transform(|res| {
+        if select_labels.as_ref().is_some_and(|m| !m.matches(res))
+            || reject_labels.iter().flatten().any(|m| m.matches(res))
+        {
+            return Ok(());
+        }
+        let selected = ids(res).any(|id| select.id.selects(id));
+        let rejected = target
+            .reject
+            .iter()
+            .filter(|r| !r.id.is_empty())
+            .any(|r| ids(res).any(|id| r.id.selects(id)));
+        if !selected || rejected {
+            return Ok(());
+        }
+        for field_path in field_paths {
+            write_field(res.obj_mut(), value, field_path, target.options.as_ref())
+                .map_err(Error::msg)?;
+        }
+        Ok(())
+    })
+}
+
+/// kustomize's `copyValueToTarget` for one field path.
+fn write_field(
+    obj: &mut Value,
+    value: &Replacing,
+    field_path: &str,
+    options: Option<&FieldOptions>,
+) -> Result<(), String> {
+    let create = options.is_some_and(|o| o.create).then(|| value.kind());
+    let not_found = if create.is_some() {
+        format!(
+            "unable to find or create field {} in replacement target",
+            go_quote(field_path)
+        )
+    } else {
+        format!(
+            "unable to find field {} in replacement target",
+            go_quote(field_path)
+        )
+    };
+    let mut set = |node: &mut Value, created: bool| set_field(node, created, value, options);
+    let mut walker = Walker {
+        create,
+        set: &mut set,
+    };
+    match walker.walk(obj, &path::split(field_path), false) {
+        Ok(0) => Err(not_found),
+        Ok(_) => Ok(()),
+        Err(WalkError::Path(e)) => Err(format!("{not_found}: {e}")),
+        Err(WalkError::Set(e)) => Err(e),
+    }
+}
+
+/// kustomize's `setFieldValue`.
+fn set_field(
+    target: &mut Value,
+    created: bool,
+    value: &Replacing,
+    options: Option<&FieldOptions>,
+) -> Result<(), String> {
+    let is_scalar = !matches!(target, Value::Map(_) | Value::Seq(_));
+    let joined;
+    let mut text = value.text();
+    if let Some(opts) = options.filter(|o| !o.delimiter.is_empty()) {
+        if !is_scalar {
+            return Err("delimiter option can only be used with scalar nodes".into());
+        }
+        let current = if created {
+            String::new()
+        } else {
+            path::node_text(target)
+        };
+        let mut parts: Vec<&str> = current.split(opts.delimiter.as_str()).collect();
+        match usize::try_from(opts.index) {
+            Err(_) => parts.insert(0, text),
+            Ok(i) if i >= parts.len() => parts.push(text),
+            Ok(i) => parts[i] = text,
+        }
+        joined = parts.join(&opts.delimiter);
+        text = &joined;
+    }
+    *target = if is_scalar {
+        let tag = if created {
+            Tag::Untagged
+        } else {
+            Tag::of(target)
+        };
+        scalar::to_value(tag, text)?
+    } else {
+        value.node()?
+    };
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,286 @@
+//! Scalars as kyaml carries them: a tag plus the text, with the type
+//! decided when kustomize prints the object.
+//!
+//! A replacement copies only the *text* of its source into a scalar target
+//! and keeps the target's tag, so `"8080"` copied into `replicas: 1` prints as
+//! `replicas: 8080`, and `"hello"` copied there fails when printing. A field
+//! the replacement creates has no tag: its text is read back as a plain YAML
+//! scalar (`"8080"` becomes a number, `""` becomes null).
+
+use krust_yaml::Value;
+
+/// The tag of a scalar node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tag {
+    /// `!!str`.
+    Str,
+    /// `!!int`.
+    Int,
+    /// `!!float`.
+    Float,
+    /// `!!bool`.
+    Bool,
+    /// `!!null`.
+    Null,
+    /// `!!timestamp` (only ever the result of resolving text).
+    Timestamp,
+    /// No tag: a node created by the replacement.
+    Untagged,
+}
+
+impl Tag {
+    /// The tag of a value in krust's model.
+    pub(crate) fn of(value: &Value) -> Tag {
+        match value {
+            Value::Null => Tag::Null,
+            Value::Bool(_) => Tag::Bool,
+            Value::Int(_) | Value::UInt(_) => Tag::Int,
+            Value::Float(_) => Tag::Float,
+            _ => Tag::Str,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Tag::Str | Tag::Untagged => "!!str",
+            Tag::Int => "!!int",
+            Tag::Float => "!!float",
+            Tag::Bool => "!!bool",
+            Tag::Null => "!!null",
+            Tag::Timestamp => "!!timestamp",
+        }
+    }
+}
+
+/// What go-yaml v3 reads `text` as, written as a plain scalar: its tag and
+/// the value kustomize ends up printing (timestamps as RFC 3339 strings).
+pub(crate) fn resolve(text: &str) -> (Tag, Value) {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return (Tag::Null, Value::Null),
+        "true" | "True" | "TRUE" => return (Tag::Bool, Value::Bool(true)),
+        "false" | "False" | "FALSE" => return (Tag::Bool, Value::Bool(false)),
+        _ => {}
+    }
+    // Only text starting like a number (or .inf/.nan) resolves to anything
+    // else; such text is safe to embed in a one-line document.
+    let starts_numeric = text.starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c));
+    let simple = text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"+-._: ".contains(&b))
+        && !text.ends_with(' ')
+        && !text.contains(": ");
+    let string = || (Tag::Str, Value::from(text));
+    if !starts_numeric || !simple {
+        return string();
+    }
+    let Ok(docs) = krust_yaml::load_documents(&format!("v: {text}\n")) else {
+        return string();
+    };
+    match docs.first().and_then(|d| d.get("v")) {
+        Some(Value::String(s)) if s != text => (Tag::Timestamp, Value::String(s.clone())),
+        Some(v @ (Value::Int(_) | Value::UInt(_))) => (Tag::Int, v.clone()),
+        Some(v @ Value::Float(_)) => (Tag::Float, v.clone()),
+        _ => string(),
+    }
+}
+
+/// The value a scalar node with `tag` and `text` prints as; a mismatch is
+/// the error kustomize reports when printing it.
+pub(crate) fn to_value(tag: Tag, text: &str) -> Result<Value, String> {
+    if matches!(tag, Tag::Str | Tag::Timestamp) {
+        return Ok(Value::from(text));
+    }
+    let (resolved, value) = resolve(text);
+    match (tag, resolved, value) {
+        (Tag::Untagged, _, value) => Ok(value),
+        (Tag::Float, Tag::Int, Value::Int(i)) => Ok(Value::Float(i as f64)),
+        (Tag::Float, Tag::Int, Value::UInt(u)) => Ok(Value::Float(u as f64)),
+        (want, got, value) if want == got => Ok(value),
+        (want, got, _) => Err(format!(
+            "map[string]interface {{}}(nil): yaml: cannot decode {} `{text}` as a {}",
+            got.name(),
+            want.name()
+        )),
+    }
+}
+
+/// Go's `fmt.Sprintf("%v", f)` for a float64: shortest digits, `%e` layout
+/// when the exponent is below -4 or at least 6.
+pub(crate) fn go_format_float(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
+    }
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => ("-", m),
+        None => ("", mantissa),
+    };
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    if !(-4..6).contains(&exp) {
+        let (first, rest) = digits.split_at(1);
+        let dot = if rest.is_empty() { "" } else { "." };
+        let esign = if exp < 0 { '-' } else { '+' };
+        return format!("{sign}{first}{dot}{rest}e{esign}{:02}", exp.unsigned_abs());
+    }
+    // Plain layout: the decimal point goes after `exp + 1` digits.
+    let point = exp + 1;
+    let body = if point <= 0 {
+        format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
+    } else {
+        let point = point as usize;
+        if digits.len() <= point {
+            format!("{digits}{}", "0".repeat(point - digits.len()))
+        } else {
+            format!("{}.{}", &digits[..point], &digits[point..])
+        }
+    };
+    format!("{sign}{body}")
+}
+
+/// kustomize's `Gvk.String()`: `Kind.version.group`, with placeholders for empty parts.
+pub(crate) fn gvk_string(group: &str, version: &str, kind: &str) -> String {
+    let or = |s: &str, d: &'static str| {
+        if s.is_empty() {
+            d.to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
+    format!(
+        "{}.{}.{}",
+        or(kind, "[noKind]"),
+        or(version, "[noVer]"),
+        or(group, "[noGrp]")
+    )
+}
+
+/// kustomize's `ResId.String()`: `Kind.version.group/name.namespace`.
+pub(crate) fn resid_string(
+    group: &str,
+    version: &str,
+    kind: &str,
+    name: &str,
+    namespace: &str,
+) -> String {
+    let name = if name.is_empty() { "[noName]" } else { name };
+    let namespace = if namespace.is_empty() {
+        "[noNs]"
+    } else {
+        namespace
+    };
+    format!("{}/{name}.{namespace}", gvk_string(group, version, kind))
+}
+
+/// Go's `%q` for a string (the escapes a field path can need).
+pub(crate) fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_plain_text_like_go_yaml_v3() {
+        assert_eq!(resolve("8080"), (Tag::Int, Value::Int(8080)));
+        assert_eq!(resolve("0x1F"), (Tag::Int, Value::Int(31)));
+        assert_eq!(resolve("012"), (Tag::Int, Value::Int(10)));
+        assert_eq!(resolve("+5"), (Tag::Int, Value::Int(5)));
+        assert_eq!(resolve("1.50"), (Tag::Float, Value::Float(1.5)));
+        assert_eq!(resolve("1e3").0, Tag::Float);
+        assert_eq!(resolve("true"), (Tag::Bool, Value::Bool(true)));
+        assert_eq!(resolve("yes"), (Tag::Str, Value::from("yes")));
+        assert_eq!(resolve("~"), (Tag::Null, Value::Null));
+        assert_eq!(resolve(""), (Tag::Null, Value::Null));
+        assert_eq!(resolve(" 5"), (Tag::Str, Value::from(" 5")));
+        assert_eq!(resolve("1.2.3"), (Tag::Str, Value::from("1.2.3")));
+        assert_eq!(resolve("- 5"), (Tag::Str, Value::from("- 5")));
+        assert_eq!(
+            resolve("2001-12-14"),
+            (Tag::Timestamp, Value::from("2001-12-14T00:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn tagged_text_converts_or_fails_like_kubectl() {
+        // Expected values and messages from `kubectl kustomize` (v5.5.0).
+        assert_eq!(to_value(Tag::Int, "8080"), Ok(Value::Int(8080)));
+        assert_eq!(to_value(Tag::Str, "8080"), Ok(Value::from("8080")));
+        assert_eq!(to_value(Tag::Untagged, "8080"), Ok(Value::Int(8080)));
+        assert_eq!(to_value(Tag::Untagged, ""), Ok(Value::Null));
+        assert_eq!(to_value(Tag::Untagged, "a: b"), Ok(Value::from("a: b")));
+        assert_eq!(to_value(Tag::Float, "5"), Ok(Value::Float(5.0)));
+        assert_eq!(
+            to_value(Tag::Int, "hello"),
+            Err(
+                "map[string]interface {}(nil): yaml: cannot decode !!str `hello` as a !!int".into()
+            )
+        );
+        assert_eq!(
+            to_value(Tag::Int, "1.50"),
+            Err(
+                "map[string]interface {}(nil): yaml: cannot decode !!float `1.50` as a !!int"
+                    .into()
+            )
+        );
+        assert_eq!(
+            to_value(Tag::Null, "8080"),
+            Err(
+                "map[string]interface {}(nil): yaml: cannot decode !!int `8080` as a !!null".into()
+            )
+        );
+        assert_eq!(to_value(Tag::Null, "~"), Ok(Value::Null));
+        assert_eq!(to_value(Tag::Bool, "true"), Ok(Value::Bool(true)));
+        assert_eq!(
+            to_value(Tag::Bool, "yes"),
+            Err("map[string]interface {}(nil): yaml: cannot decode !!str `yes` as a !!bool".into())
+        );
+    }
+
+    #[test]
+    fn formats_floats_like_go_percent_v() {
+        for (f, want) in [
+            (1e6, "1e+06"),
+            (100000.0, "100000"),
+            (0.5, "0.5"),
+            (1234567.0, "1.234567e+06"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (-2.5, "-2.5"),
+            (0.0, "0"),
+            (1e21, "1e+21"),
+            (123.456, "123.456"),
+        ] {
+            assert_eq!(go_format_float(f), want, "{f}");
+        }
+    }
+
+    #[test]
+    fn formats_ids_like_kustomize() {
+        assert_eq!(
+            resid_string("", "", "Secret", "", ""),
+            "Secret.[noVer].[noGrp]/[noName].[noNs]"
+        );
+        assert_eq!(gvk_string("", "v1", "ConfigMap"), "ConfigMap.v1.[noGrp]");
+        assert_eq!(go_quote(r"a\.b"), r#""a\\.b""#);
+    }
+}
