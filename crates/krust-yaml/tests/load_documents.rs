@@ -262,3 +262,12 @@ fn duplicate_keys_can_be_last_wins_for_kustomization_files() {
     assert_eq!(docs[0].get("a"), Some(&krust_yaml::Value::Int(3)));
     assert_eq!(docs[0].as_map().map(|m| m.len()), Some(2));
 }
+
+#[test]
+fn block_scalar_on_an_unterminated_last_line_has_no_final_break() {
+    let load = |s: &str| krust_yaml::load_documents(s).unwrap().remove(0);
+    assert_eq!(load("a: |\n  x\n  y").str_at(&["a"]), Some("x\ny"));
+    assert_eq!(load("a: |\n  x\n  y\n").str_at(&["a"]), Some("x\ny\n"));
+    assert_eq!(load("a: |+\n  x\n  y").str_at(&["a"]), Some("x\ny"));
+    assert_eq!(load("a: |\n  x\nb: 1").str_at(&["a"]), Some("x\n"));
+}

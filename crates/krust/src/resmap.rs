@@ -114,6 +114,11 @@ impl ResMap {
         self.index.clear();
         self.index.reserve(self.resources.len());
         for (i, res) in self.resources.iter().enumerate() {
+            // Objects emptied by `$patch: delete` have no id; they are dropped
+            // right after the transformer that emptied them.
+            if res.is_empty() {
+                continue;
+            }
             if self.index.insert(res.id().key(), i).is_some() {
                 return Err(Error::msg(format!(
                     "transformation produces ID conflict: two resources are now {}",

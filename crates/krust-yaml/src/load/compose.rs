@@ -327,6 +327,20 @@ impl Composer<'_, '_> {
                 if zero_width && style == ScalarStyle::Plain && tag.is_none() && anchor == 0 {
                     self.check_implicit_empty_key(at)?;
                 }
+                let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                let text = if block
+                    && text.ends_with('\n')
+                    && self.source.ends_unterminated_after(span.end.index())
+                {
+                    // A block scalar on the last line of a file with no final
+                    // line break has no final line break either (go-yaml);
+                    // saphyr adds one.
+                    let mut text = text.into_owned();
+                    text.pop();
+                    std::borrow::Cow::Owned(text)
+                } else {
+                    text
+                };
                 self.scalar(text, style, anchor, tag.as_deref(), at)
             }
             Event::SequenceStart(anchor, tag) => self.open(true, anchor, tag.as_deref(), span, at),

@@ -44,6 +44,16 @@ impl<'t> Source<'t> {
         self.text[..end].chars().next_back()
     }
 
+    /// Whether the text after character `index` is blank and the text does
+    /// not end with a line break (the last line is unterminated).
+    pub(crate) fn ends_unterminated_after(&mut self, index: usize) -> bool {
+        if self.text.ends_with('\n') {
+            return false;
+        }
+        let from = self.byte_offset(index);
+        self.text[from..].chars().all(|c| c == ' ' || c == '\t')
+    }
+
     /// The characters from `start` to `end` (error messages only).
     pub(crate) fn slice(&mut self, start: usize, end: usize) -> &'t str {
         let from = self.byte_offset(start);

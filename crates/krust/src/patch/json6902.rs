@@ -219,15 +219,12 @@ fn replace(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
     }
     let (container, key) = parent(doc, path)?;
     match container {
-        Value::Map(m) => match m.get_mut(&key) {
-            Some(slot) => {
-                *slot = value;
-                Ok(())
-            }
-            None => Err(format!(
-                "replace operation does not apply: doc is missing key: {path}"
-            )),
-        },
+        // evanphx/json-patch v4, which kustomize uses, replaces a missing
+        // map key as if it were there.
+        Value::Map(m) => {
+            m.insert(key, value);
+            Ok(())
+        }
         Value::Seq(items) => {
             let i = index(&key, items.len())?;
             let slot = items
@@ -310,7 +307,15 @@ mod tests {
         assert!(patched("a: 1\n", r#"[{"op": "remove", "path": "/b"}]"#)
             .unwrap_err()
             .contains("nonexistent"));
-        assert!(patched("a: 1\n", r#"[{"op": "replace", "path": "/b", "value": 1}]"#).is_err());
+        assert_eq!(
+            patched("a: 1\n", r#"[{"op": "replace", "path": "/b", "value": 1}]"#).unwrap(),
+            yaml("a: 1\nb: 1\n")
+        );
+        assert!(patched(
+            "a: [1]\n",
+            r#"[{"op": "replace", "path": "/a/3", "value": 1}]"#
+        )
+        .is_err());
         assert!(
             patched("a: 1\n", r#"[{"op": "add", "path": "/b/c", "value": 1}]"#)
                 .unwrap_err()
