@@ -13,5 +13,7 @@ pub mod number;
 mod value;
 
 pub use emit::{emit_document, to_yaml_string, EmitError};
-pub use load::{load_documents, load_documents_with, LoadError, LoadOptions};
-pub use value::{Mapping, Value};
+pub use load::{
+    load_detailed, load_documents, load_documents_with, Document, LoadError, LoadOptions,
+};
+pub use value::{Mapping, PathSeg, Value};

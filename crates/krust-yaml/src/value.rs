@@ -10,6 +10,15 @@ use indexmap::IndexMap;
 /// A string-keyed map that remembers insertion order.
 pub type Mapping = IndexMap<String, Value>;
 
+/// One step of a path into a value: a map key or a sequence index.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum PathSeg {
+    /// A map key.
+    Key(String),
+    /// A sequence index.
+    Index(usize),
+}
+
 /// One resolved YAML node.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub enum Value {

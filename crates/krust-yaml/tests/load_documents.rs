@@ -271,3 +271,23 @@ fn block_scalar_on_an_unterminated_last_line_has_no_final_break() {
     assert_eq!(load("a: |+\n  x\n  y").str_at(&["a"]), Some("x\ny"));
     assert_eq!(load("a: |\n  x\nb: 1").str_at(&["a"]), Some("x\n"));
 }
+
+#[test]
+fn empty_values_are_reported_apart_from_explicit_nulls() {
+    use krust_yaml::PathSeg::{Index, Key};
+    let docs = krust_yaml::load_detailed(
+        "a:\nb: null\nc:\n  d:\n  e: ~\nf:\n- g:\n- \n",
+        krust_yaml::LoadOptions::default(),
+    )
+    .unwrap();
+    let doc = &docs[0];
+    assert!(doc.value.get("a").unwrap().is_null());
+    assert_eq!(
+        doc.empty_values,
+        vec![
+            vec![Key("a".into())],
+            vec![Key("c".into()), Key("d".into())],
+            vec![Key("f".into()), Index(0), Key("g".into())],
+        ]
+    );
+}

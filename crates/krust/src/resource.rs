@@ -6,7 +6,7 @@
 //! only reproduces the one visible side effect: stripping leaves no empty
 //! `metadata.annotations` behind.
 
-use krust_yaml::{Mapping, Value};
+use krust_yaml::{Mapping, PathSeg, Value};
 
 use crate::resid::ResId;
 
@@ -22,6 +22,15 @@ pub struct Transformation {
     pub name: String,
     /// The plugin object's namespace, likewise.
     pub namespace: String,
+}
+
+/// The value at `path` below `node`, if there is one.
+fn value_at<'v>(node: &'v mut Value, path: &[PathSeg]) -> Option<&'v mut Value> {
+    path.iter().try_fold(node, |node, seg| match (seg, node) {
+        (PathSeg::Key(k), Value::Map(m)) => m.get_mut(k),
+        (PathSeg::Index(i), Value::Seq(items)) => items.get_mut(*i),
+        _ => None,
+    })
 }
 
 /// Where a resource came from, as `config.kubernetes.io/origin` records it.
@@ -88,6 +97,9 @@ pub struct Resource {
     /// Built-in transformers that ran over it, recorded only when
     /// `buildMetadata` asks for it.
     transformations: Vec<Transformation>,
+    /// Map entries written with no value (`key:`), until a strategic merge
+    /// drops them as kyaml does (or a JSON round trip makes them plain nulls).
+    empty_values: Vec<Vec<PathSeg>>,
     /// Names of the vars bound to this resource (kustomize's `refVarNames`).
     ref_vars: Vec<String>,
     /// Whether kustomize would have written build annotations on it.
@@ -107,6 +119,7 @@ impl Resource {
             origin: None,
             needs_hash: false,
             ref_vars: Vec::new(),
+            empty_values: Vec::new(),
             transformations: Vec::new(),
             annotated: false,
         }
@@ -203,6 +216,31 @@ impl Resource {
     /// Whether a content hash goes on its name at the end of the build.
     pub fn needs_hash(&self) -> bool {
         self.needs_hash
+    }
+
+    /// Records the map entries the source wrote with no value.
+    pub fn set_empty_values(&mut self, paths: Vec<Vec<PathSeg>>) {
+        self.empty_values = paths;
+    }
+
+    /// Removes the map entries written with no value that are still null:
+    /// kustomize's strategic merge drops them (an explicit `null` it keeps).
+    pub fn drop_empty_values(&mut self) {
+        for path in std::mem::take(&mut self.empty_values) {
+            let Some((PathSeg::Key(last), parents)) = path.split_last() else {
+                continue;
+            };
+            if let Some(Value::Map(m)) = value_at(&mut self.obj, parents) {
+                if m.get(last).is_some_and(Value::is_null) {
+                    m.shift_remove(last);
+                }
+            }
+        }
+    }
+
+    /// Forgets which nulls were written empty (after a JSON round trip they are plain nulls).
+    pub fn forget_empty_values(&mut self) {
+        self.empty_values.clear();
     }
 
     /// Binds the var `name` to this resource.

@@ -20,7 +20,7 @@ use super::merge::{check_merge_element, check_merge_value, Origin, PendingMap};
 use super::resolve::{resolve_scalar, TagKind};
 use super::source::Source;
 use super::{LoadOptions, PosError};
-use crate::Value;
+use crate::{PathSeg, Value};
 
 /// How many more nodes alias expansion may create in this stream.
 #[derive(Debug)]
@@ -64,20 +64,24 @@ pub(crate) fn first_document(
     line_offset: usize,
     opts: LoadOptions,
     budget: &mut AliasBudget,
-) -> Result<Option<Value>, PosError> {
+) -> Result<Option<(Value, Vec<Vec<PathSeg>>)>, PosError> {
     let mut patched: Option<String> = None;
     let mut work = 0usize;
     loop {
         let current = patched.as_deref().unwrap_or(text);
         let before = budget.remaining;
         let failure = match compose_once(current, line_offset, opts, budget) {
-            Ok((Some(value), true)) => {
+            Ok((Some(value), true, _)) => {
                 // kyaml's merge expansion can differ once merged mappings
-                // have merges of their own; recompute the kyaml way.
+                // have merges of their own; recompute the kyaml way (empty
+                // values are not tracked through merge keys).
                 let limit = opts.max_alias_nodes.saturating_mul(4).max(1 << 20);
-                return Ok(Some(kyaml::document(current, limit).unwrap_or(value)));
+                return Ok(Some((
+                    kyaml::document(current, limit).unwrap_or(value),
+                    Vec::new(),
+                )));
             }
-            Ok((document, _)) => return Ok(document),
+            Ok((document, _, empty)) => return Ok(document.map(|d| (d, empty))),
             Err(Failure::Invalid(e)) => return Err(e),
             Err(Failure::Scan { error, flow_start }) => (error, flow_start),
         };
@@ -122,7 +126,7 @@ fn compose_once(
     line_offset: usize,
     opts: LoadOptions,
     budget: &mut AliasBudget,
-) -> Result<(Option<Value>, bool), Failure> {
+) -> Result<(Option<Value>, bool, Vec<Vec<PathSeg>>), Failure> {
     let mut parser = Parser::new_from_str(text);
     let mut composer = Composer {
         source: Source::new(text),
@@ -135,6 +139,7 @@ fn compose_once(
         gap_start: Marker::new(0, 1, 0),
         explicit_key_in_gap: false,
         saw_merge: false,
+        empty_values: Vec::new(),
     };
     while let Some(next) = parser.next_event() {
         let (event, span) = match next {
@@ -146,13 +151,16 @@ fn compose_once(
         };
         composer.check_gap(span)?;
         match event {
-            Event::StreamEnd => return Ok((None, false)),
-            Event::DocumentEnd => return Ok((composer.finish_document(), composer.saw_merge)),
+            Event::StreamEnd => return Ok((None, false, Vec::new())),
+            Event::DocumentEnd => {
+                let document = composer.finish_document();
+                return Ok((document, composer.saw_merge, composer.empty_values));
+            }
             Event::Nothing | Event::StreamStart | Event::DocumentStart(_) => {}
             event => composer.event(event, span)?,
         }
     }
-    Ok((None, false))
+    Ok((None, false, Vec::new()))
 }
 
 fn scan_error(e: &ScanError, line_offset: usize) -> PosError {
@@ -234,6 +242,8 @@ struct Composer<'t, 'b> {
     explicit_key_in_gap: bool,
     /// A merge key was used (see [`kyaml`]).
     saw_merge: bool,
+    /// Paths of map entries written with no value at all (`key:`).
+    empty_values: Vec<Vec<PathSeg>>,
 }
 
 impl Composer<'_, '_> {
@@ -412,6 +422,9 @@ impl Composer<'_, '_> {
             return self.set_key(key);
         }
         let error = |message: String| PosError::new(message, at.line, at.col);
+        if plain && tag == TagKind::None && text.is_empty() && !self.in_flow() {
+            self.record_empty_value();
+        }
         let value = if plain && tag == TagKind::None && text.is_empty() && self.in_flow() {
             // kyaml writes an empty null back as `''` inside a flow
             // collection, so `{a: }` reaches JSON as `a: ""`.
@@ -428,6 +441,25 @@ impl Composer<'_, '_> {
             tag,
             at,
         })
+    }
+
+    /// Records the path of a map entry about to get an empty value. kyaml
+    /// keeps such a field apart from an explicit `null`: a strategic merge
+    /// drops it, while `key: null` stays.
+    fn record_empty_value(&mut self) {
+        let mut path = Vec::with_capacity(self.frames.len());
+        for frame in &self.frames {
+            match &frame.body {
+                Body::Seq { items, .. } => path.push(PathSeg::Index(items.len())),
+                Body::Map { key: Some(key), .. } if key.role == Role::Entry => {
+                    path.push(PathSeg::Key(key.name.clone()))
+                }
+                Body::Map { .. } => return,
+            }
+        }
+        if matches!(path.last(), Some(PathSeg::Key(_))) {
+            self.empty_values.push(path);
+        }
     }
 
     fn set_key(&mut self, key: Key) -> Result<(), PosError> {

@@ -32,7 +32,7 @@ mod split;
 mod strconv;
 mod timestamp;
 
-use crate::Value;
+use crate::{PathSeg, Value};
 
 /// A YAML problem with the position (1-based line and column) where it was found.
 #[derive(Debug, Clone, thiserror::Error, PartialEq)]
@@ -80,13 +80,35 @@ pub fn load_documents(src: &str) -> Result<Vec<Value>, LoadError> {
 /// skipped, as kustomize skips them; a document whose root is a scalar or a
 /// sequence is returned as it is, for the caller to judge.
 pub fn load_documents_with(src: &str, opts: LoadOptions) -> Result<Vec<Value>, LoadError> {
+    Ok(load_detailed(src, opts)?
+        .into_iter()
+        .map(|d| d.value)
+        .collect())
+}
+
+/// One document with what the value model alone does not say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The resolved value.
+    pub value: Value,
+    /// Paths of map entries written with no value (`key:`), which read as
+    /// null but which kustomize's strategic merge drops (an explicit `null`
+    /// it keeps).
+    pub empty_values: Vec<Vec<PathSeg>>,
+}
+
+/// [`load_documents_with`], keeping each document's [`Document::empty_values`].
+pub fn load_detailed(src: &str, opts: LoadOptions) -> Result<Vec<Document>, LoadError> {
     let src = split::normalize_newlines(src);
     let mut budget = compose::AliasBudget::new(opts.max_alias_nodes);
     let mut documents = Vec::new();
     for chunk in split::split_documents(&src)? {
         let document = compose::first_document(chunk.text, chunk.line_offset, opts, &mut budget)
             .map_err(PosError::into_load_error)?;
-        documents.extend(document);
+        documents.extend(document.map(|(value, empty_values)| Document {
+            value,
+            empty_values,
+        }));
     }
     Ok(documents)
 }

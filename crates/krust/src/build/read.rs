@@ -6,7 +6,7 @@
 use std::collections::VecDeque;
 use std::path::Path;
 
-use krust_yaml::Value;
+use krust_yaml::{Document, PathSeg, Value};
 
 use crate::error::{Error, Result};
 use crate::resource::Resource;
@@ -15,10 +15,15 @@ use crate::resource::Resource;
 pub fn resources_from_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<Resource>> {
     let text = std::str::from_utf8(bytes)
         .map_err(|e| Error::at(path, format!("file is not valid UTF-8: {e}")))?;
-    let docs = krust_yaml::load_documents(text).map_err(|e| Error::yaml(path, &e))?;
-    let mut queue: VecDeque<Value> = docs.into();
+    let docs =
+        krust_yaml::load_detailed(text, Default::default()).map_err(|e| Error::yaml(path, &e))?;
+    let mut queue: VecDeque<Document> = docs.into();
     let mut out = Vec::with_capacity(queue.len());
-    while let Some(doc) = queue.pop_front() {
+    while let Some(Document {
+        value: doc,
+        empty_values,
+    }) = queue.pop_front()
+    {
         if is_nil_or_empty(&doc) {
             continue;
         }
@@ -32,7 +37,12 @@ pub fn resources_from_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<Resource>> 
         if kind.ends_with("List") {
             if let Some(items) = map.get("items") {
                 match items {
-                    Value::Seq(items) => queue.extend(items.iter().cloned()),
+                    Value::Seq(items) => {
+                        queue.extend(items.iter().enumerate().map(|(i, item)| Document {
+                            value: item.clone(),
+                            empty_values: item_empty_values(&empty_values, i),
+                        }))
+                    }
                     Value::Null => {}
                     other => {
                         return Err(Error::at(
@@ -48,9 +58,44 @@ pub fn resources_from_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<Resource>> 
             }
         }
         check_resource(path, &doc)?;
-        out.push(Resource::new(doc));
+        let mut doc = doc;
+        drop_empty_annotations(&mut doc);
+        let mut res = Resource::new(doc);
+        res.set_empty_values(empty_values);
+        out.push(res);
     }
     Ok(out)
+}
+
+/// The empty-value paths of a list's item `index`, relative to the item.
+fn item_empty_values(paths: &[Vec<PathSeg>], index: usize) -> Vec<Vec<PathSeg>> {
+    paths
+        .iter()
+        .filter_map(|p| match p.as_slice() {
+            [PathSeg::Key(items), PathSeg::Index(i), rest @ ..]
+                if items == "items" && *i == index =>
+            {
+                Some(rest.to_vec())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// kustomize's reader sets and then removes its own annotations on every
+/// object it reads, which leaves no `metadata.annotations` when there were
+/// none: an empty or null one disappears.
+fn drop_empty_annotations(doc: &mut Value) {
+    if let Some(meta) = doc.get_mut("metadata").and_then(Value::as_map_mut) {
+        let empty = match meta.get("annotations") {
+            Some(Value::Null) => true,
+            Some(Value::Map(m)) => m.is_empty(),
+            _ => false,
+        };
+        if empty {
+            meta.shift_remove("annotations");
+        }
+    }
 }
 
 fn is_nil_or_empty(doc: &Value) -> bool {
@@ -100,6 +145,14 @@ mod tests {
         .unwrap();
         let names: Vec<_> = rs.iter().map(|r| r.id().name.clone()).collect();
         assert_eq!(names, ["s", "a"]);
+    }
+
+    #[test]
+    fn empty_annotations_disappear_on_read() {
+        let rs = read("kind: A\nmetadata: {name: a, annotations: {}, labels: {}}\n---\nkind: A\nmetadata: {name: b, annotations: }\n").unwrap();
+        assert!(rs[0].obj().get_path(&["metadata", "annotations"]).is_none());
+        assert!(rs[0].obj().get_path(&["metadata", "labels"]).is_some());
+        assert!(rs[1].obj().get_path(&["metadata", "annotations"]).is_none());
     }
 
     #[test]

@@ -242,6 +242,7 @@ impl Patch {
             if store_previous {
                 res.store_previous_id();
             }
+            res.forget_empty_values();
             ops.apply(res.obj_mut())
                 .map_err(|e| self.error(&format!("{} : {e}", res.id())))
         })
@@ -276,6 +277,7 @@ impl Patch {
             if self.allow_name_change || self.allow_kind_change {
                 res.store_previous_id();
             }
+            res.drop_empty_values();
             let outcome = patch::merge(res.obj_mut(), &body, Some(schema))
                 .map_err(|e| self.error(&format!("{}: {e}", res.id())))?;
             if outcome == Outcome::Deleted || res.is_empty() {
