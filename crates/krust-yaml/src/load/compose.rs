@@ -64,7 +64,7 @@ pub(crate) fn first_document(
     line_offset: usize,
     opts: LoadOptions,
     budget: &mut AliasBudget,
-) -> Result<Option<(Value, Vec<Vec<PathSeg>>)>, PosError> {
+) -> Result<Option<(Value, EmptyValues)>, PosError> {
     let mut patched: Option<String> = None;
     let mut work = 0usize;
     loop {
@@ -101,6 +101,9 @@ pub(crate) fn first_document(
     }
 }
 
+/// Paths of map entries written with no value (see [`crate::Document`]).
+type EmptyValues = Vec<Vec<PathSeg>>;
+
 /// Why one parse of a chunk stopped.
 enum Failure {
     /// saphyr rejected the text; `flow_start` is the column where the
@@ -126,7 +129,7 @@ fn compose_once(
     line_offset: usize,
     opts: LoadOptions,
     budget: &mut AliasBudget,
-) -> Result<(Option<Value>, bool, Vec<Vec<PathSeg>>), Failure> {
+) -> Result<(Option<Value>, bool, EmptyValues), Failure> {
     let mut parser = Parser::new_from_str(text);
     let mut composer = Composer {
         source: Source::new(text),

@@ -149,7 +149,7 @@ mod tests {
 
     #[test]
     fn empty_annotations_disappear_on_read() {
-        let rs = read("kind: A\nmetadata: {name: a, annotations: {}, labels: {}}\n---\nkind: A\nmetadata: {name: b, annotations: }\n").unwrap();
+        let rs = read("kind: A\nmetadata: {name: a, annotations: {}, labels: {}}\n---\nkind: A\nmetadata:\n  name: b\n  annotations:\n").unwrap();
         assert!(rs[0].obj().get_path(&["metadata", "annotations"]).is_none());
         assert!(rs[0].obj().get_path(&["metadata", "labels"]).is_some());
         assert!(rs[1].obj().get_path(&["metadata", "annotations"]).is_none());
