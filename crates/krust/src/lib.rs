@@ -22,6 +22,7 @@
 
 mod build;
 pub mod config;
+mod decode;
 mod error;
 pub mod fieldspec;
 mod fs;

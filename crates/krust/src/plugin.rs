@@ -9,12 +9,10 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use krust_yaml::Value;
 
+use crate::decode::{boolean, fields, map_of, seq_of, string, string_list, string_map};
 use crate::error::{Error, Result};
 use crate::fieldspec::FieldSpec;
-use crate::kustomization::parse::{
-    boolean, fields, image_spec, map_of, patch_spec, replica_spec, seq_of, string, string_list,
-    string_map,
-};
+use crate::kustomization::parse::{image_spec, patch_spec, replica_spec};
 use crate::kustomization::{field_spec, PatchSpec};
 use crate::loader::Loader;
 use crate::patch::Schema;

@@ -3,12 +3,14 @@
 //! are errors; `null` leaves a field unset; field names match exactly or,
 //! failing that, ignoring ASCII case.
 
-use indexmap::IndexMap;
 use krust_yaml::{Mapping, Value};
 
 use super::{
     Kustomization, LabelSet, LegacySortOptions, PatchSpec, SortOptions, COMPONENT_KIND,
     COMPONENT_VERSION, KUSTOMIZATION_KIND, KUSTOMIZATION_VERSION,
+};
+pub(crate) use crate::decode::{
+    boolean, fields, map_of, seq_of, string, string_list, string_map, type_error, DecodeResult,
 };
 use crate::fieldspec::FieldSpec;
 use crate::generate;
@@ -54,9 +56,6 @@ const KNOWN_FIELDS: &[&str] = &[
     "validators",
     "buildMetadata",
 ];
-
-/// A decoding problem, phrased like Go's JSON errors but naming the field path.
-pub(crate) type DecodeResult<T> = Result<T, String>;
 
 /// Decodes a kustomization from its (only) YAML document. `None` is an empty file.
 pub fn parse_kustomization(doc: Option<&Value>) -> Result<Kustomization, String> {
@@ -180,71 +179,6 @@ fn canonical_field(key: &str) -> Option<&'static str> {
         .find(|f| **f == key)
         .or_else(|| KNOWN_FIELDS.iter().find(|f| f.eq_ignore_ascii_case(key)))
         .copied()
-}
-
-pub(crate) fn type_error(expected: &str, got: &Value) -> String {
-    format!("cannot unmarshal {} into {expected}", got.type_name())
-}
-
-pub(crate) fn string(v: &Value) -> DecodeResult<String> {
-    match v {
-        Value::String(s) => Ok(s.clone()),
-        Value::Null => Ok(String::new()),
-        other => Err(type_error("string", other)),
-    }
-}
-
-pub(crate) fn boolean(v: &Value) -> DecodeResult<bool> {
-    match v {
-        Value::Bool(b) => Ok(*b),
-        Value::Null => Ok(false),
-        other => Err(type_error("bool", other)),
-    }
-}
-
-pub(crate) fn map_of(v: &Value) -> DecodeResult<&Mapping> {
-    v.as_map().ok_or_else(|| type_error("map", v))
-}
-
-pub(crate) fn string_map(v: &Value) -> DecodeResult<IndexMap<String, String>> {
-    map_of(v)?
-        .iter()
-        .map(|(k, v)| Ok((k.clone(), string(v).map_err(|e| format!("{k}: {e}"))?)))
-        .collect()
-}
-
-pub(crate) fn seq_of<T>(
-    v: &Value,
-    item: impl Fn(&Value) -> DecodeResult<T>,
-) -> DecodeResult<Vec<T>> {
-    match v {
-        Value::Seq(items) => items.iter().map(item).collect(),
-        other => Err(type_error("list", other)),
-    }
-}
-
-pub(crate) fn string_list(v: &Value) -> DecodeResult<Vec<String>> {
-    seq_of(v, string)
-}
-
-/// Decodes a struct-like map, rejecting unknown fields; `null` values are skipped.
-pub(crate) fn fields<'a>(
-    v: &'a Value,
-    known: &'static [&'static str],
-) -> DecodeResult<Vec<(&'static str, &'a Value)>> {
-    let m = map_of(v)?;
-    let mut out = Vec::with_capacity(m.len());
-    for (key, value) in m {
-        let field = known
-            .iter()
-            .find(|f| **f == key)
-            .or_else(|| known.iter().find(|f| f.eq_ignore_ascii_case(key)))
-            .ok_or_else(|| format!("json: unknown field \"{key}\""))?;
-        if !value.is_null() {
-            out.push((*field, value));
-        }
-    }
-    Ok(out)
 }
 
 fn label_set(v: &Value) -> DecodeResult<LabelSet> {

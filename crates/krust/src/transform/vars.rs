@@ -29,6 +29,7 @@ use krust_yaml::Value;
 
 use super::replacements::path;
 use super::replacements::scalar::{go_format_float, gvk_string, resid_string};
+use crate::decode::{fields, string};
 use crate::error::{Error, Result};
 use crate::fieldspec::FieldSpec;
 use crate::resid::ResId;
@@ -209,45 +210,6 @@ fn objref(v: &Value) -> Result<ObjRef, String> {
         }
     }
     Ok(o)
-}
-
-fn type_error(expected: &str, got: &Value) -> String {
-    let got = match got {
-        Value::Int(_) | Value::UInt(_) | Value::Float(_) => "number",
-        Value::Seq(_) => "array",
-        Value::Map(_) => "object",
-        Value::Bool(_) => "bool",
-        _ => "string",
-    };
-    format!("json: cannot unmarshal {got} into {expected}")
-}
-
-fn string(v: &Value) -> Result<String, String> {
-    match v {
-        Value::String(s) => Ok(s.clone()),
-        Value::Null => Ok(String::new()),
-        other => Err(type_error("a string", other)),
-    }
-}
-
-/// Struct-like decoding as Go's JSON decoder does it, rejecting unknown fields.
-fn fields<'v>(
-    v: &'v Value,
-    known: &'static [&'static str],
-) -> Result<Vec<(&'static str, &'v Value)>, String> {
-    let map = v.as_map().ok_or_else(|| type_error("an object", v))?;
-    let mut out = Vec::new();
-    for (key, value) in map {
-        let field = known
-            .iter()
-            .find(|f| **f == key)
-            .or_else(|| known.iter().find(|f| f.eq_ignore_ascii_case(key)))
-            .ok_or_else(|| format!("json: unknown field \"{key}\""))?;
-        if !value.is_null() {
-            out.push((*field, value));
-        }
-    }
-    Ok(out)
 }
 
 /// kustomize's `MergeVars`: binds this kustomization's `incoming` vars to

@@ -32,6 +32,7 @@ use std::fmt;
 
 use krust_yaml::Value;
 
+use crate::decode::{boolean, fields_with, integer, map_of, seq_of as list, string};
 use crate::error::{Error, Result};
 use crate::patch::{Matcher, Selector as LabelSelector};
 use crate::resid::ResId;
@@ -203,7 +204,7 @@ pub fn parse_replacement(v: &Value) -> Result<Replacement, String> {
 pub fn parse_replacement_entry(v: &Value) -> Result<ReplacementEntry, String> {
     let mut path = String::new();
     let mut rest = krust_yaml::Mapping::new();
-    for (key, value) in map_of(v, "a replacement")? {
+    for (key, value) in map_of(v)? {
         if key.eq_ignore_ascii_case("path") {
             path = string(value).map_err(|e| format!("path: {e}"))?;
         } else {
@@ -239,81 +240,9 @@ pub fn parse_replacement_file(text: &str) -> Result<Vec<Replacement>, String> {
     }
 }
 
-/// A decoding problem, phrased like Go's JSON errors.
-fn type_error(expected: &str, got: &Value) -> String {
-    let got = match got {
-        Value::Int(_) | Value::UInt(_) | Value::Float(_) => "number",
-        Value::Seq(_) => "array",
-        Value::Map(_) => "object",
-        Value::Bool(_) => "bool",
-        _ => "string",
-    };
-    format!("json: cannot unmarshal {got} into {expected}")
-}
-
-fn map_of<'v>(v: &'v Value, what: &str) -> Result<&'v krust_yaml::Mapping, String> {
-    v.as_map().ok_or_else(|| type_error(what, v))
-}
-
-fn string(v: &Value) -> Result<String, String> {
-    match v {
-        Value::String(s) => Ok(s.clone()),
-        Value::Null => Ok(String::new()),
-        other => Err(type_error("a string", other)),
-    }
-}
-
-fn boolean(v: &Value) -> Result<bool, String> {
-    match v {
-        Value::Bool(b) => Ok(*b),
-        Value::Null => Ok(false),
-        other => Err(type_error("a bool", other)),
-    }
-}
-
-fn integer(v: &Value) -> Result<i64, String> {
-    match v {
-        Value::Int(i) => Ok(*i),
-        Value::Null => Ok(0),
-        other => Err(type_error("an int", other)),
-    }
-}
-
-fn list<T>(v: &Value, item: impl Fn(&Value) -> Result<T, String>) -> Result<Vec<T>, String> {
-    match v {
-        Value::Seq(items) => items.iter().map(item).collect(),
-        other => Err(type_error("a list", other)),
-    }
-}
-
-/// The fields of a struct-like map, matched as Go's JSON decoder matches
-/// names (exactly, else ignoring ASCII case); `null` values are skipped;
-/// unknown fields are errors when `strict`.
-fn fields<'v>(
-    v: &'v Value,
-    what: &str,
-    known: &'static [&'static str],
-    strict: bool,
-) -> Result<Vec<(&'static str, &'v Value)>, String> {
-    let mut out = Vec::new();
-    for (key, value) in map_of(v, what)? {
-        let field = known
-            .iter()
-            .find(|f| **f == key)
-            .or_else(|| known.iter().find(|f| f.eq_ignore_ascii_case(key)));
-        match field {
-            Some(f) if !value.is_null() => out.push((*f, value)),
-            Some(_) => {}
-            None if strict => return Err(format!("json: unknown field \"{key}\"")),
-            None => {}
-        }
-    }
-    Ok(out)
-}
-
 fn replacement(v: &Value, strict: bool) -> Result<Replacement, String> {
     let mut r = Replacement::default();
-    for (field, value) in fields(v, "a replacement", &["source", "targets"], strict)? {
+    for (field, value) in fields_with(v, &["source", "targets"], strict)? {
         let at = |e: String| format!("{field}: {e}");
         match field {
             "source" => r.source = Some(source(value, strict).map_err(at)?),
@@ -346,7 +275,7 @@ fn source(v: &Value, strict: bool) -> Result<Source, String> {
         "fieldPath",
         "options",
     ];
-    for (field, value) in fields(v, "a source", known, strict)? {
+    for (field, value) in fields_with(v, known, strict)? {
         match field {
             "fieldPath" => s.field_path = string(value).map_err(|e| format!("{field}: {e}"))?,
             "options" => {
@@ -361,7 +290,7 @@ fn source(v: &Value, strict: bool) -> Result<Source, String> {
 fn target(v: &Value, strict: bool) -> Result<Target, String> {
     let mut t = Target::default();
     let known = &["select", "reject", "fieldPaths", "options"];
-    for (field, value) in fields(v, "a target", known, strict)? {
+    for (field, value) in fields_with(v, known, strict)? {
         let at = |e: String| format!("{field}: {e}");
         match field {
             "select" => t.select = Some(selector(value, strict).map_err(at)?),
@@ -384,7 +313,7 @@ fn selector(v: &Value, strict: bool) -> Result<TargetSelector, String> {
         "annotationSelector",
         "labelSelector",
     ];
-    for (field, value) in fields(v, "a selector", known, strict)? {
+    for (field, value) in fields_with(v, known, strict)? {
         match field {
             "labelSelector" => s.label_selector = string(value)?,
             "annotationSelector" => s.annotation_selector = string(value)?,
@@ -397,7 +326,7 @@ fn selector(v: &Value, strict: bool) -> Result<TargetSelector, String> {
 fn options(v: &Value, strict: bool) -> Result<FieldOptions, String> {
     let mut o = FieldOptions::default();
     let known = &["delimiter", "index", "encoding", "create"];
-    for (field, value) in fields(v, "options", known, strict)? {
+    for (field, value) in fields_with(v, known, strict)? {
         let at = |e: String| format!("{field}: {e}");
         match field {
             "delimiter" => o.delimiter = string(value).map_err(at)?,
