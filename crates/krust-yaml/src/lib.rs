@@ -7,6 +7,8 @@
 //! assert_eq!(krust_yaml::to_yaml_string(&docs[0]).unwrap(), "a: 1.5\nb: \"yes\"\n");
 //! ```
 
+#![warn(missing_docs)]
+
 mod emit;
 mod load;
 pub mod number;

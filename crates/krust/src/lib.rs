@@ -20,6 +20,8 @@
 //! );
 //! ```
 
+#![warn(missing_docs)]
+
 mod build;
 pub mod config;
 mod decode;
