@@ -1,17 +1,22 @@
-//! `render`: print what `kubectl kustomize DIR` prints, from krust.
+//! `render`: print what `kubectl kustomize DIR` prints, from krust; or render
+//! many roots at once into a directory.
 //!
 //! A thin shell over the `krust` library: parse arguments, build, write the
-//! output in one piece. Errors go to stderr as one line naming the file;
-//! the exit status is 1 for a failed build and 2 for a usage error.
+//! output. Errors go to stderr as one line naming the file; the exit status
+//! is 1 when any build failed and 2 for a usage error.
 
-use std::io::Write;
+mod roots;
+
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::Parser;
 use krust::{BuildOptions, DiskFs, LoadRestrictor};
+use rayon::prelude::*;
 
-/// Render a kustomization exactly as `kubectl kustomize` (kustomize v5.5.0) does.
+/// Render kustomizations exactly as `kubectl kustomize` (kustomize v5.5.0) does.
 #[derive(Debug, Parser)]
 #[command(name = "render", version)]
 struct Args {
@@ -23,8 +28,32 @@ struct Args {
     )]
     load_restrictor: LoadRestrictor,
 
-    /// The directory holding the kustomization to build.
-    dir: PathBuf,
+    /// Write each root's output to OUT/<root path>.yaml instead of stdout (required for several roots).
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: Option<PathBuf>,
+
+    /// Render every top-level kustomization below this directory (not Components, not bases of others).
+    #[arg(long = "all", value_name = "REPO_DIR")]
+    all: Option<PathBuf>,
+
+    /// With --all, also render kustomizations that others use as resources.
+    #[arg(long = "include-bases", requires = "all")]
+    include_bases: bool,
+
+    /// Only roots whose path matches this pattern (`*` matches any characters, `?` one); repeatable.
+    #[arg(long = "include", value_name = "GLOB")]
+    include: Vec<String>,
+
+    /// Skip roots whose path matches this pattern; repeatable.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    exclude: Vec<String>,
+
+    /// Roots rendered at once (default: every core).
+    #[arg(long = "jobs", short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+
+    /// Directories holding kustomizations to build.
+    dirs: Vec<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -36,16 +65,51 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if args.dirs.is_empty() && args.all.is_none() {
+        eprintln!("error: no kustomization directory given (usage: render DIR, or render -o OUT DIR... / --all REPO_DIR)");
+        return ExitCode::from(2);
+    }
+    let cwd = std::env::current_dir().ok();
+    let show = |p: &Path| display_path(p, cwd.as_deref()).display().to_string();
+    let mut roots = args.dirs.clone();
+    if let Some(repo) = &args.all {
+        match krust::discover_roots(repo, args.include_bases) {
+            Ok(found) => roots.extend(found),
+            Err(e) => {
+                eprintln!(
+                    "error: {}",
+                    e.map_paths(|p| display_path(p, cwd.as_deref()))
+                );
+                return ExitCode::from(1);
+            }
+        }
+    }
+    let roots = roots::filter(roots, &args.include, &args.exclude, |p| show(p));
     let options = BuildOptions {
         load_restrictor: args.load_restrictor,
     };
-    let cwd = std::env::current_dir().ok();
-    let dir = match &cwd {
-        Some(cwd) => cwd.join(&args.dir),
-        None => args.dir.clone(),
-    };
-    let rendered = krust::build(&DiskFs, &dir, &options).and_then(|map| map.to_yaml());
-    match rendered {
+    match &args.output {
+        None if roots.len() == 1 && args.all.is_none() => {
+            render_to_stdout(&roots[0], &options, cwd.as_deref())
+        }
+        None => {
+            eprintln!("error: rendering {} roots needs -o OUT (one file per root); give one directory to print it", roots.len());
+            ExitCode::from(2)
+        }
+        Some(out) => {
+            if let Some(jobs) = args.jobs.filter(|&j| j > 0) {
+                let _ = rayon::ThreadPoolBuilder::new()
+                    .num_threads(jobs)
+                    .build_global();
+            }
+            render_many(&roots, out, &options, cwd.as_deref(), &show)
+        }
+    }
+}
+
+/// kubectl's mode: one root, its output on stdout.
+fn render_to_stdout(root: &Path, options: &BuildOptions, cwd: Option<&Path>) -> ExitCode {
+    match render(root, options, cwd) {
         Ok(yaml) => {
             let mut stdout = std::io::stdout().lock();
             if let Err(e) = stdout
@@ -60,11 +124,79 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            let err = err.map_paths(|p| display_path(p, cwd.as_deref()));
             eprintln!("error: {err}");
             ExitCode::from(1)
         }
     }
+}
+
+/// Renders every root in parallel into `out`; a failing root is reported and
+/// writes nothing, and does not stop the others.
+fn render_many(
+    roots: &[PathBuf],
+    out: &Path,
+    options: &BuildOptions,
+    cwd: Option<&Path>,
+    show: &(dyn Fn(&Path) -> String + Sync),
+) -> ExitCode {
+    let done = AtomicUsize::new(0);
+    let progress = std::io::stderr().is_terminal() && roots.len() > 8;
+    let failures: Vec<String> = roots
+        .par_iter()
+        .filter_map(|root| {
+            let shown = show(root);
+            let result = render(root, options, cwd).and_then(|yaml| {
+                write_atomically(&roots::output_file(out, &shown), yaml.as_bytes())
+                    .map_err(|e| format!("{shown}: writing output: {e}"))
+            });
+            if progress {
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                eprint!("\rrendered {n}/{}", roots.len());
+            }
+            result.err().map(|e| format!("{shown}: {e}"))
+        })
+        .collect();
+    if progress {
+        eprint!("\r\x1b[K");
+    }
+    for failure in &failures {
+        eprintln!("error: {failure}");
+    }
+    if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{} of {} roots failed", failures.len(), roots.len());
+        ExitCode::from(1)
+    }
+}
+
+/// One root's output, or its error as one line with paths as the user sees them.
+fn render(root: &Path, options: &BuildOptions, cwd: Option<&Path>) -> Result<String, String> {
+    let dir = match cwd {
+        Some(cwd) => cwd.join(root),
+        None => root.to_path_buf(),
+    };
+    krust::build(&DiskFs, &dir, options)
+        .and_then(|map| map.to_yaml())
+        .map_err(|err| err.map_paths(|p| display_path(p, cwd)).to_string())
+}
+
+/// Writes through a temporary file in the same directory, then renames, so
+/// that a reader never sees half an output.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 /// Paths relative to the working directory when below it, as a user typed them.

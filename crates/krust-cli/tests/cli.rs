@@ -154,3 +154,63 @@ fn patch_without_target_names_patch_file_and_target() {
     assert_fails_naming(&out, "patches/replicas.yaml");
     assert!(String::from_utf8_lossy(&out.stderr).contains("Deployment.v1.apps/nope"));
 }
+
+#[test]
+fn many_roots_render_into_a_directory_and_failures_do_not_stop_the_others() {
+    let dir = tree(
+        "many",
+        &[
+            ("base/kustomization.yaml", "resources: [cm.yaml]\n"),
+            ("base/cm.yaml", CM),
+            (
+                "overlays/dev/kustomization.yaml",
+                "resources: [../../base]\nnamePrefix: dev-\n",
+            ),
+            (
+                "overlays/prod/kustomization.yaml",
+                "resources: [../../base]\nnamePrefix: prod-\n",
+            ),
+            (
+                "overlays/broken/kustomization.yaml",
+                "resources: [../../base, missing.yaml]\n",
+            ),
+        ],
+    );
+    let out = dir.join("out");
+    let run = render(&["--all", ".", "-o", out.to_str().unwrap()], &dir);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("overlays/broken"), "{stderr}");
+    assert!(stderr.contains("missing.yaml"), "{stderr}");
+    let dev = std::fs::read_to_string(out.join("overlays/dev.yaml")).unwrap();
+    let single = render(&["overlays/dev"], &dir);
+    assert_eq!(dev.as_bytes(), single.stdout.as_slice());
+    assert!(out.join("overlays/prod.yaml").is_file());
+    assert!(
+        !out.join("overlays/broken.yaml").exists(),
+        "a failed root writes nothing"
+    );
+    assert!(
+        !out.join("base.yaml").exists(),
+        "bases of others are not roots"
+    );
+}
+
+#[test]
+fn several_roots_need_an_output_directory() {
+    let dir = tree(
+        "several",
+        &[
+            ("a/kustomization.yaml", "resources: [cm.yaml]\n"),
+            ("a/cm.yaml", CM),
+        ],
+    );
+    assert_eq!(render(&["a", "a"], &dir).status.code(), Some(2));
+    let out = dir.join("out");
+    let run = render(&["a", "--include", "b*", "-o", out.to_str().unwrap()], &dir);
+    assert_eq!(run.status.code(), Some(0));
+    assert!(
+        !out.join("a.yaml").exists(),
+        "--include filtered the root out"
+    );
+}

@@ -25,6 +25,7 @@
 mod build;
 pub mod config;
 mod decode;
+mod discover;
 mod error;
 pub mod fieldspec;
 mod fs;
@@ -40,6 +41,7 @@ mod scope;
 pub mod transform;
 
 pub use build::{build, resources_from_bytes, BuildOptions};
+pub use discover::discover_roots;
 pub use error::{Error, Result};
 pub use fs::{normalize, DiskFs, FileKind, FileSystem, MemFs};
 pub use loader::LoadRestrictor;
