@@ -214,3 +214,21 @@ fn several_roots_need_an_output_directory() {
         "--include filtered the root out"
     );
 }
+
+#[test]
+fn deletion_followed_by_another_patch_document_fails_as_kustomize_does() {
+    let patch = "patches:\n- patch: |-\n    $patch: delete\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: app}\n    ---\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: other}\n";
+    let other = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n";
+    let dir = tree(
+        "delete-then-patch",
+        &[
+            (
+                "kustomization.yaml",
+                &format!("resources: [cm.yaml, other.yaml]\n{patch}"),
+            ),
+            ("cm.yaml", CM),
+            ("other.yaml", other),
+        ],
+    );
+    assert_fails_naming(&render(&["."], &dir), "kustomization.yaml");
+}

@@ -60,17 +60,45 @@ impl ResMap {
         other.resources.into_iter().try_for_each(|r| self.append(r))
     }
 
-    /// Changes resources in place, then re-reads their ids and rebuilds the
-    /// index; two resources ending up with the same id is an error.
+    /// Changes resources in place, then re-reads their ids and updates the
+    /// index for those that changed; two resources ending up with the same id
+    /// is an error.
     pub fn transform<F>(&mut self, mut f: F) -> Result<()>
     where
         F: FnMut(&mut Resource) -> Result<()>,
     {
-        for res in &mut self.resources {
+        let mut changed = Vec::new();
+        for (i, res) in self.resources.iter_mut().enumerate() {
             f(res)?;
-            res.refresh_id();
+            if let Some(old) = res.update_id() {
+                changed.push((i, old));
+            }
         }
-        self.reindex()
+        if changed.is_empty() {
+            return Ok(());
+        }
+        // Remove every old key first, so that swapped names do not collide.
+        for (i, old) in &changed {
+            let key = old.key();
+            if self.index.get(&key) == Some(i) {
+                self.index.remove(&key);
+            }
+        }
+        for (i, _) in &changed {
+            let res = &self.resources[*i];
+            if res.is_empty() {
+                continue;
+            }
+            if let Some(other) = self.index.insert(res.id().key(), *i) {
+                if other != *i {
+                    return Err(Error::msg(format!(
+                        "transformation produces ID conflict: two resources are now {}",
+                        res.id()
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Changes the resource at `index` in place and re-indexes its id; an id
@@ -83,6 +111,13 @@ impl ResMap {
         let old = res.id().key();
         f(res)?;
         res.refresh_id();
+        if res.is_empty() {
+            // Deleted by `$patch: delete`: no id until it is dropped.
+            if self.index.get(&old) == Some(&index) {
+                self.index.remove(&old);
+            }
+            return Ok(());
+        }
         let new = res.id().key();
         if new != old {
             if self.index.contains_key(&new) {
@@ -104,7 +139,10 @@ impl ResMap {
     }
 
     /// Keeps only resources for which `keep` holds.
-    pub fn retain(&mut self, keep: impl FnMut(&Resource) -> bool) {
+    pub fn retain(&mut self, mut keep: impl FnMut(&Resource) -> bool) {
+        if self.resources.iter().all(&mut keep) {
+            return;
+        }
         self.resources.retain(keep);
         // Removing entries cannot create conflicts.
         let _ = self.reindex();

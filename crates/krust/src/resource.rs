@@ -148,7 +148,26 @@ impl Resource {
 
     /// Re-reads the id after the object changed.
     pub fn refresh_id(&mut self) {
-        self.id = ResId::of(&self.obj);
+        self.update_id();
+    }
+
+    /// Re-reads the id, returning the old one if it changed. Comparing in
+    /// place first keeps the common case (nothing renamed) free of allocations.
+    pub(crate) fn update_id(&mut self) -> Option<ResId> {
+        let s = |path: &[&str]| self.obj.str_at(path).unwrap_or_default();
+        let (api, kind) = (s(&["apiVersion"]), s(&["kind"]));
+        let (name, namespace) = (s(&["metadata", "name"]), s(&["metadata", "namespace"]));
+        let (group, version) = crate::resid::split_api_version(api);
+        let id = &self.id;
+        let same = id.name == name
+            && id.namespace == namespace
+            && id.gvk.kind == kind
+            && id.gvk.version == version
+            && id.gvk.group == group;
+        if same {
+            return None;
+        }
+        Some(std::mem::replace(&mut self.id, ResId::of(&self.obj)))
     }
 
     /// The id the resource had before any rename (kustomize's `OrgId`).

@@ -195,12 +195,24 @@ impl Patch {
                             return Err(self.error("a strategic-merge patch with a target must hold exactly one object"));
                         }
                         let matcher = Matcher::new(target).map_err(|e| self.error(&e))?;
-                        let selected: Vec<bool> =
-                            map.resources().iter().map(|r| matcher.matches(r)).collect();
-                        self.apply_strategic(map, &patches[0], schema, |i, _| selected[i])
+                        let selected: Vec<usize> = map
+                            .resources()
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, r)| matcher.matches(r))
+                            .map(|(i, _)| i)
+                            .collect();
+                        self.apply_strategic(map, &patches[0], schema, &selected)
                     }
                     None => {
+                        let mut deleted = false;
                         for patch in patches {
+                            if deleted {
+                                // kustomize v5.5.0 crashes here (a nil object is
+                                // left in its resource list): fail as it does.
+                                return Err(self.error("an object deleted by `$patch: delete` is followed by another patch in the same entry, which kustomize v5.5.0 cannot apply (it crashes); put each deleting patch in its own entry"));
+                            }
+                            let before = map.len();
                             let wanted = patch.id().clone();
                             let hits: Vec<usize> = map
                                 .resources()
@@ -213,7 +225,10 @@ impl Patch {
                                 .map(|(i, _)| i)
                                 .collect();
                             match hits.len() {
-                            1 => self.apply_strategic(map, patch, schema, |i, _| i == hits[0])?,
+                            1 => {
+                                self.apply_strategic(map, patch, schema, &hits)?;
+                                deleted = map.len() < before;
+                            }
                             0 => return Err(self.error(&format!("no resource matches strategic merge patch target {wanted}"))),
                             _ => return Err(self.error(&format!("multiple resources match strategic merge patch target {wanted}"))),
                         }
@@ -255,15 +270,17 @@ impl Patch {
         map: &mut ResMap,
         patch: &Resource,
         schema: &Schema,
-        selected: impl Fn(usize, &Resource) -> bool,
+        selected: &[usize],
     ) -> Result<()> {
-        let mut position = 0;
-        map.transform(|res| {
-            let index = position;
-            position += 1;
-            if !selected(index, res) {
-                return Ok(());
-            }
+        for &index in selected {
+            map.modify(index, |res| self.merge_one(res, patch, schema))?;
+        }
+        map.retain(|r| !r.is_empty());
+        Ok(())
+    }
+
+    fn merge_one(&self, res: &mut Resource, patch: &Resource, schema: &Schema) -> Result<()> {
+        {
             let mut body = patch.obj().clone();
             if let (Some(api), Some(m)) = (res.obj().get("apiVersion").cloned(), body.as_map_mut())
             {
@@ -293,9 +310,7 @@ impl Patch {
             }
             set_meta(obj, "namespace", Some(namespace).filter(|n| !n.is_empty()));
             Ok(())
-        })?;
-        map.retain(|r| !r.is_empty());
-        Ok(())
+        }
     }
 }
 
