@@ -28,15 +28,55 @@ struct Referrer {
     role_ref: Option<Gvk>,
 }
 
+/// What the sieves need of a candidate referral: its ids and affixes, not its
+/// object (so the snapshot taken before references change stays cheap).
+struct Candidate {
+    id: ResId,
+    previous: Vec<ResId>,
+    prefixes: Vec<String>,
+    suffixes: Vec<String>,
+}
+
+impl Candidate {
+    fn of(res: &Resource) -> Candidate {
+        Candidate {
+            id: res.id().clone(),
+            previous: res.previous_ids().to_vec(),
+            prefixes: res.prefixes().to_vec(),
+            suffixes: res.suffixes().to_vec(),
+        }
+    }
+
+    fn id(&self) -> &ResId {
+        &self.id
+    }
+
+    fn previous_ids(&self) -> &[ResId] {
+        &self.previous
+    }
+
+    fn original_id(&self) -> &ResId {
+        self.previous.first().unwrap_or(&self.id)
+    }
+
+    fn prefixes(&self) -> &[String] {
+        &self.prefixes
+    }
+
+    fn suffixes(&self) -> &[String] {
+        &self.suffixes
+    }
+}
+
 /// Lookup tables over the resources as they are before any reference changes.
 struct Index<'r> {
-    resources: &'r [Resource],
+    resources: &'r [Candidate],
     by_previous_name: HashMap<&'r str, Vec<usize>>,
     by_original_namespace: HashMap<String, Vec<usize>>,
 }
 
 impl<'r> Index<'r> {
-    fn new(resources: &'r [Resource]) -> Index<'r> {
+    fn new(resources: &'r [Candidate]) -> Index<'r> {
         let mut by_previous_name: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut by_original_namespace: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, res) in resources.iter().enumerate() {
@@ -73,10 +113,10 @@ impl<'r> Index<'r> {
 
 /// Rewrites every name reference in `map` according to `back_refs`.
 pub fn apply(map: &mut ResMap, back_refs: &[NameBackRefs]) -> Result<()> {
-    let snapshot: Vec<Resource> = map.resources().to_vec();
+    let snapshot: Vec<Candidate> = map.resources().iter().map(Candidate::of).collect();
     let index = Index::new(&snapshot);
     let mut referrers = Vec::with_capacity(snapshot.len());
-    for res in &snapshot {
+    for res in map.resources() {
         referrers.push(referrer_of(res)?);
     }
     let mut position = 0;
@@ -311,7 +351,7 @@ impl Sieve<'_> {
     }
 
     /// kustomize's `PrefixesSuffixesEquals`.
-    fn affixes_match(&self, candidate: &Resource, allow_empty: bool) -> bool {
+    fn affixes_match(&self, candidate: &Candidate, allow_empty: bool) -> bool {
         let r = self.referrer;
         let part = |a: &[String], b: &[String]| {
             (allow_empty && (a.is_empty() || b.is_empty())) || same_ending(a, b)
