@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod synthetic;
+
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
