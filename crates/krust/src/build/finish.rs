@@ -44,8 +44,31 @@ pub(super) fn finish(map: &mut ResMap, kust: &Kustomization) -> Result<()> {
             .map_err(Error::msg)?;
         }
         res.finish_build_annotations();
+        stringify_annotations(res.obj_mut());
         Ok(())
     })
+}
+
+/// kustomize rewrites a resource's annotations at the end of every build (as
+/// `map[string]string`), so every value comes out a string: `a: 1` prints as
+/// `a: "1"`. The value model keeps canonical spellings only, so a number
+/// written `1.50` comes out `"1.5"` here where kustomize keeps `"1.50"`.
+fn stringify_annotations(obj: &mut Value) {
+    let Some(annotations) = obj
+        .get_mut("metadata")
+        .and_then(|m| m.get_mut("annotations"))
+        .and_then(Value::as_map_mut)
+    else {
+        return;
+    };
+    for value in annotations.values_mut() {
+        let text = match &*value {
+            Value::String(_) | Value::Map(_) | Value::Seq(_) => continue,
+            Value::Null => String::new(),
+            other => other.scalar_string().unwrap_or_default(),
+        };
+        *value = Value::String(text);
+    }
 }
 
 /// The YAML list kustomize writes into the transformations annotation.
