@@ -133,8 +133,9 @@ impl ResId {
 
     /// Whether kustomize's `ResId.Equals` holds.
     pub fn equals(&self, other: &ResId) -> bool {
-        self.gvk == other.gvk
-            && self.name == other.name
+        // Names differ most often, so they are compared first.
+        self.name == other.name
+            && self.gvk == other.gvk
             && self.effective_namespace() == other.effective_namespace()
     }
 }

@@ -40,6 +40,25 @@ impl ResMap {
         self.index.get(&id.key()).map(|&i| &self.resources[i])
     }
 
+    /// Positions of the resources whose current or any previous id equals
+    /// `id` (kustomize's `GetMatchingResourcesByAnyId`), in order. The current
+    /// id is a hash probe; only resources renamed before are scanned.
+    pub fn find_by_any_id(&self, id: &ResId) -> Vec<usize> {
+        let current = self.index.get(&id.key()).copied();
+        let mut hits: Vec<usize> = self
+            .resources
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| Some(*i) != current && r.previous_ids().iter().any(|p| p.equals(id)))
+            .map(|(i, _)| i)
+            .collect();
+        if let Some(i) = current {
+            let at = hits.partition_point(|&h| h < i);
+            hits.insert(at, i);
+        }
+        hits
+    }
+
     /// Appends a resource; an id already present is an error, as in kustomize.
     pub fn append(&mut self, res: Resource) -> Result<()> {
         let key = res.id().key();

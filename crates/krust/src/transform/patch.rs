@@ -214,16 +214,7 @@ impl Patch {
                             }
                             let before = map.len();
                             let wanted = patch.id().clone();
-                            let hits: Vec<usize> = map
-                                .resources()
-                                .iter()
-                                .enumerate()
-                                .filter(|(_, r)| {
-                                    r.id().equals(&wanted)
-                                        || r.previous_ids().iter().any(|p| p.equals(&wanted))
-                                })
-                                .map(|(i, _)| i)
-                                .collect();
+                            let hits = map.find_by_any_id(&wanted);
                             match hits.len() {
                             1 => {
                                 self.apply_strategic(map, patch, schema, &hits)?;
