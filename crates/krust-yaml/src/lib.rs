@@ -12,6 +12,7 @@
 mod emit;
 mod load;
 pub mod number;
+mod strconv;
 mod value;
 
 pub use emit::{emit_document, to_yaml_string, EmitError};

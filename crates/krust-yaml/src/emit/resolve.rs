@@ -8,6 +8,7 @@
 //! base-60 numbers like `1:20` are quoted although v2 never parses them.
 
 use super::timestamp::is_timestamp;
+use crate::strconv::{is_yaml_float, parse_int, parse_uint};
 
 /// Whether `s` may be written as a plain scalar: v2 resolves it to a string and
 /// it is not a YAML 1.1 base-60 float.
@@ -103,105 +104,18 @@ fn is_number(s: &str) -> bool {
     } else {
         s
     };
-    if go_parse_int(plain, 0).is_some() || go_parse_uint(plain, 0).is_some() {
+    if parse_int(plain, 0).is_some() || parse_uint(plain, 0).is_some() {
         return true;
     }
-    if is_yaml_style_float(plain) && parses_to_finite(plain) {
+    if is_yaml_float(plain) && parses_to_finite(plain) {
         return true;
     }
     // v2 retries "0b" texts in base 2 after the prefix, which lets a sign through
     // (`0b-1`, `0b+1`). Its "-0b" retry accepts nothing base 0 did not.
     if let Some(rest) = plain.strip_prefix("0b") {
-        return go_parse_int(rest, 2).is_some() || go_parse_uint(rest, 2).is_some();
+        return parse_int(rest, 2).is_some() || parse_uint(rest, 2).is_some();
     }
     false
-}
-
-/// `strconv.ParseUint(s, base, 64)` succeeding (base 0 reads 0b/0o/0x/0 prefixes;
-/// underscores are already gone).
-fn go_parse_uint(s: &str, base: u32) -> Option<u64> {
-    let bytes = s.as_bytes();
-    if bytes.is_empty() {
-        return None;
-    }
-    let (base, digits) = if base != 0 {
-        (base, bytes)
-    } else if bytes[0] == b'0' && bytes.len() >= 3 {
-        match bytes[1] | 0x20 {
-            b'b' => (2, &bytes[2..]),
-            b'o' => (8, &bytes[2..]),
-            b'x' => (16, &bytes[2..]),
-            _ => (8, &bytes[1..]),
-        }
-    } else if bytes[0] == b'0' {
-        (8, &bytes[1..])
-    } else {
-        (10, bytes)
-    };
-    let mut n: u64 = 0;
-    for &c in digits {
-        let d = match c {
-            b'0'..=b'9' => u32::from(c - b'0'),
-            _ if (c | 0x20).is_ascii_lowercase() => u32::from((c | 0x20) - b'a') + 10,
-            _ => return None,
-        };
-        if d >= base {
-            return None;
-        }
-        n = n.checked_mul(u64::from(base))?.checked_add(u64::from(d))?;
-    }
-    Some(n)
-}
-
-/// `strconv.ParseInt(s, base, 64)` succeeding.
-fn go_parse_int(s: &str, base: u32) -> Option<i64> {
-    let (negative, rest) = match s.as_bytes().first()? {
-        b'+' => (false, &s[1..]),
-        b'-' => (true, &s[1..]),
-        _ => (false, s),
-    };
-    let magnitude = go_parse_uint(rest, base)?;
-    if negative {
-        0i64.checked_sub_unsigned(magnitude)
-    } else {
-        i64::try_from(magnitude).ok()
-    }
-}
-
-/// v2's `yamlStyleFloat`: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
-fn is_yaml_style_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
-    let int_digits = count_digits(&b[i..]);
-    i += int_digits;
-    if int_digits == 0 {
-        if b.get(i) != Some(&b'.') {
-            return false;
-        }
-        let frac = count_digits(&b[i + 1..]);
-        if frac == 0 {
-            return false;
-        }
-        i += 1 + frac;
-    } else if b.get(i) == Some(&b'.') {
-        i += 1 + count_digits(&b[i + 1..]);
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        let exp = count_digits(&b[i..]);
-        if exp == 0 {
-            return false;
-        }
-        i += exp;
-    }
-    i == b.len()
-}
-
-fn count_digits(b: &[u8]) -> usize {
-    b.iter().take_while(|c| c.is_ascii_digit()).count()
 }
 
 /// `strconv.ParseFloat(s, 64)` succeeding for a text that starts with `.`: Go's

@@ -29,7 +29,6 @@ mod merge;
 mod resolve;
 mod source;
 mod split;
-mod strconv;
 mod timestamp;
 
 use crate::{PathSeg, Value};

@@ -12,8 +12,8 @@ use std::borrow::Cow;
 use saphyr_parser::Tag;
 
 use super::binary::{decode_base64, go_lossy_utf8};
-use super::strconv::{is_yaml_float, parse_decimal_float, parse_int, parse_uint, underscores_ok};
 use super::timestamp::Timestamp;
+use crate::strconv::{is_yaml_float, parse_decimal_float, parse_int, parse_uint, underscores_ok};
 use crate::Value;
 
 /// A node's tag after go-yaml's short-tag normalisation.

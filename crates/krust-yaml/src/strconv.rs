@@ -1,4 +1,5 @@
-//! The subset of Go's `strconv` number parsing that go-yaml v3 relies on.
+//! The subset of Go's `strconv` number parsing that go-yaml (v2 when
+//! printing, v3 when reading) relies on, shared by the loader and the emitter.
 //!
 //! go-yaml decides whether a plain scalar is a number by asking Go's
 //! `strconv.ParseInt(s, 0, 64)`, then `ParseUint`, then a float regex plus
