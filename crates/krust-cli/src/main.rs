@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::Parser;
-use krust::{BuildOptions, DiskFs, LoadRestrictor};
+use krust::{BuildOptions, DiskFs, Graph, LoadRestrictor};
 use rayon::prelude::*;
 
 /// Render kustomizations exactly as `kubectl kustomize` (kustomize v5.5.0) does.
@@ -88,28 +88,38 @@ fn main() -> ExitCode {
     let options = BuildOptions {
         load_restrictor: args.load_restrictor,
     };
+    if let Some(jobs) = args.jobs.filter(|&j| j > 0) {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build_global();
+    }
+    let graph = Graph::new(&DiskFs, options);
+    let absolute: Vec<PathBuf> = roots
+        .iter()
+        .map(|root| match &cwd {
+            Some(cwd) => cwd.join(root),
+            None => root.clone(),
+        })
+        .collect();
     match &args.output {
         None if roots.len() == 1 && args.all.is_none() => {
-            render_to_stdout(&roots[0], &options, cwd.as_deref())
+            graph.prepare(&absolute);
+            render_to_stdout(&graph, &absolute[0], cwd.as_deref())
         }
         None => {
             eprintln!("error: rendering {} roots needs -o OUT (one file per root); give one directory to print it", roots.len());
             ExitCode::from(2)
         }
         Some(out) => {
-            if let Some(jobs) = args.jobs.filter(|&j| j > 0) {
-                let _ = rayon::ThreadPoolBuilder::new()
-                    .num_threads(jobs)
-                    .build_global();
-            }
-            render_many(&roots, out, &options, cwd.as_deref(), &show)
+            graph.prepare(&absolute);
+            render_many(&graph, &roots, &absolute, out, cwd.as_deref(), &show)
         }
     }
 }
 
 /// kubectl's mode: one root, its output on stdout.
-fn render_to_stdout(root: &Path, options: &BuildOptions, cwd: Option<&Path>) -> ExitCode {
-    match render(root, options, cwd) {
+fn render_to_stdout(graph: &Graph, root: &Path, cwd: Option<&Path>) -> ExitCode {
+    match render(graph, root, cwd) {
         Ok(yaml) => {
             let mut stdout = std::io::stdout().lock();
             if let Err(e) = stdout
@@ -133,9 +143,10 @@ fn render_to_stdout(root: &Path, options: &BuildOptions, cwd: Option<&Path>) -> 
 /// Renders every root in parallel into `out`; a failing root is reported and
 /// writes nothing, and does not stop the others.
 fn render_many(
+    graph: &Graph,
     roots: &[PathBuf],
+    absolute: &[PathBuf],
     out: &Path,
-    options: &BuildOptions,
     cwd: Option<&Path>,
     show: &(dyn Fn(&Path) -> String + Sync),
 ) -> ExitCode {
@@ -143,9 +154,10 @@ fn render_many(
     let progress = std::io::stderr().is_terminal() && roots.len() > 8;
     let failures: Vec<String> = roots
         .par_iter()
-        .filter_map(|root| {
+        .zip(absolute)
+        .filter_map(|(root, dir)| {
             let shown = show(root);
-            let result = render(root, options, cwd).and_then(|yaml| {
+            let result = render(graph, dir, cwd).and_then(|yaml| {
                 write_atomically(&roots::output_file(out, &shown), yaml.as_bytes())
                     .map_err(|e| format!("{shown}: writing output: {e}"))
             });
@@ -171,12 +183,9 @@ fn render_many(
 }
 
 /// One root's output, or its error as one line with paths as the user sees them.
-fn render(root: &Path, options: &BuildOptions, cwd: Option<&Path>) -> Result<String, String> {
-    let dir = match cwd {
-        Some(cwd) => cwd.join(root),
-        None => root.to_path_buf(),
-    };
-    krust::build(&DiskFs, &dir, options)
+fn render(graph: &Graph, dir: &Path, cwd: Option<&Path>) -> Result<String, String> {
+    graph
+        .build(dir)
         .and_then(|map| map.to_yaml())
         .map_err(|err| err.map_paths(|p| display_path(p, cwd)).to_string())
 }

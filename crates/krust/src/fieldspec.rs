@@ -11,6 +11,11 @@ use krust_yaml::{Mapping, Value};
 
 use crate::resid::Gvk;
 
+/// A table of field specs, shared: transformers hold the configuration's
+/// tables without copying them (a configuration is consulted by every
+/// kustomization of a build).
+pub type FieldSpecs = std::sync::Arc<Vec<FieldSpec>>;
+
 /// One path, for objects whose group/version/kind match the selector.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldSpec {

@@ -22,6 +22,12 @@ pub trait FileSystem: Sync {
     fn kind(&self, path: &Path) -> Option<FileKind>;
     /// The absolute path with `.`/`..` and symlinks resolved; fails if it does not exist.
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf>;
+    /// `canonicalize(real_dir.join(name))` for a `real_dir` already canonical,
+    /// which a filesystem can answer without resolving the directory again
+    /// (kustomizations read most files straight from their own root).
+    fn canonicalize_in(&self, real_dir: &Path, name: &std::ffi::OsStr) -> io::Result<PathBuf> {
+        self.canonicalize(&real_dir.join(name))
+    }
 }
 
 /// The machine's own filesystem.
@@ -44,6 +50,15 @@ impl FileSystem for DiskFs {
 
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
         std::fs::canonicalize(path)
+    }
+
+    fn canonicalize_in(&self, real_dir: &Path, name: &std::ffi::OsStr) -> io::Result<PathBuf> {
+        let path = real_dir.join(name);
+        if std::fs::symlink_metadata(&path)?.file_type().is_symlink() {
+            std::fs::canonicalize(&path)
+        } else {
+            Ok(path)
+        }
     }
 }
 
@@ -170,5 +185,29 @@ mod tests {
             fs.canonicalize(Path::new("/repo/base/../base")).unwrap(),
             PathBuf::from("/repo/base")
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn disk_canonicalize_in_follows_symlinks_like_canonicalize() {
+        let dir = std::env::temp_dir().join(format!("krust-fs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("elsewhere")).unwrap();
+        std::fs::write(dir.join("plain.yaml"), "a: 1\n").unwrap();
+        std::fs::write(dir.join("elsewhere/target.yaml"), "b: 2\n").unwrap();
+        std::os::unix::fs::symlink(dir.join("elsewhere/target.yaml"), dir.join("link.yaml"))
+            .unwrap();
+        let real = std::fs::canonicalize(&dir).unwrap();
+        for name in ["plain.yaml", "link.yaml"] {
+            assert_eq!(
+                DiskFs.canonicalize_in(&real, name.as_ref()).unwrap(),
+                DiskFs.canonicalize(&real.join(name)).unwrap(),
+                "{name}"
+            );
+        }
+        assert!(DiskFs
+            .canonicalize_in(&real, "missing.yaml".as_ref())
+            .is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

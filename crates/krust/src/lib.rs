@@ -40,7 +40,7 @@ mod resource;
 mod scope;
 pub mod transform;
 
-pub use build::{build, resources_from_bytes, BuildOptions};
+pub use build::{build, resources_from_bytes, BuildOptions, Graph, GraphStats};
 pub use discover::discover_roots;
 pub use error::{Error, Result};
 pub use fs::{normalize, DiskFs, FileKind, FileSystem, MemFs};

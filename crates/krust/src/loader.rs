@@ -113,14 +113,26 @@ impl<'a> Loader<'a> {
     /// Reads the file at `path` (relative to this root, or absolute),
     /// returning its resolved path and content.
     pub fn load(&self, path: &str) -> Result<(PathBuf, Vec<u8>)> {
+        let (joined, resolved) = self.resolve(path)?;
+        let bytes = self.read(&joined, &resolved)?;
+        Ok((joined, bytes))
+    }
+
+    /// Where [`Loader::load`] would read `path` from, checked against the
+    /// load restrictions: the path as named (cleaned) and the path to read.
+    /// Without restrictions, nothing is checked until the read.
+    pub fn resolve(&self, path: &str) -> Result<(PathBuf, PathBuf)> {
         let joined = normalize(&self.root.join(path));
         let resolved = match self.restrictor {
             LoadRestrictor::None => joined.clone(),
             LoadRestrictor::RootOnly => {
-                let real = self
-                    .fs
-                    .canonicalize(&joined)
-                    .map_err(|e| Error::at(&joined, e.to_string()))?;
+                let real = match (joined.parent(), joined.file_name()) {
+                    (Some(dir), Some(name)) if dir == self.root => {
+                        self.fs.canonicalize_in(&self.root, name)
+                    }
+                    _ => self.fs.canonicalize(&joined),
+                }
+                .map_err(|e| Error::at(&joined, e.to_string()))?;
                 if self.fs.kind(&real) == Some(FileKind::Dir) {
                     return Err(Error::at(
                         &joined,
@@ -141,11 +153,14 @@ impl<'a> Loader<'a> {
                 real
             }
         };
-        let bytes = self
-            .fs
-            .read(&resolved)
-            .map_err(|e| Error::at(&joined, e.to_string()))?;
-        Ok((joined, bytes))
+        Ok((joined, resolved))
+    }
+
+    /// Reads a file found by [`Loader::resolve`]; errors name it as named.
+    pub fn read(&self, joined: &Path, resolved: &Path) -> Result<Vec<u8>> {
+        self.fs
+            .read(resolved)
+            .map_err(|e| Error::at(joined, e.to_string()))
     }
 }
 

@@ -11,7 +11,7 @@ use krust_yaml::Value;
 
 use crate::decode::{boolean, fields, map_of, seq_of, string, string_list, string_map};
 use crate::error::{Error, Result};
-use crate::fieldspec::FieldSpec;
+use crate::fieldspec::{FieldSpec, FieldSpecs};
 use crate::kustomization::parse::{image_spec, patch_spec, replica_spec};
 use crate::kustomization::{field_spec, PatchSpec};
 use crate::loader::Loader;
@@ -38,7 +38,7 @@ pub enum Transformer {
         /// The namespace.
         namespace: String,
         /// Fields beyond `metadata.namespace`.
-        specs: Vec<FieldSpec>,
+        specs: FieldSpecs,
         /// `unsetOnly` and `setRoleBindingSubjects`.
         options: NamespaceOptions,
     },
@@ -47,35 +47,35 @@ pub enum Transformer {
         /// The prefix.
         prefix: String,
         /// Fields to prefix.
-        specs: Vec<FieldSpec>,
+        specs: FieldSpecs,
     },
     /// `SuffixTransformer`.
     Suffix {
         /// The suffix.
         suffix: String,
         /// Fields to suffix.
-        specs: Vec<FieldSpec>,
+        specs: FieldSpecs,
     },
     /// `LabelTransformer`.
     Labels {
         /// The labels.
         pairs: IndexMap<String, String>,
         /// Where to set them.
-        specs: Vec<FieldSpec>,
+        specs: FieldSpecs,
     },
     /// `AnnotationsTransformer`.
     Annotations {
         /// The annotations.
         pairs: IndexMap<String, String>,
         /// Where to set them.
-        specs: Vec<FieldSpec>,
+        specs: FieldSpecs,
     },
     /// `ReplicaCountTransformer`.
     Replicas {
         /// Which workload and how many.
         replica: ReplicaSpec,
         /// Replica fields.
-        specs: Vec<FieldSpec>,
+        specs: FieldSpecs,
     },
     /// `ReplacementTransformer`.
     Replacements(Vec<Replacement>),
@@ -84,7 +84,7 @@ pub enum Transformer {
         /// The rewrite.
         image: ImageSpec,
         /// Image fields.
-        specs: Vec<FieldSpec>,
+        specs: FieldSpecs,
     },
 }
 
@@ -192,7 +192,7 @@ impl Transformer {
             }
             "NamespaceTransformer" => Transformer::Namespace {
                 namespace: obj.str_at(&["metadata", "namespace"]).unwrap_or_default().to_owned(),
-                specs: specs("fieldSpecs")?,
+                specs: specs("fieldSpecs")?.into(),
                 options: NamespaceOptions {
                     unset_only: obj.get("unsetOnly").map_or(Ok(false), boolean).map_err(fail)?,
                     subjects: match text("setRoleBindingSubjects")?.as_str() {
@@ -205,23 +205,23 @@ impl Transformer {
             },
             "PrefixTransformer" => Transformer::Prefix {
                 prefix: text("prefix")?,
-                specs: specs("fieldSpecs")?,
+                specs: specs("fieldSpecs")?.into(),
             },
             "SuffixTransformer" => Transformer::Suffix {
                 suffix: text("suffix")?,
-                specs: specs("fieldSpecs")?,
+                specs: specs("fieldSpecs")?.into(),
             },
             "LabelTransformer" => Transformer::Labels {
                 pairs: pairs("labels")?,
-                specs: specs("fieldSpecs")?,
+                specs: specs("fieldSpecs")?.into(),
             },
             "AnnotationsTransformer" => Transformer::Annotations {
                 pairs: pairs("annotations")?,
-                specs: specs("fieldSpecs")?,
+                specs: specs("fieldSpecs")?.into(),
             },
             "ReplicaCountTransformer" => Transformer::Replicas {
                 replica: obj.get("replica").map_or(Ok(ReplicaSpec::default()), replica_spec).map_err(fail)?,
-                specs: specs("fieldSpecs")?,
+                specs: specs("fieldSpecs")?.into(),
             },
             "ReplacementTransformer" => {
                 let entries = match obj.get("replacements") {
@@ -232,7 +232,7 @@ impl Transformer {
             }
             "ImageTagTransformer" => Transformer::Image {
                 image: obj.get("imageTag").map_or(Ok(ImageSpec::default()), image_spec).map_err(fail)?,
-                specs: specs("fieldSpecs")?,
+                specs: specs("fieldSpecs")?.into(),
             },
             other => {
                 return Err(Error::at(

@@ -6,12 +6,15 @@ use crate::error::{Error, Result};
 use crate::resid::{IdKey, ResId};
 use crate::resource::Resource;
 
-/// Resources in accumulation order, with a hash index on their current ids so
-/// that appends and lookups never scan the whole list.
+/// Resources in accumulation order, with hash indexes on their current and
+/// previous ids so that appends and lookups never scan the whole list.
 #[derive(Debug, Clone, Default)]
 pub struct ResMap {
     resources: Vec<Resource>,
     index: HashMap<IdKey, usize>,
+    /// Positions of the resources that once had each id (kustomize looks
+    /// patch and generator targets up by any id a resource has had).
+    previous: HashMap<IdKey, Vec<usize>>,
 }
 
 impl ResMap {
@@ -41,22 +44,30 @@ impl ResMap {
     }
 
     /// Positions of the resources whose current or any previous id equals
-    /// `id` (kustomize's `GetMatchingResourcesByAnyId`), in order. The current
-    /// id is a hash probe; only resources renamed before are scanned.
+    /// `id` (kustomize's `GetMatchingResourcesByAnyId`), in order: two hash
+    /// probes, never a scan.
     pub fn find_by_any_id(&self, id: &ResId) -> Vec<usize> {
-        let current = self.index.get(&id.key()).copied();
-        let mut hits: Vec<usize> = self
-            .resources
-            .iter()
-            .enumerate()
-            .filter(|(i, r)| Some(*i) != current && r.previous_ids().iter().any(|p| p.equals(id)))
-            .map(|(i, _)| i)
-            .collect();
-        if let Some(i) = current {
-            let at = hits.partition_point(|&h| h < i);
-            hits.insert(at, i);
-        }
+        let key = id.key();
+        let mut hits: Vec<usize> = self.previous.get(&key).cloned().unwrap_or_default();
+        hits.extend(self.index.get(&key).copied());
+        hits.sort_unstable();
+        hits.dedup();
+        // A transformer may replace a resource wholesale; trust only what it holds now.
+        hits.retain(|&i| {
+            let res = &self.resources[i];
+            res.id().equals(id) || res.previous_ids().iter().any(|p| p.equals(id))
+        });
         hits
+    }
+
+    /// Records the previous ids of the resource at `i` from the `from`th on.
+    fn index_previous(&mut self, i: usize, from: usize) {
+        for id in &self.resources[i].previous_ids()[from..] {
+            let at = self.previous.entry(id.key()).or_default();
+            if at.last() != Some(&i) {
+                at.push(i);
+            }
+        }
     }
 
     /// Appends a resource; an id already present is an error, as in kustomize.
@@ -70,6 +81,7 @@ impl ResMap {
         }
         self.index.insert(key, self.resources.len());
         self.resources.push(res);
+        self.index_previous(self.resources.len() - 1, 0);
         Ok(())
     }
 
@@ -87,11 +99,19 @@ impl ResMap {
         F: FnMut(&mut Resource) -> Result<()>,
     {
         let mut changed = Vec::new();
+        let mut renamed = Vec::new();
         for (i, res) in self.resources.iter_mut().enumerate() {
+            let known = res.previous_ids().len();
             f(res)?;
+            if res.previous_ids().len() != known {
+                renamed.push((i, known));
+            }
             if let Some(old) = res.update_id() {
                 changed.push((i, old));
             }
+        }
+        for (i, known) in renamed {
+            self.index_previous(i, known);
         }
         if changed.is_empty() {
             return Ok(());
@@ -128,8 +148,13 @@ impl ResMap {
     {
         let res = &mut self.resources[index];
         let old = res.id().key();
+        let known = res.previous_ids().len();
         f(res)?;
         res.refresh_id();
+        if res.previous_ids().len() != known {
+            self.index_previous(index, known);
+        }
+        let res = &self.resources[index];
         if res.is_empty() {
             // Deleted by `$patch: delete`: no id until it is dropped.
             if self.index.get(&old) == Some(&index) {
@@ -168,6 +193,10 @@ impl ResMap {
     }
 
     fn reindex(&mut self) -> Result<()> {
+        self.previous.clear();
+        for i in 0..self.resources.len() {
+            self.index_previous(i, 0);
+        }
         self.index.clear();
         self.index.reserve(self.resources.len());
         for (i, res) in self.resources.iter().enumerate() {
@@ -203,5 +232,59 @@ impl ResMap {
                 .map_err(|e| Error::msg(format!("{}: {e}", res.id())))?;
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use krust_yaml::Value;
+
+    fn config_map(name: &str) -> Resource {
+        let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n");
+        Resource::new(krust_yaml::load_documents(&text).unwrap().remove(0))
+    }
+
+    fn rename(res: &mut Resource, name: &str) {
+        res.store_previous_id();
+        let meta = res.obj_mut().get_mut("metadata").unwrap();
+        meta.as_map_mut()
+            .unwrap()
+            .insert("name".into(), Value::String(name.into()));
+    }
+
+    #[test]
+    fn resources_are_found_by_every_id_they_have_had() {
+        let mut map = ResMap::new();
+        for name in ["a", "b", "c"] {
+            map.append(config_map(name)).unwrap();
+        }
+        let template = map.resources()[0].id().clone();
+        let id = |name: &str| ResId {
+            name: name.into(),
+            ..template.clone()
+        };
+        let (old_a, old_c) = (id("a"), id("c"));
+        map.transform(|r| {
+            let name = format!("x-{}", r.id().name);
+            rename(r, &name);
+            Ok(())
+        })
+        .unwrap();
+        map.modify(2, |r| {
+            rename(r, "y-c");
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(map.find_by_any_id(&old_a), vec![0]);
+        assert_eq!(map.find_by_any_id(&old_c), vec![2]);
+        assert_eq!(map.find_by_any_id(&id("x-c")), vec![2]);
+        assert_eq!(map.find_by_any_id(&id("y-c")), vec![2]);
+        map.reorder(|rs| rs.reverse()).unwrap();
+        assert_eq!(map.find_by_any_id(&old_a), vec![2]);
+        assert_eq!(map.find_by_any_id(&old_c), vec![0]);
+        map.retain(|r| r.id().name != "y-c");
+        assert_eq!(map.find_by_any_id(&old_c), Vec::<usize>::new());
+        assert_eq!(map.find_by_any_id(&old_a), vec![1]);
     }
 }

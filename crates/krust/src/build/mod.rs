@@ -6,8 +6,10 @@
 //! components (which transform what was accumulated so far), then this
 //! kustomization's own transformers.
 
+mod cache;
 mod finish;
 mod generators;
+mod graph;
 mod openapi;
 mod read;
 mod target;
@@ -28,7 +30,9 @@ use crate::transform;
 use crate::transform::vars::{self, VarSet};
 use crate::FileSystem;
 
-pub use read::resources_from_bytes;
+pub use cache::GraphStats;
+pub use graph::Graph;
+pub use read::{resources_from_bytes, resources_from_documents};
 use target::Target;
 
 /// How to build.
@@ -43,12 +47,26 @@ pub struct BuildOptions {
 const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";
 
 /// Builds the kustomization in `dir`, as `kubectl kustomize dir` does.
+///
+/// One build, on the calling thread; a [`Graph`] builds many roots, shares
+/// their bases and uses every core.
 pub fn build(fs: &dyn FileSystem, dir: &Path, options: &BuildOptions) -> Result<ResMap> {
+    build_root(fs, dir, options, &cache::Cache::default())
+}
+
+/// A top-level build, reusing what `cache` holds.
+fn build_root(
+    fs: &dyn FileSystem,
+    dir: &Path,
+    options: &BuildOptions,
+    cache: &cache::Cache,
+) -> Result<ResMap> {
     let loader = Loader::open(fs, dir, options.load_restrictor).map_err(|e| Error {
         message: format!("must build at directory: {}", e.message),
         ..e
     })?;
-    let target = Target::load(loader)?;
+    let target = Target::load(loader, cache)?;
+    cache.count_built();
     let record_origin = !target.kust.build_metadata.is_empty();
     let build_metadata = target.kust.build_metadata.clone();
     let schema = RefCell::new(openapi::SchemaState::default());
@@ -59,6 +77,7 @@ pub fn build(fs: &dyn FileSystem, dir: &Path, options: &BuildOptions) -> Result<
         build_metadata: &build_metadata,
         origin: record_origin.then(String::new),
         schema: &schema,
+        cache,
     };
     let acc = target.accumulate(Accumulated::new(), &ctx)?;
     let config = acc.config();
@@ -112,6 +131,8 @@ struct Context<'c> {
     origin: Option<String>,
     /// The OpenAPI schema strategic merges use (build-wide, as in kustomize).
     schema: &'c RefCell<openapi::SchemaState>,
+    /// What the graph this build belongs to has read and built already.
+    cache: &'c cache::Cache,
 }
 
 impl Context<'_> {
@@ -121,7 +142,16 @@ impl Context<'_> {
             build_metadata: self.build_metadata,
             origin: self.origin.as_ref().map(|o| join_origin(o, path)),
             schema: self.schema,
+            cache: self.cache,
         }
+    }
+
+    /// Whether a base built elsewhere may stand in for building it here (see
+    /// the `cache` module for why these conditions suffice).
+    fn may_reuse(&self) -> bool {
+        self.build_metadata.is_empty()
+            && self.origin.is_none()
+            && !self.schema.borrow().has_custom()
     }
 }
 
@@ -133,6 +163,7 @@ fn join_origin(base: &str, path: &str) -> String {
 /// Resources accumulated so far and the transformer tables in force: the
 /// defaults plus every `configurations:`/`crds:` file of the kustomizations
 /// accumulated (kustomize merges children's tables into their parents').
+#[derive(Clone)]
 struct Accumulated {
     map: ResMap,
     /// Vars declared so far, each bound to a resource.

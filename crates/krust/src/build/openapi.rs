@@ -106,6 +106,32 @@ impl SchemaState {
         self.resources_seen = true;
     }
 
+    /// Whether some kustomization has set the schema for the rest of the build.
+    pub fn is_set(&self) -> bool {
+        self.set
+    }
+
+    /// Whether a custom schema is in force.
+    pub fn has_custom(&self) -> bool {
+        self.custom.is_some()
+    }
+
+    /// Whether resources have been accumulated.
+    pub fn saw_any_resources(&self) -> bool {
+        self.resources_seen
+    }
+
+    /// Whether merges have consulted the built-in schema.
+    pub fn used_builtin(&self) -> bool {
+        self.builtin_used
+    }
+
+    /// Replays what building a base elsewhere did to the state (it set no schema).
+    pub fn replay(&mut self, saw_resources: bool, used_builtin: bool) {
+        self.resources_seen |= saw_resources;
+        self.builtin_used |= used_builtin;
+    }
+
     /// The schema for the next merge.
     pub fn current(&mut self) -> Arc<Schema> {
         match &self.custom {

@@ -17,6 +17,12 @@ pub fn resources_from_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<Resource>> 
         .map_err(|e| Error::at(path, format!("file is not valid UTF-8: {e}")))?;
     let docs =
         krust_yaml::load_detailed(text, Default::default()).map_err(|e| Error::yaml(path, &e))?;
+    resources_from_documents(path, docs)
+}
+
+/// The resources in documents already parsed from the file at `path` (only
+/// used in error messages).
+pub fn resources_from_documents(path: &Path, docs: Vec<Document>) -> Result<Vec<Resource>> {
     let mut queue: VecDeque<Document> = docs.into();
     let mut out = Vec::with_capacity(queue.len());
     while let Some(Document {

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::cache::{Cache, LoadedKustomization};
 use super::{resources_from_bytes, Accumulated, Context};
 use crate::config::TransformerConfig;
 use crate::error::{Error, Result};
@@ -15,28 +16,23 @@ use crate::transform::vars;
 /// A loaded kustomization and the root it was loaded from.
 pub(super) struct Target<'a> {
     pub(super) loader: Loader<'a>,
-    pub(super) kust: Kustomization,
+    pub(super) kust: Arc<Kustomization>,
     pub(super) file: PathBuf,
 }
 
 impl<'a> Target<'a> {
-    pub(super) fn load(loader: Loader<'a>) -> Result<Target<'a>> {
-        let file = kustomization::find_file(loader.fs(), loader.root())?;
-        let bytes = loader
-            .fs()
-            .read(&file)
-            .map_err(|e| Error::at(&file, e.to_string()))?;
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|e| Error::at(&file, format!("file is not valid UTF-8: {e}")))?;
-        // kustomize reads this file with go-yaml v2, where a repeated key wins.
-        let options = krust_yaml::LoadOptions {
-            duplicate_keys_last_wins: true,
-            ..Default::default()
+    /// Loads the kustomization at `loader`'s root, reading and parsing its
+    /// file only the first time `cache` sees the directory.
+    pub(super) fn load(loader: Loader<'a>, cache: &Cache) -> Result<Target<'a>> {
+        let loaded = match cache.kustomization(loader.root()) {
+            Some(loaded) => loaded,
+            None => {
+                let loaded = Arc::new(read_kustomization(&loader)?);
+                cache.keep_kustomization(loader.root(), Arc::clone(&loaded));
+                loaded
+            }
         };
-        let docs =
-            krust_yaml::load_documents_with(text, options).map_err(|e| Error::yaml(&file, &e))?;
-        let kust =
-            kustomization::parse_kustomization(docs.first()).map_err(|e| Error::at(&file, e))?;
+        let (kust, file) = (Arc::clone(&loaded.kust), loaded.file.clone());
         if let Some((field, _)) = kust.unsupported.first() {
             let message = if field.starts_with("helm") {
                 format!("'{field}': Helm charts are not supported: krust does not run helm (render the chart to manifests and list those as resources)")
@@ -116,22 +112,43 @@ impl<'a> Target<'a> {
         path: &str,
         ctx: &Context,
     ) -> Result<()> {
-        let file_err = match self.loader.load(path) {
-            Ok((file, bytes)) => {
-                let mut resources = resources_from_bytes(&file, &bytes)?;
-                if let Some(origin) = &ctx.below(path).origin {
-                    resources
-                        .iter_mut()
-                        .for_each(|r| r.set_origin(Origin::File(origin.clone())));
-                }
-                for res in resources {
-                    acc.map.append(res).map_err(|e| e.in_file(&file))?;
-                }
-                ctx.schema.borrow_mut().saw_resources();
-                return Ok(());
-            }
-            Err(e) => e,
+        let (file, real) = match self.loader.resolve(path) {
+            Ok(found) => found,
+            Err(e) => return self.accumulate_dir(acc, path, ctx, e),
         };
+        let mut resources = match ctx.cache.take_file(&file) {
+            Some(resources) => resources,
+            None => {
+                let bytes = match self.loader.read(&file, &real) {
+                    Ok(bytes) => bytes,
+                    Err(e) => return self.accumulate_dir(acc, path, ctx, e),
+                };
+                let resources = resources_from_bytes(&file, &bytes)?;
+                ctx.cache.parsed_file(&file, &resources);
+                resources
+            }
+        };
+        if let Some(origin) = &ctx.below(path).origin {
+            resources
+                .iter_mut()
+                .for_each(|r| r.set_origin(Origin::File(origin.clone())));
+        }
+        for res in resources {
+            acc.map.append(res).map_err(|e| e.in_file(&file))?;
+        }
+        ctx.schema.borrow_mut().saw_resources();
+        Ok(())
+    }
+
+    /// A `resources:` entry that is not a readable file: a directory with a
+    /// kustomization, built here or reused from the graph.
+    fn accumulate_dir(
+        &self,
+        acc: &mut Accumulated,
+        path: &str,
+        ctx: &Context,
+        file_err: Error,
+    ) -> Result<()> {
         let child = self.loader.child(path).map_err(|dir_err| {
             if is_remote(path) {
                 Error::at(
@@ -154,20 +171,20 @@ impl<'a> Target<'a> {
                 )
             }
         })?;
-        let target = Target::load(child).map_err(|e| e.via(&self.file))?;
-        ctx.schema
-            .borrow_mut()
-            .configure(&target.kust, &target.loader, &target.file, false)
-            .map_err(|e| e.via(&self.file))?;
-        if target.kust.is_component() {
-            return Err(Error::at(
-                &self.file,
-                format!("'{path}' is a Component: list it under 'components', not 'resources'"),
-            ));
-        }
-        let sub = target
-            .accumulate(Accumulated::new(), &ctx.below(path))
-            .map_err(|e| e.via(&self.file))?;
+        let reused = if ctx.may_reuse() {
+            ctx.cache.take_node(child.root())
+        } else {
+            None
+        };
+        let sub = match reused {
+            Some(node) => {
+                ctx.schema
+                    .borrow_mut()
+                    .replay(node.saw_resources, node.used_builtin_schema);
+                node.acc
+            }
+            None => self.build_child(child, path, ctx)?,
+        };
         acc.map
             .append_all(sub.map)
             .map_err(|e| e.in_file(&self.file))?;
@@ -182,6 +199,25 @@ impl<'a> Target<'a> {
                 .map_err(|e| Error::at(&self.file, e))?;
         }
         Ok(())
+    }
+
+    /// Builds the base `child` (a `resources:` entry) in this build's context.
+    fn build_child(&self, child: Loader, path: &str, ctx: &Context) -> Result<Accumulated> {
+        let target = Target::load(child, ctx.cache).map_err(|e| e.via(&self.file))?;
+        ctx.schema
+            .borrow_mut()
+            .configure(&target.kust, &target.loader, &target.file, false)
+            .map_err(|e| e.via(&self.file))?;
+        if target.kust.is_component() {
+            return Err(Error::at(
+                &self.file,
+                format!("'{path}' is a Component: list it under 'components', not 'resources'"),
+            ));
+        }
+        ctx.cache.count_built();
+        target
+            .accumulate(Accumulated::new(), &ctx.below(path))
+            .map_err(|e| e.via(&self.file))
     }
 
     /// One `components:` entry: a directory whose kustomization (a Component)
@@ -199,7 +235,7 @@ impl<'a> Target<'a> {
                 ..e
             }
         })?;
-        let target = Target::load(child).map_err(|e| e.via(&self.file))?;
+        let target = Target::load(child, ctx.cache).map_err(|e| e.via(&self.file))?;
         ctx.schema
             .borrow_mut()
             .configure(&target.kust, &target.loader, &target.file, false)
@@ -222,4 +258,27 @@ impl<'a> Target<'a> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     }
+}
+
+/// Reads and parses the kustomization file in `loader`'s root.
+fn read_kustomization(loader: &Loader) -> Result<LoadedKustomization> {
+    let file = kustomization::find_file(loader.fs(), loader.root())?;
+    let bytes = loader
+        .fs()
+        .read(&file)
+        .map_err(|e| Error::at(&file, e.to_string()))?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|e| Error::at(&file, format!("file is not valid UTF-8: {e}")))?;
+    // kustomize reads this file with go-yaml v2, where a repeated key wins.
+    let options = krust_yaml::LoadOptions {
+        duplicate_keys_last_wins: true,
+        ..Default::default()
+    };
+    let docs =
+        krust_yaml::load_documents_with(text, options).map_err(|e| Error::yaml(&file, &e))?;
+    let kust = kustomization::parse_kustomization(docs.first()).map_err(|e| Error::at(&file, e))?;
+    Ok(LoadedKustomization {
+        file,
+        kust: Arc::new(kust),
+    })
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use krust_yaml::Value;
 
-use crate::fieldspec::{merge_specs, FieldSpec};
+use crate::fieldspec::{merge_specs, FieldSpec, FieldSpecs};
 use crate::kustomization::field_spec;
 use crate::resid::Gvk;
 
@@ -25,25 +25,25 @@ pub struct NameBackRefs {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TransformerConfig {
     /// `namePrefix` fields.
-    pub name_prefix: Vec<FieldSpec>,
+    pub name_prefix: FieldSpecs,
     /// `nameSuffix` fields.
-    pub name_suffix: Vec<FieldSpec>,
+    pub name_suffix: FieldSpecs,
     /// `namespace` fields (besides the hard-coded ones).
-    pub namespace: Vec<FieldSpec>,
+    pub namespace: FieldSpecs,
     /// Labels including selectors (`commonLabels`, `labels` with `includeSelectors`).
-    pub common_labels: Vec<FieldSpec>,
+    pub common_labels: FieldSpecs,
     /// Labels in templates (`labels` with `includeTemplates`).
-    pub template_labels: Vec<FieldSpec>,
+    pub template_labels: FieldSpecs,
     /// `commonAnnotations` fields.
-    pub common_annotations: Vec<FieldSpec>,
+    pub common_annotations: FieldSpecs,
     /// Name back-references.
     pub name_reference: Vec<NameBackRefs>,
     /// Image fields.
-    pub images: Vec<FieldSpec>,
+    pub images: FieldSpecs,
     /// Replica count fields.
-    pub replicas: Vec<FieldSpec>,
+    pub replicas: FieldSpecs,
     /// Fields where `$(VAR)` references are expanded.
-    pub var_reference: Vec<FieldSpec>,
+    pub var_reference: FieldSpecs,
 }
 
 /// The built-in tables, one configuration document each.
@@ -111,15 +111,15 @@ impl TransformerConfig {
         for (key, value) in map {
             let specs = || specs(value).map_err(|e| format!("{key}: {e}"));
             match key.as_str() {
-                "namePrefix" => config.name_prefix = specs()?,
-                "nameSuffix" => config.name_suffix = specs()?,
-                "namespace" => config.namespace = specs()?,
-                "commonLabels" => config.common_labels = specs()?,
-                "templateLabels" => config.template_labels = specs()?,
-                "commonAnnotations" => config.common_annotations = specs()?,
-                "images" => config.images = specs()?,
-                "replicas" => config.replicas = specs()?,
-                "varReference" => config.var_reference = specs()?,
+                "namePrefix" => config.name_prefix = specs()?.into(),
+                "nameSuffix" => config.name_suffix = specs()?.into(),
+                "namespace" => config.namespace = specs()?.into(),
+                "commonLabels" => config.common_labels = specs()?.into(),
+                "templateLabels" => config.template_labels = specs()?.into(),
+                "commonAnnotations" => config.common_annotations = specs()?.into(),
+                "images" => config.images = specs()?.into(),
+                "replicas" => config.replicas = specs()?.into(),
+                "varReference" => config.var_reference = specs()?.into(),
                 "nameReference" => {
                     config.name_reference =
                         back_refs(value).map_err(|e| format!("nameReference: {e}"))?
@@ -140,15 +140,21 @@ impl TransformerConfig {
     /// how a user's `namePrefix: [{path: metadata/name, kind: Foo}]` stops
     /// every other kind from being prefixed.
     pub fn merge(&mut self, other: &TransformerConfig) -> Result<(), String> {
-        merge_specs(&mut self.name_prefix, &other.name_prefix)?;
-        merge_specs(&mut self.name_suffix, &other.name_suffix)?;
-        merge_specs(&mut self.namespace, &other.namespace)?;
-        merge_specs(&mut self.common_labels, &other.common_labels)?;
-        merge_specs(&mut self.template_labels, &other.template_labels)?;
-        merge_specs(&mut self.common_annotations, &other.common_annotations)?;
-        merge_specs(&mut self.images, &other.images)?;
-        merge_specs(&mut self.replicas, &other.replicas)?;
-        merge_specs(&mut self.var_reference, &other.var_reference)?;
+        merge_specs(Arc::make_mut(&mut self.name_prefix), &other.name_prefix)?;
+        merge_specs(Arc::make_mut(&mut self.name_suffix), &other.name_suffix)?;
+        merge_specs(Arc::make_mut(&mut self.namespace), &other.namespace)?;
+        merge_specs(Arc::make_mut(&mut self.common_labels), &other.common_labels)?;
+        merge_specs(
+            Arc::make_mut(&mut self.template_labels),
+            &other.template_labels,
+        )?;
+        merge_specs(
+            Arc::make_mut(&mut self.common_annotations),
+            &other.common_annotations,
+        )?;
+        merge_specs(Arc::make_mut(&mut self.images), &other.images)?;
+        merge_specs(Arc::make_mut(&mut self.replicas), &other.replicas)?;
+        merge_specs(Arc::make_mut(&mut self.var_reference), &other.var_reference)?;
         for incoming in &other.name_reference {
             match self
                 .name_reference
@@ -177,7 +183,7 @@ impl TransformerConfig {
             &mut self.replicas,
             &mut self.var_reference,
         ] {
-            specs.sort_by_cached_key(|s| gvk_order(&s.gvk));
+            Arc::make_mut(specs).sort_by_cached_key(|s| gvk_order(&s.gvk));
         }
         self.name_reference
             .sort_by_cached_key(|r| gvk_order(&r.gvk));
@@ -253,13 +259,13 @@ fn crd_properties(
         };
         let ext = |key: &str| schema.get(key).and_then(Value::as_str);
         if ext("x-kubernetes-annotation").is_some() {
-            merge_specs(&mut config.common_annotations, &[spec(None)])?;
+            merge_specs(Arc::make_mut(&mut config.common_annotations), &[spec(None)])?;
         }
         if ext("x-kubernetes-label-selector").is_some() {
-            merge_specs(&mut config.common_labels, &[spec(None)])?;
+            merge_specs(Arc::make_mut(&mut config.common_labels), &[spec(None)])?;
         }
         if ext("x-kubernetes-identity").is_some() {
-            merge_specs(&mut config.name_prefix, &[spec(None)])?;
+            merge_specs(Arc::make_mut(&mut config.name_prefix), &[spec(None)])?;
         }
         if let (Some(version), Some(kind)) = (
             ext("x-kubernetes-object-ref-api-version"),

@@ -5,14 +5,35 @@ use indexmap::IndexMap;
 
 use crate::config::TransformerConfig;
 use crate::error::{Error, Result};
-use crate::fieldspec::{self, merge_specs, Create, FieldSpec};
+use std::sync::OnceLock;
+
+use crate::fieldspec::{self, merge_specs, Create, FieldSpec, FieldSpecs};
 use crate::kustomization::LabelSet;
 use crate::resmap::ResMap;
 
 /// The field specs one `labels:` entry applies to, as kustomize composes them:
 /// its own `fields`, then either the selector-including table or just
 /// `metadata/labels` (plus the template table when asked).
-pub fn specs_for(set: &LabelSet, config: &TransformerConfig) -> Result<Vec<FieldSpec>, String> {
+pub fn specs_for(set: &LabelSet, config: &TransformerConfig) -> Result<FieldSpecs, String> {
+    let builtin = TransformerConfig::shared_builtin();
+    if set.fields.is_empty() && std::ptr::eq(config, &**builtin) {
+        // Nearly every entry: the same three compositions of the same tables.
+        static COMPOSED: [OnceLock<FieldSpecs>; 3] = [const { OnceLock::new() }; 3];
+        let which = match (set.include_selectors, set.include_templates) {
+            (true, _) => 0,
+            (false, false) => 1,
+            (false, true) => 2,
+        };
+        if let Some(specs) = COMPOSED[which].get() {
+            return Ok(FieldSpecs::clone(specs));
+        }
+        let specs = compose(set, config)?;
+        return Ok(FieldSpecs::clone(COMPOSED[which].get_or_init(|| specs)));
+    }
+    compose(set, config)
+}
+
+fn compose(set: &LabelSet, config: &TransformerConfig) -> Result<FieldSpecs, String> {
     let mut specs = set.fields.clone();
     if set.include_selectors {
         merge_specs(&mut specs, &config.common_labels)?;
@@ -25,7 +46,7 @@ pub fn specs_for(set: &LabelSet, config: &TransformerConfig) -> Result<Vec<Field
             merge_specs(&mut specs, &config.template_labels)?;
         }
     }
-    Ok(specs)
+    Ok(FieldSpecs::new(specs))
 }
 
 /// Sets `labels` at `specs` in every resource.

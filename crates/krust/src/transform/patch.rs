@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use krust_yaml::Value;
 
-use crate::build::resources_from_bytes;
+use crate::build::{resources_from_bytes, resources_from_documents};
 use crate::error::{Error, Result};
 use crate::kustomization::PatchSpec;
 use crate::loader::Loader;
@@ -74,8 +74,18 @@ fn patch_text(
 /// of operations).
 pub fn load(loader: &Loader, kust_file: &std::path::Path, spec: &PatchSpec) -> Result<Patch> {
     let (text, source, label) = patch_text(loader, kust_file, spec)?;
-    let strategic = resources_from_bytes(&source, text.as_bytes());
-    let json = JsonPatch::parse(&text);
+    // One parse serves both readings; a text that is not YAML is neither.
+    let (strategic, json) = match krust_yaml::load_detailed(&text, Default::default()) {
+        Ok(docs) => {
+            let json = match docs.as_slice() {
+                _ if text.trim().is_empty() => Err(String::new()),
+                [doc] => JsonPatch::from_value(&doc.value),
+                _ => Err(String::new()),
+            };
+            (resources_from_documents(&source, docs), json)
+        }
+        Err(e) => (Err(Error::yaml(&source, &e)), Err(e.to_string())),
+    };
     let body = match (strategic, json) {
         (Ok(_), Ok(_)) => return Err(Error::at(&source, format!("{label} illegally qualifies as both an SM and JSON patch"))),
         (Err(_), Err(_)) => {
