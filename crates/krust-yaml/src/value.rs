@@ -10,6 +10,20 @@ use indexmap::IndexMap;
 /// A string-keyed map that remembers insertion order.
 pub type Mapping = IndexMap<String, Value>;
 
+/// Maps up to this size are searched by comparing keys: most maps in
+/// Kubernetes objects are this small, and comparing a few short keys costs
+/// less than hashing one.
+const SCAN_LIMIT: usize = 8;
+
+/// The position of `key` in `map`.
+fn key_index(map: &Mapping, key: &str) -> Option<usize> {
+    if map.len() <= SCAN_LIMIT {
+        map.keys().position(|k| k == key)
+    } else {
+        map.get_index_of(key)
+    }
+}
+
 /// One step of a path into a value: a map key or a sequence index.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PathSeg {
@@ -89,12 +103,15 @@ impl Value {
 
     /// The value under `key`, if this is a map that has it.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.as_map().and_then(|m| m.get(key))
+        let map = self.as_map()?;
+        map.get_index(key_index(map, key)?).map(|(_, v)| v)
     }
 
     /// The value under `key`, mutably, if this is a map that has it.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.as_map_mut().and_then(|m| m.get_mut(key))
+        let map = self.as_map_mut()?;
+        let index = key_index(map, key)?;
+        map.get_index_mut(index).map(|(_, v)| v)
     }
 
     /// Follows a path of map keys.

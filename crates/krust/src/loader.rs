@@ -126,13 +126,9 @@ impl<'a> Loader<'a> {
         let resolved = match self.restrictor {
             LoadRestrictor::None => joined.clone(),
             LoadRestrictor::RootOnly => {
-                let real = match (joined.parent(), joined.file_name()) {
-                    (Some(dir), Some(name)) if dir == self.root => {
-                        self.fs.canonicalize_in(&self.root, name)
-                    }
-                    _ => self.fs.canonicalize(&joined),
-                }
-                .map_err(|e| Error::at(&joined, e.to_string()))?;
+                let real = self
+                    .canonicalize_below_root(&joined)
+                    .map_err(|e| Error::at(&joined, e.to_string()))?;
                 if self.fs.kind(&real) == Some(FileKind::Dir) {
                     return Err(Error::at(
                         &joined,
@@ -154,6 +150,25 @@ impl<'a> Loader<'a> {
             }
         };
         Ok((joined, resolved))
+    }
+
+    /// `canonicalize(path)`, a component at a time from the (canonical) root
+    /// when `path` lies below it, which spares resolving the root again for
+    /// every file read.
+    fn canonicalize_below_root(&self, path: &Path) -> std::io::Result<PathBuf> {
+        let Ok(rel) = path.strip_prefix(&self.root) else {
+            return self.fs.canonicalize(path);
+        };
+        let mut real = self.root.clone();
+        for part in rel.components() {
+            match part {
+                std::path::Component::Normal(name) => {
+                    real = self.fs.canonicalize_in(&real, name)?;
+                }
+                _ => return self.fs.canonicalize(path),
+            }
+        }
+        Ok(real)
     }
 
     /// Reads a file found by [`Loader::resolve`]; errors name it as named.

@@ -15,6 +15,9 @@ pub struct ResMap {
     /// Positions of the resources that once had each id (kustomize looks
     /// patch and generator targets up by any id a resource has had).
     previous: HashMap<IdKey, Vec<usize>>,
+    /// Whether some resource was emptied (`$patch: delete`) since the last
+    /// [`ResMap::drop_emptied`].
+    emptied: bool,
 }
 
 impl ResMap {
@@ -106,6 +109,7 @@ impl ResMap {
             if res.previous_ids().len() != known {
                 renamed.push((i, known));
             }
+            self.emptied |= res.is_empty();
             if let Some(old) = res.update_id() {
                 changed.push((i, old));
             }
@@ -156,6 +160,7 @@ impl ResMap {
         }
         let res = &self.resources[index];
         if res.is_empty() {
+            self.emptied = true;
             // Deleted by `$patch: delete`: no id until it is dropped.
             if self.index.get(&old) == Some(&index) {
                 self.index.remove(&old);
@@ -180,6 +185,13 @@ impl ResMap {
     pub fn reorder(&mut self, f: impl FnOnce(&mut Vec<Resource>)) -> Result<()> {
         f(&mut self.resources);
         self.reindex()
+    }
+
+    /// Drops the resources emptied by `$patch: delete`, if any were.
+    pub fn drop_emptied(&mut self) {
+        if std::mem::take(&mut self.emptied) {
+            self.retain(|r| !r.is_empty());
+        }
     }
 
     /// Keeps only resources for which `keep` holds.

@@ -48,7 +48,7 @@ impl Target<'_> {
                     Ok(())
                 })?;
             }
-            map.retain(|r| !r.is_empty());
+            map.drop_emptied();
         }
         Ok(())
     }

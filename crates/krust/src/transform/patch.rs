@@ -276,7 +276,7 @@ impl Patch {
         for &index in selected {
             map.modify(index, |res| self.merge_one(res, patch, schema))?;
         }
-        map.retain(|r| !r.is_empty());
+        map.drop_emptied();
         Ok(())
     }
 
