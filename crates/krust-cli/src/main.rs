@@ -52,6 +52,10 @@ struct Args {
     #[arg(long = "jobs", short = 'j', value_name = "N")]
     jobs: Option<usize>,
 
+    /// After rendering, print to stderr how much work the build graph shared.
+    #[arg(long = "stats")]
+    stats: bool,
+
     /// Directories holding kustomizations to build.
     dirs: Vec<PathBuf>,
 }
@@ -101,31 +105,38 @@ fn main() -> ExitCode {
             None => root.clone(),
         })
         .collect();
-    match &args.output {
+    let code = match &args.output {
         None if roots.len() == 1 && args.all.is_none() => {
             graph.prepare(&absolute);
             render_to_stdout(&graph, &absolute[0], cwd.as_deref())
         }
         None => {
             eprintln!("error: rendering {} roots needs -o OUT (one file per root); give one directory to print it", roots.len());
-            ExitCode::from(2)
+            return ExitCode::from(2);
         }
         Some(out) => {
             graph.prepare(&absolute);
             render_many(&graph, &roots, &absolute, out, cwd.as_deref(), &show)
         }
+    };
+    if args.stats {
+        let s = graph.stats();
+        eprintln!(
+            "kustomizations built: {}, reused: {}; resource files parsed: {}, reused: {}",
+            s.kustomizations_built, s.kustomizations_reused, s.files_parsed, s.files_reused
+        );
     }
+    // What the graph still holds goes with the process (see `render_and_exit`).
+    std::mem::forget(graph);
+    code
 }
 
 /// kubectl's mode: one root, its output on stdout.
 fn render_to_stdout(graph: &Graph, root: &Path, cwd: Option<&Path>) -> ExitCode {
-    match render(graph, root, cwd) {
+    match render_and_exit(graph, root, cwd) {
         Ok(yaml) => {
             let mut stdout = std::io::stdout().lock();
-            if let Err(e) = stdout
-                .write_all(yaml.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
+            if let Err(e) = write_chunks(&mut stdout, &yaml).and_then(|()| stdout.flush()) {
                 if e.kind() != std::io::ErrorKind::BrokenPipe {
                     eprintln!("error: writing output: {e}");
                     return ExitCode::from(1);
@@ -158,7 +169,7 @@ fn render_many(
         .filter_map(|(root, dir)| {
             let shown = show(root);
             let result = render(graph, dir, cwd).and_then(|yaml| {
-                write_atomically(&roots::output_file(out, &shown), yaml.as_bytes())
+                write_atomically(&roots::output_file(out, &shown), &yaml)
                     .map_err(|e| format!("{shown}: writing output: {e}"))
             });
             if progress {
@@ -183,16 +194,32 @@ fn render_many(
 }
 
 /// One root's output, or its error as one line with paths as the user sees them.
-fn render(graph: &Graph, dir: &Path, cwd: Option<&Path>) -> Result<String, String> {
+/// The output comes in pieces, written one after the other, so that it is
+/// never held twice.
+fn render(graph: &Graph, dir: &Path, cwd: Option<&Path>) -> Result<Vec<String>, String> {
     graph
         .build(dir)
-        .and_then(|map| map.to_yaml())
+        .and_then(|map| map.to_yaml_chunks())
         .map_err(|err| err.map_paths(|p| display_path(p, cwd)).to_string())
+}
+
+/// [`render`] for a process that exits right after: the resources are not
+/// freed one by one (for a large build that takes as long as emitting them),
+/// the exit returns their memory at once.
+fn render_and_exit(graph: &Graph, dir: &Path, cwd: Option<&Path>) -> Result<Vec<String>, String> {
+    let map = graph
+        .build(dir)
+        .map_err(|err| err.map_paths(|p| display_path(p, cwd)).to_string())?;
+    let chunks = map
+        .to_yaml_chunks()
+        .map_err(|err| err.map_paths(|p| display_path(p, cwd)).to_string());
+    std::mem::forget(map);
+    chunks
 }
 
 /// Writes through a temporary file in the same directory, then renames, so
 /// that a reader never sees half an output.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+fn write_atomically(path: &Path, chunks: &[String]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let tmp = dir.join(format!(
@@ -202,10 +229,21 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             .unwrap_or_default(),
         std::process::id()
     ));
-    std::fs::write(&tmp, bytes)?;
+    let written = std::fs::File::create(&tmp).and_then(|mut file| write_chunks(&mut file, chunks));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
+}
+
+/// Writes the pieces of one output in order.
+fn write_chunks(out: &mut impl Write, chunks: &[String]) -> std::io::Result<()> {
+    chunks
+        .iter()
+        .try_for_each(|chunk| out.write_all(chunk.as_bytes()))
 }
 
 /// Paths relative to the working directory when below it, as a user typed them.
@@ -225,3 +263,9 @@ fn display_path(path: &Path, cwd: Option<&Path>) -> PathBuf {
     }
     path.to_path_buf()
 }
+
+/// A build allocates and frees millions of small strings and maps from every
+/// core; mimalloc does that about a third faster than the system allocator
+/// here, in no more memory (transparent huge pages off, or it holds more).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -52,10 +52,15 @@ pub enum Value {
     /// A sequence.
     Seq(Vec<Value>),
     /// A mapping with string keys.
-    Map(Mapping),
+    Map(Box<Mapping>),
 }
 
 impl Value {
+    /// A map value (maps are boxed, keeping every value small).
+    pub fn from_map(map: Mapping) -> Value {
+        Value::Map(Box::new(map))
+    }
+
     /// The string, if this is a string.
     pub fn as_str(&self) -> Option<&str> {
         match self {
@@ -170,7 +175,7 @@ impl From<String> for Value {
 
 impl From<Mapping> for Value {
     fn from(m: Mapping) -> Self {
-        Value::Map(m)
+        Value::from_map(m)
     }
 }
 

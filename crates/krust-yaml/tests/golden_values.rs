@@ -10,7 +10,7 @@ use krust_yaml::{emit_document, to_yaml_string, EmitError, Mapping, Value};
 const QUOTING_EXPECTED: &str = include_str!("../../../tests/golden/quoting/expected.yaml");
 
 fn map<const N: usize>(entries: [(&str, Value); N]) -> Value {
-    Value::Map(
+    Value::from_map(
         entries
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v))
@@ -156,7 +156,7 @@ fn configmap() -> Value {
         ("apiVersion", s("v1")),
         ("kind", s("ConfigMap")),
         ("metadata", map([("name", s("quoting"))])),
-        ("data", Value::Map(data)),
+        ("data", Value::from_map(data)),
     ])
 }
 

@@ -12,7 +12,7 @@ fn i(n: i64) -> Value {
 }
 
 fn map(entries: &[(&str, Value)]) -> Value {
-    Value::Map(
+    Value::from_map(
         entries
             .iter()
             .map(|(k, v)| ((*k).to_owned(), v.clone()))

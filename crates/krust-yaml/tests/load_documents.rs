@@ -9,7 +9,7 @@ fn s(text: &str) -> Value {
 }
 
 fn map(entries: &[(&str, Value)]) -> Value {
-    Value::Map(
+    Value::from_map(
         entries
             .iter()
             .map(|(k, v)| ((*k).to_owned(), v.clone()))

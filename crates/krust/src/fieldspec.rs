@@ -167,11 +167,11 @@ impl Walk {
             None
         } else if rest.is_empty() {
             Some(match self.leaf {
-                Create::Map => Value::Map(Mapping::new()),
+                Create::Map => Value::from_map(Mapping::new()),
                 Create::Scalar | Create::Never => Value::String(String::new()),
             })
         } else {
-            Some(Value::Map(Mapping::new()))
+            Some(Value::from_map(Mapping::new()))
         };
         let field = match (map.get_mut(name).is_some(), create_as.clone()) {
             (true, _) => map.get_mut(name),

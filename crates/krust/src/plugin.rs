@@ -278,7 +278,7 @@ fn plugin_patch_spec(obj: &Value) -> std::result::Result<PatchSpec, String> {
             rest.insert(k.clone(), v.clone());
         }
     }
-    let rest = Value::Map(rest);
+    let rest = Value::from_map(rest);
     fields(&rest, &["path", "patch", "target", "options"])?;
     let mut spec = patch_spec(&rest)?;
     spec.patch = spec

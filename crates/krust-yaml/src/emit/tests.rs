@@ -3,7 +3,7 @@
 use crate::{to_yaml_string, Mapping, Value};
 
 fn map(entries: &[(&str, Value)]) -> Value {
-    Value::Map(
+    Value::from_map(
         entries
             .iter()
             .map(|(k, v)| (k.to_string(), v.clone()))

@@ -395,6 +395,11 @@ impl Composer<'_, '_> {
     ) -> Result<(), PosError> {
         let tag = TagKind::of(tag);
         let plain = style == ScalarStyle::Plain;
+        if let Cow::Owned(owned) = &mut text {
+            // The scanner reserves generously while it reads a scalar; values
+            // live for the whole build, so they keep only what they use.
+            owned.shrink_to_fit();
+        }
         if style == ScalarStyle::Folded && self.awaiting_key().is_none() {
             if let Some(changed) = folded::round_trip(&text) {
                 text = Cow::Owned(changed);
@@ -562,7 +567,7 @@ impl Composer<'_, '_> {
         let value = match frame.body {
             Body::Seq { items, .. } => Value::Seq(items),
             Body::Map { entries, .. } => {
-                Value::Map(entries.finish(self.opts.duplicate_keys_last_wins)?)
+                Value::from_map(entries.finish(self.opts.duplicate_keys_last_wins)?)
             }
         };
         let height = frame.child_height + 1;

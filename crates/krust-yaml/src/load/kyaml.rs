@@ -383,7 +383,7 @@ impl Graph {
             Node::Map { .. } => {
                 let mut map = Mapping::new();
                 self.decode_into(id, context, &mut map, false)?;
-                Some(Value::Map(map))
+                Some(Value::from_map(map))
             }
             Node::Alias(_) => None,
         }

@@ -117,11 +117,11 @@ impl PendingMap {
 /// Adds merged entries the mapping does not have; earlier sources win.
 fn merge_into(map: &mut Mapping, merged: Value) {
     match merged {
-        Value::Map(source) => fill_missing(map, source),
+        Value::Map(source) => fill_missing(map, *source),
         Value::Seq(sources) => {
             for source in sources {
                 if let Value::Map(source) = source {
-                    fill_missing(map, source);
+                    fill_missing(map, *source);
                 }
             }
         }
@@ -194,7 +194,7 @@ mod tests {
         pending.push(key("a", Role::Entry, 1), int(1));
         let first: Mapping = [("a".to_owned(), int(2)), ("b".to_owned(), int(2))].into();
         let second: Mapping = [("b".to_owned(), int(3)), ("c".to_owned(), int(3))].into();
-        let sources = Value::Seq(vec![Value::Map(first), Value::Map(second)]);
+        let sources = Value::Seq(vec![Value::from_map(first), Value::from_map(second)]);
         pending.push(key("<<", Role::Merge, 2), sources);
         let map = pending.finish(false).unwrap();
         assert_eq!(keys(&map), ["a", "b", "c"]);
@@ -227,11 +227,11 @@ mod tests {
     #[test]
     fn merge_name_after_the_merge_key_survives() {
         let mut pending = PendingMap::default();
-        pending.push(key("<<", Role::Merge, 1), Value::Map(Mapping::new()));
+        pending.push(key("<<", Role::Merge, 1), Value::from_map(Mapping::new()));
         pending.push(key("<<", Role::MergeName { error: None }, 2), int(2));
         assert_eq!(keys(&pending.finish(false).unwrap()), ["<<"]);
         let mut pending = PendingMap::default();
-        pending.push(key("<<", Role::Merge, 1), Value::Map(Mapping::new()));
+        pending.push(key("<<", Role::Merge, 1), Value::from_map(Mapping::new()));
         let bad = Role::MergeName {
             error: Some("bad".to_owned()),
         };
@@ -241,7 +241,7 @@ mod tests {
 
     #[test]
     fn merge_value_checks() {
-        let map = Value::Map(Mapping::new());
+        let map = Value::from_map(Mapping::new());
         let seq = Value::Seq(vec![]);
         let null = Value::Null;
         assert!(check_merge_value(&map, Origin::Alias).is_ok());

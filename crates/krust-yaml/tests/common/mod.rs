@@ -247,7 +247,7 @@ pub fn value_with(string: BoxedStrategy<String>) -> impl Strategy<Value = Value>
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Seq),
             prop::collection::vec((keys.clone(), inner), 0..6)
-                .prop_map(|entries| Value::Map(entries.into_iter().collect::<Mapping>())),
+                .prop_map(|entries| Value::from_map(entries.into_iter().collect::<Mapping>())),
         ]
     })
 }

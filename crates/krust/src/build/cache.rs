@@ -152,6 +152,20 @@ impl Cache {
         Some(resources)
     }
 
+    /// Keeps a parse of the file at `path` made ahead of its uses, for all
+    /// of them.
+    pub(super) fn parsed_ahead(&self, path: &Path, resources: Vec<Resource>) {
+        self.parsed.fetch_add(1, Ordering::Relaxed);
+        keep(&self.files, &self.planned_files, path, || resources);
+    }
+
+    /// The resource files the plan expects to be asked for.
+    pub(super) fn planned_files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = lock(&self.planned_files).keys().cloned().collect();
+        files.sort();
+        files
+    }
+
     /// Records a parse of the file at `path`, which served one use; a copy is
     /// kept for the other uses planned.
     pub(super) fn parsed_file(&self, path: &Path, resources: &[Resource]) {

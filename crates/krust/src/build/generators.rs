@@ -173,7 +173,7 @@ impl Target<'_> {
                 fields.insert(key.to_owned(), Value::from(meta));
             }
         }
-        let fields = Value::Map(fields);
+        let fields = Value::from_map(fields);
         let args = match generator {
             GeneratorKind::ConfigMap => generate::configmap_args(&fields),
             GeneratorKind::Secret => generate::secret_args(&fields),

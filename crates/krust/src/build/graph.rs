@@ -17,9 +17,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::cache::{BuiltNode, Cache, GraphStats};
+use super::memo_fs::MemoFs;
 use super::openapi::SchemaState;
 use super::target::Target;
-use super::{Accumulated, BuildOptions, Context};
+use super::{resources_from_bytes, Accumulated, BuildOptions, Context};
 use crate::error::Result;
 use crate::fs::normalize;
 use crate::loader::Loader;
@@ -44,7 +45,7 @@ use crate::FileSystem;
 /// assert_eq!(graph.stats().kustomizations_built, 3); // the base once
 /// ```
 pub struct Graph<'fs> {
-    fs: &'fs dyn FileSystem,
+    fs: MemoFs<'fs>,
     options: BuildOptions,
     cache: Cache,
 }
@@ -53,7 +54,7 @@ impl<'fs> Graph<'fs> {
     /// A graph that reads through `fs`.
     pub fn new(fs: &'fs dyn FileSystem, options: BuildOptions) -> Graph<'fs> {
         Graph {
-            fs,
+            fs: MemoFs::new(fs),
             options,
             cache: Cache::default(),
         }
@@ -72,7 +73,7 @@ impl<'fs> Graph<'fs> {
             applying: Vec::new(),
         };
         for root in roots {
-            if let Ok(loader) = Loader::open(self.fs, root, self.options.load_restrictor) {
+            if let Ok(loader) = Loader::open(&self.fs, root, self.options.load_restrictor) {
                 planner.evaluate(loader.root(), None);
             }
         }
@@ -85,6 +86,17 @@ impl<'fs> Graph<'fs> {
             levels.entry(*h).or_default().push(node);
         }
         self.cache.plan(planner.nodes, planner.files);
+        // Parsing is most of the work, and every file can be parsed at once.
+        self.cache.planned_files().par_iter().for_each(|file| {
+            let parsed = self
+                .fs
+                .read(file)
+                .ok()
+                .and_then(|bytes| resources_from_bytes(file, &bytes).ok());
+            if let Some(resources) = parsed {
+                self.cache.parsed_ahead(file, resources);
+            }
+        });
         for nodes in levels.values() {
             nodes.par_iter().for_each(|dir| self.warm(dir));
         }
@@ -96,7 +108,7 @@ impl<'fs> Graph<'fs> {
         let mut links = HashMap::new();
         let mut generation: Vec<Loader> = roots
             .iter()
-            .filter_map(|root| Loader::open(self.fs, root, self.options.load_restrictor).ok())
+            .filter_map(|root| Loader::open(&self.fs, root, self.options.load_restrictor).ok())
             .collect();
         while !generation.is_empty() {
             let found: Vec<(Loader, (Links, Vec<Loader>))> = generation
@@ -149,7 +161,7 @@ impl<'fs> Graph<'fs> {
 
     /// Builds the kustomization in `dir`, as `kubectl kustomize dir` does.
     pub fn build(&self, dir: &Path) -> Result<ResMap> {
-        super::build_root(self.fs, dir, &self.options, &self.cache)
+        super::build_root(&self.fs, dir, &self.options, &self.cache)
     }
 
     /// Prepares and builds every root, in parallel; results in the order given.
@@ -167,7 +179,7 @@ impl<'fs> Graph<'fs> {
     /// unless the build fails or sets a schema (then includers build it
     /// themselves, in context).
     fn warm(&self, dir: &Path) {
-        let Ok(loader) = Loader::open(self.fs, dir, self.options.load_restrictor) else {
+        let Ok(loader) = Loader::open(&self.fs, dir, self.options.load_restrictor) else {
             return;
         };
         let Ok(target) = Target::load(loader, &self.cache) else {

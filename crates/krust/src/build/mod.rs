@@ -10,6 +10,7 @@ mod cache;
 mod finish;
 mod generators;
 mod graph;
+mod memo_fs;
 mod openapi;
 mod read;
 mod target;

@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::cache::{Cache, LoadedKustomization};
 use super::{resources_from_bytes, Accumulated, Context};
 use crate::config::TransformerConfig;
@@ -12,6 +14,10 @@ use crate::kustomization::{self, Kustomization};
 use crate::loader::{is_remote, Loader};
 use crate::resource::Origin;
 use crate::transform::vars;
+
+/// A `resources:` entry read as a file: its path and objects, or why it is
+/// not a readable file.
+type FileRead = Result<(PathBuf, Result<Vec<crate::resource::Resource>>)>;
 
 /// A loaded kustomization and the root it was loaded from.
 pub(super) struct Target<'a> {
@@ -48,8 +54,12 @@ impl<'a> Target<'a> {
     /// `acc`, merges its transformer tables, applies its components and then
     /// its own transformers.
     pub(super) fn accumulate(&self, mut acc: Accumulated, ctx: &Context) -> Result<Accumulated> {
+        let mut ahead = self.read_ahead(ctx.cache).into_iter();
         for path in &self.kust.resources {
-            self.accumulate_resource(&mut acc, path, ctx)?;
+            match ahead.next().flatten() {
+                Some(read) => self.accumulate_read(&mut acc, path, ctx, read)?,
+                None => self.accumulate_resource(&mut acc, path, ctx)?,
+            }
         }
         let own = self.own_config()?;
         acc.merge_config(&own)
@@ -112,22 +122,54 @@ impl<'a> Target<'a> {
         path: &str,
         ctx: &Context,
     ) -> Result<()> {
-        let (file, real) = match self.loader.resolve(path) {
+        let read = self.read_resources(path, ctx.cache);
+        self.accumulate_read(acc, path, ctx, read)
+    }
+
+    /// Reads the `resources:` entries that are files, in parallel, ahead of
+    /// accumulating them in order. `None` where an entry is not worth it.
+    fn read_ahead(&self, cache: &Cache) -> Vec<Option<FileRead>> {
+        let files = &self.kust.resources;
+        if files.len() < 2 {
+            return Vec::new();
+        }
+        files
+            .par_iter()
+            .map(|path| Some(self.read_resources(path, cache)))
+            .collect()
+    }
+
+    /// Reads and parses the file a `resources:` entry names (or takes a
+    /// parse the graph kept). The outer error says the entry is not a
+    /// readable file (it may be a directory); the inner one that the file
+    /// does not parse.
+    fn read_resources(&self, path: &str, cache: &Cache) -> FileRead {
+        let (file, real) = self.loader.resolve(path)?;
+        if let Some(resources) = cache.take_file(&file) {
+            return Ok((file, Ok(resources)));
+        }
+        let bytes = self.loader.read(&file, &real)?;
+        let parsed = resources_from_bytes(&file, &bytes);
+        if let Ok(resources) = &parsed {
+            cache.parsed_file(&file, resources);
+        }
+        Ok((file, parsed))
+    }
+
+    /// Adds what [`Target::read_resources`] found for `path`: the objects of
+    /// a file, or else the directory of that name.
+    fn accumulate_read(
+        &self,
+        acc: &mut Accumulated,
+        path: &str,
+        ctx: &Context,
+        read: FileRead,
+    ) -> Result<()> {
+        let (file, parsed) = match read {
             Ok(found) => found,
-            Err(e) => return self.accumulate_dir(acc, path, ctx, e),
+            Err(file_err) => return self.accumulate_dir(acc, path, ctx, file_err),
         };
-        let mut resources = match ctx.cache.take_file(&file) {
-            Some(resources) => resources,
-            None => {
-                let bytes = match self.loader.read(&file, &real) {
-                    Ok(bytes) => bytes,
-                    Err(e) => return self.accumulate_dir(acc, path, ctx, e),
-                };
-                let resources = resources_from_bytes(&file, &bytes)?;
-                ctx.cache.parsed_file(&file, &resources);
-                resources
-            }
-        };
+        let mut resources = parsed?;
         if let Some(origin) = &ctx.below(path).origin {
             resources
                 .iter_mut()

@@ -2,6 +2,7 @@
 //! the plugin objects it lists under `transformers:`, in kustomize's order.
 
 use krust_yaml::Value;
+use rayon::prelude::*;
 
 use super::target::Target;
 use super::{join_origin, resources_from_bytes, Accumulated, Context};
@@ -66,12 +67,21 @@ impl Target<'_> {
                 )?,
             ));
         }
-        for spec in &k.patches {
-            out.push(Transformer::Patch(transform::patch::load(
-                &self.loader,
-                &self.file,
-                spec,
-            )?));
+        // Patch files are read and parsed in parallel; the first failure in
+        // listed order is the one reported.
+        let patches: Vec<Result<_>> = if k.patches.len() > 1 {
+            k.patches
+                .par_iter()
+                .map(|spec| transform::patch::load(&self.loader, &self.file, spec))
+                .collect()
+        } else {
+            k.patches
+                .iter()
+                .map(|spec| transform::patch::load(&self.loader, &self.file, spec))
+                .collect()
+        };
+        for patch in patches {
+            out.push(Transformer::Patch(patch?));
         }
         if let Some(ns) = k.namespace.as_deref().filter(|ns| !ns.is_empty()) {
             out.push(Transformer::Namespace {

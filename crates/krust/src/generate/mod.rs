@@ -313,7 +313,7 @@ pub fn generate_configured(loader: &Loader, args: &GeneratorArgs) -> Result<Gene
     let mut obj = Mapping::new();
     obj.insert("apiVersion".into(), Value::from("v1"));
     obj.insert("kind".into(), Value::from(args.kind.object_kind()));
-    obj.insert("metadata".into(), Value::Map(meta));
+    obj.insert("metadata".into(), Value::from_map(meta));
     match args.kind {
         GeneratorKind::ConfigMap => {
             let (mut text, mut binary) = (Mapping::new(), Mapping::new());
@@ -326,10 +326,10 @@ pub fn generate_configured(loader: &Loader, args: &GeneratorArgs) -> Result<Gene
                 };
             }
             if !text.is_empty() {
-                obj.insert("data".into(), Value::Map(text));
+                obj.insert("data".into(), Value::from_map(text));
             }
             if !binary.is_empty() {
-                obj.insert("binaryData".into(), Value::Map(binary));
+                obj.insert("binaryData".into(), Value::from_map(binary));
             }
         }
         GeneratorKind::Secret => {
@@ -343,14 +343,14 @@ pub fn generate_configured(loader: &Loader, args: &GeneratorArgs) -> Result<Gene
                 .into_iter()
                 .map(|p| (p.key, Value::String(kv::encode_base64(&p.value))))
                 .collect();
-            obj.insert("data".into(), Value::Map(encoded));
+            obj.insert("data".into(), Value::from_map(encoded));
         }
     }
     if options.immutable {
         obj.insert("immutable".into(), Value::Bool(true));
     }
     Ok(Generated {
-        obj: Value::Map(obj),
+        obj: Value::from_map(obj),
         kind: args.kind,
         behavior: Behavior::parse(&args.behavior),
         needs_hash: !options.disable_name_suffix_hash,
@@ -360,7 +360,7 @@ pub fn generate_configured(loader: &Loader, args: &GeneratorArgs) -> Result<Gene
 fn string_map<'a>(pairs: impl Iterator<Item = (&'a String, &'a String)>) -> Value {
     let mut sorted: Vec<_> = pairs.collect();
     sorted.sort();
-    Value::Map(
+    Value::from_map(
         sorted
             .into_iter()
             .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
@@ -488,15 +488,15 @@ pub fn merge_into(
     let root = match &mut result {
         Value::Map(m) => m,
         other => {
-            *other = Value::Map(Mapping::new());
+            *other = Value::from_map(Mapping::new());
             other.as_map_mut().ok_or("generated object is not a map")?
         }
     };
     let meta = root
         .entry("metadata".to_owned())
-        .or_insert_with(|| Value::Map(Mapping::new()));
+        .or_insert_with(|| Value::from_map(Mapping::new()));
     if !matches!(meta, Value::Map(_)) {
-        *meta = Value::Map(Mapping::new());
+        *meta = Value::from_map(Mapping::new());
     }
     let meta = meta.as_map_mut().ok_or("metadata is not a map")?;
     set_or_remove(meta, "labels", labels);
@@ -545,7 +545,7 @@ fn set_or_remove(map: &mut Mapping, field: &str, entries: Vec<(String, String)>)
     } else {
         map.insert(
             field.to_owned(),
-            Value::Map(
+            Value::from_map(
                 entries
                     .into_iter()
                     .map(|(k, v)| (k, Value::String(v)))

@@ -205,7 +205,7 @@ fn entry(rng: &mut Rng, dir: &Path, kind: GeneratorKind, n: usize) -> (Value, St
         let label = rng.text(5, false);
         o.insert(
             "labels".into(),
-            Value::Map(
+            Value::from_map(
                 [("l".to_owned(), Value::from(label.as_str()))]
                     .into_iter()
                     .collect(),
@@ -217,9 +217,9 @@ fn entry(rng: &mut Rng, dir: &Path, kind: GeneratorKind, n: usize) -> (Value, St
             "  options:\n    labels: {{l: {}}}\n    immutable: {immutable}\n",
             quoted(&label)
         ));
-        m.insert("options".into(), Value::Map(o));
+        m.insert("options".into(), Value::from_map(o));
     }
-    (Value::Map(m), y)
+    (Value::from_map(m), y)
 }
 
 fn temp_dir(name: &str) -> PathBuf {

@@ -100,7 +100,7 @@ impl<'s> Walker<'s> {
     ) -> Result<Step, String> {
         let mut adopted = without_directive(patch, elide);
         self.walk_fields(&mut adopted, Fields::Dest, schema)?;
-        Ok(Step::Adopt(Value::Map(adopted)))
+        Ok(Step::Adopt(Value::from_map(adopted)))
     }
 
     /// kyaml's field loop: every field of the target and of the patch is

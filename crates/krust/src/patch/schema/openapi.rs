@@ -21,12 +21,12 @@ pub(super) fn add_document(schema: &mut Schema, doc: &Value) -> Result<(), Strin
         let Value::Map(defs) = defs else {
             return Err("OpenAPI `definitions` must be a map".into());
         };
-        for (name, def) in defs {
+        for (name, def) in defs.iter() {
             add_definition(schema, name, def);
         }
     }
     if let Some(Value::Map(paths)) = root.get("paths") {
-        for (path, item) in paths {
+        for (path, item) in paths.iter() {
             add_path_scope(schema, path, item);
         }
     }

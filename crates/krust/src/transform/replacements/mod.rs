@@ -211,7 +211,7 @@ pub fn parse_replacement_entry(v: &Value) -> Result<ReplacementEntry, String> {
             rest.insert(key.clone(), value.clone());
         }
     }
-    let inline = replacement(&Value::Map(rest), true)?;
+    let inline = replacement(&Value::from_map(rest), true)?;
     if path.is_empty() {
         return Ok(ReplacementEntry::Inline(Box::new(inline)));
     }

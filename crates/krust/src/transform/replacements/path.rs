@@ -198,7 +198,7 @@ impl Kind {
         match self {
             Kind::Scalar => Value::Null,
             Kind::Seq => Value::Seq(Vec::new()),
-            Kind::Map => Value::Map(Mapping::new()),
+            Kind::Map => Value::from_map(Mapping::new()),
         }
     }
 }
@@ -342,7 +342,7 @@ where
         items.push(if key.is_empty() {
             value
         } else {
-            Value::Map(Mapping::from_iter([(key.to_owned(), value)]))
+            Value::from_map(Mapping::from_iter([(key.to_owned(), value)]))
         });
         match self.select_in(items, key, pattern, rest)? {
             // kyaml would append elements forever; stop instead.

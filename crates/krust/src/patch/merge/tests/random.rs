@@ -13,7 +13,7 @@ fn obj(pairs: Vec<(&str, Option<Value>)>) -> Value {
         .into_iter()
         .filter_map(|(k, v)| Some((k.to_owned(), v?)))
         .collect();
-    Value::Map(map)
+    Value::from_map(map)
 }
 
 fn text(pool: &'static [&'static str]) -> impl Strategy<Value = Value> {
@@ -42,7 +42,7 @@ fn port() -> impl Strategy<Value = Value> {
 
 fn volume() -> impl Strategy<Value = Value> {
     let source = prop_oneof![
-        Just(("emptyDir", Value::Map(Mapping::new()))),
+        Just(("emptyDir", Value::from_map(Mapping::new()))),
         text(&["c1", "c2"]).prop_map(|n| ("configMap", obj(vec![("name", Some(n))]))),
         text(&["s1"]).prop_map(|n| ("secret", obj(vec![("secretName", Some(n))]))),
     ];
