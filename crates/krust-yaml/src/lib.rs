@@ -19,4 +19,4 @@ pub use emit::{emit_document, to_yaml_string, EmitError};
 pub use load::{
     load_detailed, load_documents, load_documents_with, Document, LoadError, LoadOptions,
 };
-pub use value::{Mapping, PathSeg, Value};
+pub use value::{key_index, Mapping, PathSeg, Value};

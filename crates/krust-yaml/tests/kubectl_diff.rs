@@ -27,9 +27,9 @@ fn env_number(name: &str, default: u64) -> u64 {
 /// Wraps `spec` into a resource kustomize accepts, named so that kustomize's
 /// output order (by name) is the generation order.
 fn resource(index: usize, spec: Value) -> Value {
-    let mut metadata = Mapping::new();
+    let mut metadata = Mapping::default();
     metadata.insert("name".into(), format!("t{index:05}").into());
-    let mut map = Mapping::new();
+    let mut map = Mapping::default();
     map.insert("apiVersion".into(), "example.com/v1".into());
     map.insert("kind".into(), "Thing".into());
     map.insert("metadata".into(), metadata.into());

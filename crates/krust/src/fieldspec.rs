@@ -162,36 +162,28 @@ impl Walk {
             Some(name) => (name, true),
             None => (segment, false),
         };
-        // What a missing (or null) field becomes, if it may be created.
-        let create_as = if !self.create || is_seq {
-            None
-        } else if rest.is_empty() {
-            Some(match self.leaf {
-                Create::Map => Value::from_map(Mapping::new()),
-                Create::Scalar | Create::Never => Value::String(String::new()),
-            })
-        } else {
-            Some(Value::from_map(Mapping::new()))
+        // A missing (or null) field is created only when asked, never as a list.
+        let creatable = self.create && !is_seq;
+        let fresh = || match (rest.is_empty(), self.leaf) {
+            (true, Create::Scalar | Create::Never) => Value::String(String::new()),
+            _ => Value::from_map(Mapping::default()),
         };
-        let field = match (map.get_mut(name).is_some(), create_as.clone()) {
-            (true, _) => map.get_mut(name),
-            (false, Some(fresh)) => {
-                map.insert(name.to_owned(), fresh);
-                map.get_mut(name)
-            }
-            (false, None) => None,
+        let index = match krust_yaml::key_index(map, name) {
+            Some(index) => index,
+            None if creatable => map.insert_full(name.to_owned(), fresh()).0,
+            None => return Ok(()),
         };
-        let Some(field) = field else {
+        let Some((_, field)) = map.get_index_mut(index) else {
             return Ok(());
         };
         if field.is_null() {
-            match (create_as, is_seq) {
-                (Some(fresh), _) => *field = fresh,
-                (None, true) => *field = Value::Seq(Vec::new()),
+            match (creatable, is_seq) {
+                (true, _) => *field = fresh(),
+                (false, true) => *field = Value::Seq(Vec::new()),
                 // A null on the way, not to be created: nothing to walk into
                 // (kubectl leaves `env: null` alone rather than failing).
-                (None, false) if !rest.is_empty() => return Ok(()),
-                (None, false) => {}
+                (false, false) if !rest.is_empty() => return Ok(()),
+                (false, false) => {}
             }
         }
         self.node(field, rest, set)

@@ -272,7 +272,7 @@ pub fn load_replacements(
 /// beside the object's own `apiVersion`, `kind` and `metadata`.
 fn plugin_patch_spec(obj: &Value) -> std::result::Result<PatchSpec, String> {
     let map = map_of(obj)?;
-    let mut rest = krust_yaml::Mapping::new();
+    let mut rest = krust_yaml::Mapping::default();
     for (k, v) in map {
         if !matches!(k.as_str(), "apiVersion" | "kind" | "metadata") {
             rest.insert(k.clone(), v.clone());

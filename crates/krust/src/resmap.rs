@@ -13,10 +13,10 @@ use crate::resource::Resource;
 #[derive(Debug, Clone, Default)]
 pub struct ResMap {
     resources: Vec<Resource>,
-    index: HashMap<IdKey, usize>,
+    index: HashMap<IdKey, usize, foldhash::fast::RandomState>,
     /// Positions of the resources that once had each id (kustomize looks
     /// patch and generator targets up by any id a resource has had).
-    previous: HashMap<IdKey, Vec<usize>>,
+    previous: HashMap<IdKey, Vec<usize>, foldhash::fast::RandomState>,
     /// Whether some resource was emptied (`$patch: delete`) since the last
     /// [`ResMap::drop_emptied`].
     emptied: bool,

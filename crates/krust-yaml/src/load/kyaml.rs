@@ -381,7 +381,7 @@ impl Graph {
                 .collect::<Option<Vec<_>>>()
                 .map(Value::Seq),
             Node::Map { .. } => {
-                let mut map = Mapping::new();
+                let mut map = Mapping::default();
                 self.decode_into(id, context, &mut map, false)?;
                 Some(Value::from_map(map))
             }

@@ -64,7 +64,7 @@ impl PendingMap {
     /// then merged keys the mapping does not already have.
     pub(crate) fn finish(mut self, last_wins: bool) -> Result<Mapping, PosError> {
         self.drop_first_merge_name();
-        let mut map = Mapping::with_capacity(self.entries.len());
+        let mut map = Mapping::with_capacity_and_hasher(self.entries.len(), Default::default());
         let mut lines = Vec::with_capacity(self.entries.len());
         for (key, value) in self.entries {
             if let Role::MergeName {
@@ -192,8 +192,12 @@ mod tests {
     fn own_keys_beat_merged_and_earlier_merged_beat_later() {
         let mut pending = PendingMap::default();
         pending.push(key("a", Role::Entry, 1), int(1));
-        let first: Mapping = [("a".to_owned(), int(2)), ("b".to_owned(), int(2))].into();
-        let second: Mapping = [("b".to_owned(), int(3)), ("c".to_owned(), int(3))].into();
+        let first: Mapping = [("a".to_owned(), int(2)), ("b".to_owned(), int(2))]
+            .into_iter()
+            .collect();
+        let second: Mapping = [("b".to_owned(), int(3)), ("c".to_owned(), int(3))]
+            .into_iter()
+            .collect();
         let sources = Value::Seq(vec![Value::from_map(first), Value::from_map(second)]);
         pending.push(key("<<", Role::Merge, 2), sources);
         let map = pending.finish(false).unwrap();
@@ -227,11 +231,17 @@ mod tests {
     #[test]
     fn merge_name_after_the_merge_key_survives() {
         let mut pending = PendingMap::default();
-        pending.push(key("<<", Role::Merge, 1), Value::from_map(Mapping::new()));
+        pending.push(
+            key("<<", Role::Merge, 1),
+            Value::from_map(Mapping::default()),
+        );
         pending.push(key("<<", Role::MergeName { error: None }, 2), int(2));
         assert_eq!(keys(&pending.finish(false).unwrap()), ["<<"]);
         let mut pending = PendingMap::default();
-        pending.push(key("<<", Role::Merge, 1), Value::from_map(Mapping::new()));
+        pending.push(
+            key("<<", Role::Merge, 1),
+            Value::from_map(Mapping::default()),
+        );
         let bad = Role::MergeName {
             error: Some("bad".to_owned()),
         };
@@ -241,7 +251,7 @@ mod tests {
 
     #[test]
     fn merge_value_checks() {
-        let map = Value::from_map(Mapping::new());
+        let map = Value::from_map(Mapping::default());
         let seq = Value::Seq(vec![]);
         let null = Value::Null;
         assert!(check_merge_value(&map, Origin::Alias).is_ok());

@@ -152,7 +152,7 @@ impl Target<'_> {
             "options",
             "type",
         ];
-        let mut fields = Mapping::new();
+        let mut fields = Mapping::default();
         if let Some(map) = obj.as_map() {
             for (key, value) in map {
                 let known = KNOWN.iter().any(|k| {

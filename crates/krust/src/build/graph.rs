@@ -11,12 +11,12 @@
 //! on the thread count or on scheduling.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::cache::{BuiltNode, Cache, GraphStats};
+use super::cache::{BuiltNode, Cache, GraphStats, PathMap};
 use super::memo_fs::MemoFs;
 use super::openapi::SchemaState;
 use super::target::Target;
@@ -67,8 +67,8 @@ impl<'fs> Graph<'fs> {
         let links = self.discover(roots);
         let mut planner = Planner {
             links: &links,
-            nodes: HashMap::new(),
-            files: HashMap::new(),
+            nodes: PathMap::default(),
+            files: PathMap::default(),
             children: BTreeMap::new(),
             applying: Vec::new(),
         };
@@ -104,8 +104,8 @@ impl<'fs> Graph<'fs> {
 
     /// Loads every kustomization the roots reach, breadth first, each
     /// generation in parallel, and records what each one names.
-    fn discover(&self, roots: &[PathBuf]) -> HashMap<PathBuf, Links> {
-        let mut links = HashMap::new();
+    fn discover(&self, roots: &[PathBuf]) -> PathMap<Links> {
+        let mut links = PathMap::default();
         let mut generation: Vec<Loader> = roots
             .iter()
             .filter_map(|root| Loader::open(&self.fs, root, self.options.load_restrictor).ok())
@@ -236,11 +236,11 @@ fn looks_like_file(entry: &str) -> bool {
 /// Counts, as the builds will ask, how often each base and resource file is
 /// needed: each base is built once, each component every time it is applied.
 struct Planner<'p> {
-    links: &'p HashMap<PathBuf, Links>,
+    links: &'p PathMap<Links>,
     /// How often each base directory will be asked for.
-    nodes: HashMap<PathBuf, usize>,
+    nodes: PathMap<usize>,
     /// How often each resource file will be asked for.
-    files: HashMap<PathBuf, usize>,
+    files: PathMap<usize>,
     /// The bases each base includes (directly or through its components).
     children: BTreeMap<PathBuf, Vec<PathBuf>>,
     /// Components being applied (a component applying itself is an error

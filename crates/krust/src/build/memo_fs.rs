@@ -2,12 +2,12 @@
 //! graph: every kustomization that includes a base resolves the base's path,
 //! and a repository's overlays include the same bases many times over.
 
-use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use super::cache::PathMap;
 use crate::fs::{FileKind, FileSystem};
 
 /// Remembers `kind` answers and successful `canonicalize` ones (failures are
@@ -15,8 +15,8 @@ use crate::fs::{FileKind, FileSystem};
 /// through untouched. The tree is assumed not to change during a build.
 pub(super) struct MemoFs<'fs> {
     inner: &'fs dyn FileSystem,
-    canonical: Mutex<HashMap<PathBuf, PathBuf>>,
-    kinds: Mutex<HashMap<PathBuf, Option<FileKind>>>,
+    canonical: Mutex<PathMap<PathBuf>>,
+    kinds: Mutex<PathMap<Option<FileKind>>>,
 }
 
 impl<'fs> MemoFs<'fs> {
@@ -31,7 +31,7 @@ impl<'fs> MemoFs<'fs> {
 
 /// Looks `key` up, or computes and remembers a successful answer.
 fn remember<V: Clone, E>(
-    memo: &Mutex<HashMap<PathBuf, V>>,
+    memo: &Mutex<PathMap<V>>,
     key: &Path,
     compute: impl FnOnce() -> Result<V, E>,
 ) -> Result<V, E> {

@@ -299,7 +299,7 @@ pub fn generate_configured(loader: &Loader, args: &GeneratorArgs) -> Result<Gene
     }
     data.sort_by(|a, b| a.key.cmp(&b.key));
 
-    let mut meta = Mapping::new();
+    let mut meta = Mapping::default();
     meta.insert("name".into(), Value::from(args.name.as_str()));
     if !args.namespace.is_empty() {
         meta.insert("namespace".into(), Value::from(args.namespace.as_str()));
@@ -310,13 +310,13 @@ pub fn generate_configured(loader: &Loader, args: &GeneratorArgs) -> Result<Gene
     if !options.annotations.is_empty() {
         meta.insert("annotations".into(), string_map(options.annotations.iter()));
     }
-    let mut obj = Mapping::new();
+    let mut obj = Mapping::default();
     obj.insert("apiVersion".into(), Value::from("v1"));
     obj.insert("kind".into(), Value::from(args.kind.object_kind()));
     obj.insert("metadata".into(), Value::from_map(meta));
     match args.kind {
         GeneratorKind::ConfigMap => {
-            let (mut text, mut binary) = (Mapping::new(), Mapping::new());
+            let (mut text, mut binary) = (Mapping::default(), Mapping::default());
             for pair in data {
                 match String::from_utf8(pair.value) {
                     Ok(s) => text.insert(pair.key, Value::String(s)),
@@ -488,15 +488,15 @@ pub fn merge_into(
     let root = match &mut result {
         Value::Map(m) => m,
         other => {
-            *other = Value::from_map(Mapping::new());
+            *other = Value::from_map(Mapping::default());
             other.as_map_mut().ok_or("generated object is not a map")?
         }
     };
     let meta = root
         .entry("metadata".to_owned())
-        .or_insert_with(|| Value::from_map(Mapping::new()));
+        .or_insert_with(|| Value::from_map(Mapping::default()));
     if !matches!(meta, Value::Map(_)) {
-        *meta = Value::from_map(Mapping::new());
+        *meta = Value::from_map(Mapping::default());
     }
     let meta = meta.as_map_mut().ok_or("metadata is not a map")?;
     set_or_remove(meta, "labels", labels);

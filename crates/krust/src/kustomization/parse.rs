@@ -60,7 +60,7 @@ const KNOWN_FIELDS: &[&str] = &[
 /// Decodes a kustomization from its (only) YAML document. `None` is an empty file.
 pub fn parse_kustomization(doc: Option<&Value>) -> Result<Kustomization, String> {
     let map = match doc {
-        None | Some(Value::Null) => &Mapping::new(),
+        None | Some(Value::Null) => &Mapping::default(),
         Some(Value::Map(m)) => m,
         Some(other) => {
             return Err(format!(

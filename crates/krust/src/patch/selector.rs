@@ -6,7 +6,6 @@
 //! one, so `default` matches objects without a namespace); labels and
 //! annotations use Kubernetes label-selector syntax.
 
-use indexmap::IndexMap;
 use krust_yaml::Value;
 use regex::Regex;
 
@@ -125,7 +124,7 @@ enum Requirement {
 }
 
 fn matches_all(reqs: &[Requirement], map: Option<&Value>) -> bool {
-    let empty = IndexMap::new();
+    let empty = krust_yaml::Mapping::default();
     let map = map.and_then(Value::as_map).unwrap_or(&empty);
     let get = |k: &str| map.get(k).and_then(Value::scalar_string);
     reqs.iter().all(|req| match req {

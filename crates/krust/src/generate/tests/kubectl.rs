@@ -126,7 +126,7 @@ fn entry(rng: &mut Rng, dir: &Path, kind: GeneratorKind, n: usize) -> (Value, St
             "cm"
         }
     );
-    let mut m = Mapping::new();
+    let mut m = Mapping::default();
     let mut y = format!("- name: {name}\n");
     m.insert("name".into(), Value::from(name.as_str()));
     let mut key_index = 0;
@@ -201,7 +201,7 @@ fn entry(rng: &mut Rng, dir: &Path, kind: GeneratorKind, n: usize) -> (Value, St
         m.insert("type".into(), Value::from(t));
     }
     if rng.chance(30) {
-        let mut o = Mapping::new();
+        let mut o = Mapping::default();
         let label = rng.text(5, false);
         o.insert(
             "labels".into(),

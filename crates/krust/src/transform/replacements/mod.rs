@@ -203,7 +203,7 @@ pub fn parse_replacement(v: &Value) -> Result<Replacement, String> {
 /// inline replacement or `{path: file}`; both at once is kustomize's error.
 pub fn parse_replacement_entry(v: &Value) -> Result<ReplacementEntry, String> {
     let mut path = String::new();
-    let mut rest = krust_yaml::Mapping::new();
+    let mut rest = krust_yaml::Mapping::default();
     for (key, value) in map_of(v)? {
         if key.eq_ignore_ascii_case("path") {
             path = string(value).map_err(|e| format!("path: {e}"))?;

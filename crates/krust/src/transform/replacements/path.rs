@@ -198,7 +198,7 @@ impl Kind {
         match self {
             Kind::Scalar => Value::Null,
             Kind::Seq => Value::Seq(Vec::new()),
-            Kind::Map => Value::from_map(Mapping::new()),
+            Kind::Map => Value::from_map(Mapping::default()),
         }
     }
 }

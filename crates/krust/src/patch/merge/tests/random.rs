@@ -42,7 +42,7 @@ fn port() -> impl Strategy<Value = Value> {
 
 fn volume() -> impl Strategy<Value = Value> {
     let source = prop_oneof![
-        Just(("emptyDir", Value::from_map(Mapping::new()))),
+        Just(("emptyDir", Value::from_map(Mapping::default()))),
         text(&["c1", "c2"]).prop_map(|n| ("configMap", obj(vec![("name", Some(n))]))),
         text(&["s1"]).prop_map(|n| ("secret", obj(vec![("secretName", Some(n))]))),
     ];
