@@ -28,7 +28,12 @@ fn monorepo(apps: usize, envs: usize) -> (MemFs, Vec<PathBuf>) {
     }
     fs.add_file(
         "/repo/components/shared-config/kustomization.yaml",
-        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [settings.yaml]\ncommonAnnotations: {team: platform}\n",
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [settings.yaml]\ncommonAnnotations: {team: platform}\n\
+         patches:\n- path: debug.yaml\n  target: {kind: Deployment}\n",
+    );
+    fs.add_file(
+        "/repo/components/shared-config/debug.yaml",
+        "- op: add\n  path: /metadata/labels/debug\n  value: \"on\"\n",
     );
     fs.add_file(
         "/repo/components/shared-config/settings.yaml",
@@ -176,5 +181,71 @@ fn a_base_that_sets_a_schema_is_built_in_each_context() {
         graph.stats().kustomizations_reused <= 1,
         "only app0 may be reused, never the schema-setting base: {:?}",
         graph.stats()
+    );
+}
+
+/// A filesystem that records every file read.
+struct Recording {
+    inner: MemFs,
+    reads: std::sync::Mutex<Vec<PathBuf>>,
+}
+
+impl krust::FileSystem for Recording {
+    fn read(&self, path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+        self.reads.lock().unwrap().push(path.to_path_buf());
+        self.inner.read(path)
+    }
+    fn kind(&self, path: &std::path::Path) -> Option<krust::FileKind> {
+        self.inner.kind(path)
+    }
+    fn canonicalize(&self, path: &std::path::Path) -> std::io::Result<PathBuf> {
+        self.inner.canonicalize(path)
+    }
+}
+
+#[test]
+fn every_input_is_read_once_per_graph() {
+    let (fs, roots) = monorepo(4, 3);
+    let fs = Recording {
+        inner: fs,
+        reads: Default::default(),
+    };
+    let graph = Graph::new(&fs, BuildOptions::default());
+    assert!(graph.build_all(&roots).iter().all(|r| r.is_ok()));
+    let mut reads = fs.reads.into_inner().unwrap();
+    let total = reads.len();
+    reads.sort();
+    reads.dedup();
+    let all = reads.clone();
+    assert_eq!(total, reads.len(), "some file was read twice: {all:?}");
+    // 3 overlays, 4 bases (kustomization and deployment), the component's three files.
+    assert_eq!(total, 3 + 4 * 2 + 3);
+}
+
+#[test]
+fn reading_ahead_respects_the_load_restrictions() {
+    let mut fs = MemFs::new();
+    fs.add_file(
+        "/repo/secret.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n",
+    );
+    fs.add_file(
+        "/repo/app/kustomization.yaml",
+        "resources: [../secret.yaml]\n",
+    );
+    let fs = Recording {
+        inner: fs,
+        reads: Default::default(),
+    };
+    let graph = Graph::new(&fs, BuildOptions::default());
+    let err = graph.build_all(&[PathBuf::from("/repo/app")])[0]
+        .as_ref()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("secret.yaml"), "{err}");
+    let reads = fs.reads.into_inner().unwrap();
+    assert!(
+        !reads.contains(&PathBuf::from("/repo/secret.yaml")),
+        "{reads:?}"
     );
 }

@@ -22,6 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use super::Accumulated;
 use crate::kustomization::Kustomization;
 use crate::resource::Resource;
+use crate::transform::patch::Patch;
 
 /// A map keyed by paths. Paths hash a component at a time; foldhash keeps
 /// each component cheap (the standard SipHash showed in profiles).
@@ -68,6 +69,8 @@ pub(super) struct Cache {
     kustomizations: Mutex<PathMap<Arc<LoadedKustomization>>>,
     files: Mutex<PathMap<Counted<Vec<Resource>>>>,
     nodes: Mutex<PathMap<Counted<BuiltNode>>>,
+    /// Loaded `patches:` entries, by kustomization file and position.
+    patches: Mutex<HashMap<(PathBuf, usize), Arc<Patch>, foldhash::fast::RandomState>>,
     /// How many more times each base directory and resource file will be
     /// asked for, from the plan; only these are kept.
     planned_nodes: Mutex<PathMap<usize>>,
@@ -163,13 +166,6 @@ impl Cache {
         keep(&self.files, &self.planned_files, path, || resources);
     }
 
-    /// The resource files the plan expects to be asked for.
-    pub(super) fn planned_files(&self) -> Vec<PathBuf> {
-        let mut files: Vec<PathBuf> = lock(&self.planned_files).keys().cloned().collect();
-        files.sort();
-        files
-    }
-
     /// Records a parse of the file at `path`, which served one use; a copy is
     /// kept for the other uses planned.
     pub(super) fn parsed_file(&self, path: &Path, resources: &[Resource]) {
@@ -189,6 +185,23 @@ impl Cache {
                 resources.to_vec()
             });
         }
+    }
+
+    /// The `index`th `patches:` entry of the kustomization `file`, loaded
+    /// once (failures are not kept: they are reported where they occur).
+    pub(super) fn patch(
+        &self,
+        file: &Path,
+        index: usize,
+        load: impl FnOnce() -> crate::Result<Patch>,
+    ) -> crate::Result<Patch> {
+        let key = (file.to_path_buf(), index);
+        if let Some(patch) = lock(&self.patches).get(&key) {
+            return Ok(Patch::clone(patch));
+        }
+        let patch = load()?;
+        lock(&self.patches).insert(key, Arc::new(patch.clone()));
+        Ok(patch)
     }
 
     pub(super) fn stats(&self) -> GraphStats {

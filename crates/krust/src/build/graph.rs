@@ -22,7 +22,6 @@ use super::openapi::SchemaState;
 use super::target::Target;
 use super::{resources_from_bytes, Accumulated, BuildOptions, Context};
 use crate::error::Result;
-use crate::fs::normalize;
 use crate::loader::Loader;
 use crate::resmap::ResMap;
 use crate::FileSystem;
@@ -69,6 +68,7 @@ impl<'fs> Graph<'fs> {
             links: &links,
             nodes: PathMap::default(),
             files: PathMap::default(),
+            reads: PathMap::default(),
             children: BTreeMap::new(),
             applying: Vec::new(),
         };
@@ -85,12 +85,14 @@ impl<'fs> Graph<'fs> {
         for (node, h) in &heights {
             levels.entry(*h).or_default().push(node);
         }
+        let mut reads: Vec<(PathBuf, PathBuf)> = planner.reads.into_iter().collect();
+        reads.sort();
         self.cache.plan(planner.nodes, planner.files);
         // Parsing is most of the work, and every file can be parsed at once.
-        self.cache.planned_files().par_iter().for_each(|file| {
+        reads.par_iter().for_each(|(file, real)| {
             let parsed = self
                 .fs
-                .read(file)
+                .read(real)
                 .ok()
                 .and_then(|bytes| resources_from_bytes(file, &bytes).ok());
             if let Some(resources) = parsed {
@@ -106,10 +108,19 @@ impl<'fs> Graph<'fs> {
     /// generation in parallel, and records what each one names.
     fn discover(&self, roots: &[PathBuf]) -> PathMap<Links> {
         let mut links = PathMap::default();
-        let mut generation: Vec<Loader> = roots
-            .iter()
-            .filter_map(|root| Loader::open(&self.fs, root, self.options.load_restrictor).ok())
-            .collect();
+        // Every directory is loaded by one thread only, once.
+        let mut queued: PathMap<()> = PathMap::default();
+        let mut generation: Vec<Loader> = Vec::new();
+        fn enqueue<'l>(loader: Loader<'l>, queued: &mut PathMap<()>, next: &mut Vec<Loader<'l>>) {
+            if queued.insert(loader.root().to_path_buf(), ()).is_none() {
+                next.push(loader);
+            }
+        }
+        for root in roots {
+            if let Ok(loader) = Loader::open(&self.fs, root, self.options.load_restrictor) {
+                enqueue(loader, &mut queued, &mut generation);
+            }
+        }
         while !generation.is_empty() {
             let found: Vec<(Loader, (Links, Vec<Loader>))> = generation
                 .into_par_iter()
@@ -120,15 +131,10 @@ impl<'fs> Graph<'fs> {
                 .collect();
             let mut next = Vec::new();
             for (loader, (named, children)) in found {
-                if links.contains_key(loader.root()) {
-                    continue;
-                }
                 links.insert(loader.root().to_path_buf(), named);
-                next.extend(
-                    children
-                        .into_iter()
-                        .filter(|child| !links.contains_key(child.root())),
-                );
+                for child in children {
+                    enqueue(child, &mut queued, &mut next);
+                }
             }
             generation = next;
         }
@@ -136,15 +142,18 @@ impl<'fs> Graph<'fs> {
     }
 
     /// What the kustomization at `loader` names, and loaders for the
-    /// kustomizations among them. Entries that look like files are taken for
-    /// files without touching the disk: a plan only has to be good, not exact.
+    /// kustomizations among them. Entries are told apart by their names (a
+    /// plan only has to be good, not exact); files are checked against the
+    /// load restrictions, as the build will, before anything reads them.
     fn links<'l>(&self, loader: &Loader<'l>) -> Option<(Links, Vec<Loader<'l>>)> {
         let target = Target::load(loader.clone(), &self.cache).ok()?;
         let mut named = Links::default();
         let mut children = Vec::new();
         for entry in &target.kust.resources {
             if looks_like_file(entry) {
-                named.files.push(normalize(&loader.root().join(entry)));
+                if let Ok(found) = loader.resolve(entry) {
+                    named.files.push(found);
+                }
             } else if let Ok(child) = loader.child(entry) {
                 named.bases.push(child.root().to_path_buf());
                 children.push(child);
@@ -221,7 +230,8 @@ impl<'fs> Graph<'fs> {
 /// What one kustomization names: resource files, bases and components.
 #[derive(Default)]
 struct Links {
-    files: Vec<PathBuf>,
+    /// Each file as named (cleaned) and as it is to be read.
+    files: Vec<(PathBuf, PathBuf)>,
     bases: Vec<PathBuf>,
     components: Vec<PathBuf>,
 }
@@ -241,6 +251,8 @@ struct Planner<'p> {
     nodes: PathMap<usize>,
     /// How often each resource file will be asked for.
     files: PathMap<usize>,
+    /// Where each of those files is read from.
+    reads: PathMap<PathBuf>,
     /// The bases each base includes (directly or through its components).
     children: BTreeMap<PathBuf, Vec<PathBuf>>,
     /// Components being applied (a component applying itself is an error
@@ -255,8 +267,9 @@ impl Planner<'_> {
         let Some(named) = self.links.get(dir) else {
             return;
         };
-        for file in &named.files {
+        for (file, real) in &named.files {
             *self.files.entry(file.clone()).or_default() += 1;
+            self.reads.insert(file.clone(), real.clone());
         }
         for base in &named.bases {
             if let Some(owner) = owner {

@@ -58,7 +58,9 @@ impl FileSystem for MemoFs<'_> {
     }
 
     fn canonicalize_in(&self, real_dir: &Path, name: &OsStr) -> io::Result<PathBuf> {
-        self.inner.canonicalize_in(real_dir, name)
+        remember(&self.canonical, &real_dir.join(name), || {
+            self.inner.canonicalize_in(real_dir, name)
+        })
     }
 }
 

@@ -27,7 +27,7 @@ impl Target<'_> {
             .as_ref()
             .map(|o| join_origin(o, &self.file_name()));
         let mut transformers: Vec<(Transformer, Option<Transformation>)> = self
-            .field_transformers(config)?
+            .field_transformers(config, ctx)?
             .into_iter()
             .map(|t| {
                 let record = own.as_ref().map(|configured_in| Transformation {
@@ -55,7 +55,11 @@ impl Target<'_> {
     }
 
     /// The transformers this kustomization's fields configure, in kustomize's order.
-    fn field_transformers(&self, config: &TransformerConfig) -> Result<Vec<Transformer>> {
+    fn field_transformers(
+        &self,
+        config: &TransformerConfig,
+        ctx: &Context,
+    ) -> Result<Vec<Transformer>> {
         let k = &self.kust;
         let mut out = Vec::new();
         if !k.patches_strategic_merge.is_empty() {
@@ -67,18 +71,19 @@ impl Target<'_> {
                 )?,
             ));
         }
-        // Patch files are read and parsed in parallel; the first failure in
-        // listed order is the one reported.
+        // Patch files are read and parsed in parallel, once per graph (a
+        // component's patches serve every overlay that applies it); the
+        // first failure in listed order is the one reported.
+        let cache = ctx.cache;
+        let load = |(i, spec)| {
+            cache.patch(&self.file, i, || {
+                transform::patch::load(&self.loader, &self.file, spec)
+            })
+        };
         let patches: Vec<Result<_>> = if k.patches.len() > 1 {
-            k.patches
-                .par_iter()
-                .map(|spec| transform::patch::load(&self.loader, &self.file, spec))
-                .collect()
+            k.patches.par_iter().enumerate().map(load).collect()
         } else {
-            k.patches
-                .iter()
-                .map(|spec| transform::patch::load(&self.loader, &self.file, spec))
-                .collect()
+            k.patches.iter().enumerate().map(load).collect()
         };
         for patch in patches {
             out.push(Transformer::Patch(patch?));

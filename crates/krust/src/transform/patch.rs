@@ -14,7 +14,7 @@ use crate::resmap::ResMap;
 use crate::resource::Resource;
 
 /// A patch ready to apply.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Patch {
     body: Body,
     /// Where it came from, for messages: the patch file, or the kustomization for inline ones.
@@ -26,7 +26,7 @@ pub struct Patch {
     allow_kind_change: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Body {
     Strategic(Vec<Resource>),
     Json(JsonPatch),
