@@ -1,0 +1,1 @@
+//! Reading a git revision's tree into krust's in-memory filesystem.

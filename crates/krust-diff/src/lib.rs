@@ -1,0 +1,11 @@
+//! krust-diff: what a change does to the rendered output of a GitOps
+//! repository.
+//!
+//! Renders are compared as sets of resources keyed by id, field by field,
+//! so that key order and list reorderings that Kubernetes ignores never show
+//! as changes; git revisions are read straight from the repository, without
+//! a checkout, so that base and head render side by side in one process.
+
+#![warn(missing_docs)]
+
+pub mod git;
