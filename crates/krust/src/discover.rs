@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use krust_yaml::Value;
 
 use crate::error::{Error, Result};
-use crate::fs::normalize;
+use crate::fs::{normalize, FileKind, FileSystem};
 use crate::kustomization::{self, FILE_NAMES};
 
 /// Skipped while walking: version control and vendored dependencies.
@@ -17,14 +17,23 @@ const SKIPPED_DIRS: [&str; 3] = [".git", "node_modules", "vendor"];
 /// The kustomization roots below `dir` on disk, sorted. With
 /// `include_bases`, directories used as resources of others are roots too.
 pub fn discover_roots(dir: &Path, include_bases: bool) -> Result<Vec<PathBuf>> {
+    discover_roots_in(&crate::DiskFs, dir, include_bases)
+}
+
+/// [`discover_roots`] over any filesystem (a git revision's tree, say).
+pub fn discover_roots_in(
+    fs: &dyn FileSystem,
+    dir: &Path,
+    include_bases: bool,
+) -> Result<Vec<PathBuf>> {
     let mut candidates = Vec::new();
-    walk(dir, &mut candidates)
+    walk(fs, dir, &mut candidates)
         .map_err(|e| Error::at(dir, format!("cannot read the directory tree: {e}")))?;
     let mut roots = BTreeSet::new();
     let mut referenced = BTreeSet::new();
     for candidate in candidates {
         // An unreadable kustomization is still a root: rendering it reports the problem.
-        let doc = read_kustomization(&candidate).unwrap_or_default();
+        let doc = read_kustomization(fs, &candidate).unwrap_or_default();
         if doc.str_at(&["kind"]) == Some(kustomization::COMPONENT_KIND) {
             continue;
         }
@@ -43,12 +52,16 @@ pub fn discover_roots(dir: &Path, include_bases: bool) -> Result<Vec<PathBuf>> {
     Ok(roots.into_iter().collect())
 }
 
-fn read_kustomization(dir: &Path) -> Option<Value> {
-    let file = FILE_NAMES
+fn kustomization_file(fs: &dyn FileSystem, dir: &Path) -> Option<PathBuf> {
+    FILE_NAMES
         .iter()
         .map(|n| dir.join(n))
-        .find(|p| p.is_file())?;
-    let text = std::fs::read_to_string(file).ok()?;
+        .find(|p| fs.kind(p) == Some(FileKind::File))
+}
+
+fn read_kustomization(fs: &dyn FileSystem, dir: &Path) -> Option<Value> {
+    let bytes = fs.read(&kustomization_file(fs, dir)?).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
     let options = krust_yaml::LoadOptions {
         duplicate_keys_last_wins: true,
         ..Default::default()
@@ -59,23 +72,14 @@ fn read_kustomization(dir: &Path) -> Option<Value> {
         .next()
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if FILE_NAMES.iter().any(|n| dir.join(n).is_file()) {
+fn walk(fs: &dyn FileSystem, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if kustomization_file(fs, dir).is_some() {
         out.push(dir.to_path_buf());
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| !SKIPPED_DIRS.contains(&n))
-        })
-        .collect();
-    entries.sort();
-    for entry in entries {
-        walk(&entry, out)?;
+    for (name, kind) in fs.read_dir(dir)? {
+        if kind == FileKind::Dir && !SKIPPED_DIRS.contains(&name.as_str()) {
+            walk(fs, &dir.join(name), out)?;
+        }
     }
     Ok(())
 }
@@ -111,5 +115,28 @@ mod tests {
         let all = discover_roots(&dir, true).unwrap();
         assert_eq!(all.len(), 3);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn discovers_roots_in_memory_as_on_disk() {
+        let mut fs = crate::MemFs::new();
+        fs.add_file("/r/base/kustomization.yaml", "resources: [cm.yaml]\n");
+        fs.add_file(
+            "/r/comp/kustomization.yaml",
+            "kind: Component\napiVersion: kustomize.config.k8s.io/v1alpha1\n",
+        );
+        fs.add_file(
+            "/r/overlays/dev/kustomization.yaml",
+            "resources: [../../base]\n",
+        );
+        fs.add_file("/r/.git/kustomization.yaml", "resources: []\n");
+        fs.add_file("/r/overlays/dev/notes.txt", "x");
+        let roots = discover_roots_in(&fs, Path::new("/r"), false).unwrap();
+        assert_eq!(roots, vec![PathBuf::from("/r/overlays/dev")]);
+        let all = discover_roots_in(&fs, Path::new("/r"), true).unwrap();
+        assert_eq!(
+            all,
+            vec![PathBuf::from("/r/base"), PathBuf::from("/r/overlays/dev")]
+        );
     }
 }

@@ -28,6 +28,18 @@ pub trait FileSystem: Sync {
     fn canonicalize_in(&self, real_dir: &Path, name: &std::ffi::OsStr) -> io::Result<PathBuf> {
         self.canonicalize(&real_dir.join(name))
     }
+    /// The entries of a directory, by name, with what each names (symlinks
+    /// are not followed: a link is neither file nor directory and is left
+    /// out). Only tools that walk a tree (root discovery, lint) need it.
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<(String, FileKind)>> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            format!(
+                "{}: this filesystem cannot list directories",
+                path.display()
+            ),
+        ))
+    }
 }
 
 /// The machine's own filesystem.
@@ -59,6 +71,23 @@ impl FileSystem for DiskFs {
         } else {
             Ok(path)
         }
+    }
+
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<(String, FileKind)>> {
+        let mut entries = Vec::new();
+        for entry in std::fs::read_dir(path)? {
+            let entry = entry?;
+            let kind = match entry.file_type()? {
+                t if t.is_dir() => FileKind::Dir,
+                t if t.is_file() => FileKind::File,
+                _ => continue,
+            };
+            if let Some(name) = entry.file_name().to_str() {
+                entries.push((name.to_owned(), kind));
+            }
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(entries)
     }
 }
 
@@ -127,6 +156,32 @@ impl FileSystem for MemFs {
                 "no such file or directory",
             ))
         }
+    }
+
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<(String, FileKind)>> {
+        let dir = normalize(path);
+        if self.kind(&dir) != Some(FileKind::Dir) {
+            return Err(io::Error::new(io::ErrorKind::NotFound, "no such directory"));
+        }
+        // Entries are sorted, so a directory's descendants follow it.
+        Ok(self
+            .entries
+            .range(dir.clone()..)
+            .skip(1)
+            .take_while(|(p, _)| p.starts_with(&dir))
+            .filter(|(p, _)| p.parent() == Some(dir.as_path()))
+            .filter_map(|(p, e)| {
+                let name = p.file_name()?.to_str()?.to_owned();
+                Some((
+                    name,
+                    if e.is_some() {
+                        FileKind::File
+                    } else {
+                        FileKind::Dir
+                    },
+                ))
+            })
+            .collect())
     }
 }
 

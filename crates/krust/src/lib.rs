@@ -41,7 +41,7 @@ mod scope;
 pub mod transform;
 
 pub use build::{build, resources_from_bytes, BuildOptions, Graph, GraphStats};
-pub use discover::discover_roots;
+pub use discover::{discover_roots, discover_roots_in};
 pub use error::{Error, Result};
 pub use fs::{normalize, DiskFs, FileKind, FileSystem, MemFs};
 pub use loader::LoadRestrictor;

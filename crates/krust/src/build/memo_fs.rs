@@ -57,6 +57,10 @@ impl FileSystem for MemoFs<'_> {
         remember(&self.canonical, path, || self.inner.canonicalize(path))
     }
 
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<(String, FileKind)>> {
+        self.inner.read_dir(path)
+    }
+
     fn canonicalize_in(&self, real_dir: &Path, name: &OsStr) -> io::Result<PathBuf> {
         remember(&self.canonical, &real_dir.join(name), || {
             self.inner.canonicalize_in(real_dir, name)
