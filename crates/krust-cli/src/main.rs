@@ -1,267 +1,45 @@
-//! `render`: print what `kubectl kustomize DIR` prints, from krust; or render
-//! many roots at once into a directory.
+//! `render`: print what `kubectl kustomize DIR` prints, from krust; render
+//! many roots at once into a directory; compare renders.
 //!
-//! A thin shell over the `krust` library: parse arguments, build, write the
-//! output. Errors go to stderr as one line naming the file; the exit status
-//! is 1 when any build failed and 2 for a usage error.
+//! A thin shell over the krust libraries: parse arguments, call them, write
+//! the output. Errors go to stderr as one line naming the file; the exit
+//! status is 1 when a build failed and 2 for a usage error.
 
+mod paths;
+mod render;
 mod roots;
 
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use clap::Parser;
-use krust::{BuildOptions, DiskFs, Graph, LoadRestrictor};
-use rayon::prelude::*;
+use clap::{Parser, Subcommand};
 
 /// Render kustomizations exactly as `kubectl kustomize` (kustomize v5.5.0) does.
 #[derive(Debug, Parser)]
-#[command(name = "render", version)]
-struct Args {
-    /// Which files a kustomization may read: LoadRestrictionsRootOnly (default) or LoadRestrictionsNone.
-    #[arg(
-        long = "load-restrictor",
-        value_name = "RESTRICTOR",
-        default_value = "LoadRestrictionsRootOnly"
-    )]
-    load_restrictor: LoadRestrictor,
+#[command(name = "render", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
 
-    /// Write each root's output to OUT/<root path>.yaml instead of stdout (required for several roots).
-    #[arg(short = 'o', long = "output", value_name = "OUT")]
-    output: Option<PathBuf>,
-
-    /// Render every top-level kustomization below this directory (not Components, not bases of others).
-    #[arg(long = "all", value_name = "REPO_DIR")]
-    all: Option<PathBuf>,
-
-    /// With --all, also render kustomizations that others use as resources.
-    #[arg(long = "include-bases", requires = "all")]
-    include_bases: bool,
-
-    /// Only roots whose path matches this pattern (`*` matches any characters, `?` one); repeatable.
-    #[arg(long = "include", value_name = "GLOB")]
-    include: Vec<String>,
-
-    /// Skip roots whose path matches this pattern; repeatable.
-    #[arg(long = "exclude", value_name = "GLOB")]
-    exclude: Vec<String>,
-
-    /// Roots rendered at once (default: every core).
-    #[arg(long = "jobs", short = 'j', value_name = "N")]
-    jobs: Option<usize>,
-
-    /// After rendering, print to stderr how much work the build graph shared.
-    #[arg(long = "stats")]
-    stats: bool,
-
-    /// Directories holding kustomizations to build.
-    dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    render: render::RenderArgs,
 }
 
+/// The commands besides rendering.
+#[derive(Debug, Subcommand)]
+enum Command {}
+
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
-        Ok(args) => args,
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
             return ExitCode::from(code);
         }
     };
-    if args.dirs.is_empty() && args.all.is_none() {
-        eprintln!("error: no kustomization directory given (usage: render DIR, or render -o OUT DIR... / --all REPO_DIR)");
-        return ExitCode::from(2);
+    match cli.command {
+        None => render::run(&cli.render),
     }
-    let cwd = std::env::current_dir().ok();
-    let show = |p: &Path| display_path(p, cwd.as_deref()).display().to_string();
-    let mut roots = args.dirs.clone();
-    if let Some(repo) = &args.all {
-        match krust::discover_roots(repo, args.include_bases) {
-            Ok(found) => roots.extend(found),
-            Err(e) => {
-                eprintln!(
-                    "error: {}",
-                    e.map_paths(|p| display_path(p, cwd.as_deref()))
-                );
-                return ExitCode::from(1);
-            }
-        }
-    }
-    let roots = roots::filter(roots, &args.include, &args.exclude, |p| show(p));
-    let options = BuildOptions {
-        load_restrictor: args.load_restrictor,
-    };
-    if let Some(jobs) = args.jobs.filter(|&j| j > 0) {
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs)
-            .build_global();
-    }
-    let graph = Graph::new(&DiskFs, options);
-    let absolute: Vec<PathBuf> = roots
-        .iter()
-        .map(|root| match &cwd {
-            Some(cwd) => cwd.join(root),
-            None => root.clone(),
-        })
-        .collect();
-    let code = match &args.output {
-        None if roots.len() == 1 && args.all.is_none() => {
-            graph.prepare(&absolute);
-            render_to_stdout(&graph, &absolute[0], cwd.as_deref())
-        }
-        None => {
-            eprintln!("error: rendering {} roots needs -o OUT (one file per root); give one directory to print it", roots.len());
-            return ExitCode::from(2);
-        }
-        Some(out) => {
-            graph.prepare(&absolute);
-            render_many(&graph, &roots, &absolute, out, cwd.as_deref(), &show)
-        }
-    };
-    if args.stats {
-        let s = graph.stats();
-        eprintln!(
-            "kustomizations built: {}, reused: {}; resource files parsed: {}, reused: {}",
-            s.kustomizations_built, s.kustomizations_reused, s.files_parsed, s.files_reused
-        );
-    }
-    // What the graph still holds goes with the process (see `render_and_exit`).
-    std::mem::forget(graph);
-    code
-}
-
-/// kubectl's mode: one root, its output on stdout.
-fn render_to_stdout(graph: &Graph, root: &Path, cwd: Option<&Path>) -> ExitCode {
-    match render_and_exit(graph, root, cwd) {
-        Ok(yaml) => {
-            let mut stdout = std::io::stdout().lock();
-            if let Err(e) = write_chunks(&mut stdout, &yaml).and_then(|()| stdout.flush()) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    eprintln!("error: writing output: {e}");
-                    return ExitCode::from(1);
-                }
-            }
-            ExitCode::SUCCESS
-        }
-        Err(err) => {
-            eprintln!("error: {err}");
-            ExitCode::from(1)
-        }
-    }
-}
-
-/// Renders every root in parallel into `out`; a failing root is reported and
-/// writes nothing, and does not stop the others.
-fn render_many(
-    graph: &Graph,
-    roots: &[PathBuf],
-    absolute: &[PathBuf],
-    out: &Path,
-    cwd: Option<&Path>,
-    show: &(dyn Fn(&Path) -> String + Sync),
-) -> ExitCode {
-    let done = AtomicUsize::new(0);
-    let progress = std::io::stderr().is_terminal() && roots.len() > 8;
-    let failures: Vec<String> = roots
-        .par_iter()
-        .zip(absolute)
-        .filter_map(|(root, dir)| {
-            let shown = show(root);
-            let result = render(graph, dir, cwd).and_then(|yaml| {
-                write_atomically(&roots::output_file(out, &shown), &yaml)
-                    .map_err(|e| format!("{shown}: writing output: {e}"))
-            });
-            if progress {
-                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                eprint!("\rrendered {n}/{}", roots.len());
-            }
-            result.err().map(|e| format!("{shown}: {e}"))
-        })
-        .collect();
-    if progress {
-        eprint!("\r\x1b[K");
-    }
-    for failure in &failures {
-        eprintln!("error: {failure}");
-    }
-    if failures.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        eprintln!("{} of {} roots failed", failures.len(), roots.len());
-        ExitCode::from(1)
-    }
-}
-
-/// One root's output, or its error as one line with paths as the user sees them.
-/// The output comes in pieces, written one after the other, so that it is
-/// never held twice.
-fn render(graph: &Graph, dir: &Path, cwd: Option<&Path>) -> Result<Vec<String>, String> {
-    graph
-        .build(dir)
-        .and_then(|map| map.to_yaml_chunks())
-        .map_err(|err| err.map_paths(|p| display_path(p, cwd)).to_string())
-}
-
-/// [`render`] for a process that exits right after: the resources are not
-/// freed one by one (for a large build that takes as long as emitting them),
-/// the exit returns their memory at once.
-fn render_and_exit(graph: &Graph, dir: &Path, cwd: Option<&Path>) -> Result<Vec<String>, String> {
-    let map = graph
-        .build(dir)
-        .map_err(|err| err.map_paths(|p| display_path(p, cwd)).to_string())?;
-    let chunks = map
-        .to_yaml_chunks()
-        .map_err(|err| err.map_paths(|p| display_path(p, cwd)).to_string());
-    std::mem::forget(map);
-    chunks
-}
-
-/// Writes through a temporary file in the same directory, then renames, so
-/// that a reader never sees half an output.
-fn write_atomically(path: &Path, chunks: &[String]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    let written = std::fs::File::create(&tmp).and_then(|mut file| write_chunks(&mut file, chunks));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
-    }
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
-}
-
-/// Writes the pieces of one output in order.
-fn write_chunks(out: &mut impl Write, chunks: &[String]) -> std::io::Result<()> {
-    chunks
-        .iter()
-        .try_for_each(|chunk| out.write_all(chunk.as_bytes()))
-}
-
-/// Paths relative to the working directory when below it, as a user typed them.
-fn display_path(path: &Path, cwd: Option<&Path>) -> PathBuf {
-    let Some(cwd) = cwd else {
-        return path.to_path_buf();
-    };
-    let real_cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
-    for base in [cwd, real_cwd.as_path()] {
-        if let Ok(rel) = path.strip_prefix(base) {
-            return if rel.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                rel.to_path_buf()
-            };
-        }
-    }
-    path.to_path_buf()
 }
 
 /// A build allocates and frees millions of small strings and maps from every
