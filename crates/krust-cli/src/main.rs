@@ -5,6 +5,7 @@
 //! the output. Errors go to stderr as one line naming the file; the exit
 //! status is 1 when a build failed and 2 for a usage error.
 
+mod lint;
 mod paths;
 mod render;
 mod roots;
@@ -26,7 +27,10 @@ struct Cli {
 
 /// The commands besides rendering.
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Check a GitOps repository's conventions: cross-overlay references, unreferenced or missing patch files, `.yml` files, promotable patches missing from some overlays, deprecated fields.
+    Lint(lint::LintArgs),
+}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -39,6 +43,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         None => render::run(&cli.render),
+        Some(Command::Lint(args)) => lint::run(&args),
     }
 }
 

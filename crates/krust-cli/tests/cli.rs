@@ -232,3 +232,45 @@ fn deletion_followed_by_another_patch_document_fails_as_kustomize_does() {
     );
     assert_fails_naming(&render(&["."], &dir), "kustomization.yaml");
 }
+
+#[test]
+fn lint_prints_findings_and_exits_one_and_zero_when_clean() {
+    let dir = tree(
+        "lint",
+        &[
+            ("apps/base/api/kustomization.yaml", "resources: [cm.yaml]\n"),
+            (
+                "apps/base/api/cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: api}\n",
+            ),
+            (
+                "apps/overlays/dev/kustomization.yaml",
+                "resources: [../../base/api]\npatchesStrategicMerge: [api/version.yaml]\n",
+            ),
+            (
+                "apps/overlays/dev/api/version.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: api}\ndata: {v: \"1\"}\n",
+            ),
+        ],
+    );
+    let out = render(&["lint", "."], &dir);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with("apps/overlays/dev/kustomization.yaml:2: deprecated-field:"),
+        "{stdout}"
+    );
+    std::fs::write(
+        dir.join("apps/overlays/dev/kustomization.yaml"),
+        "resources: [../../base/api]\npatches:\n- path: api/version.yaml\n",
+    )
+    .unwrap();
+    let out = render(&["lint"], &dir);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(out.stdout.is_empty());
+}
