@@ -1,1 +1,517 @@
-//! Reading a git revision's tree into krust's in-memory filesystem.
+//! Reading a git revision's tree into krust's in-memory filesystem, without
+//! a checkout.
+//!
+//! A diff renders the base and the head revision side by side in one
+//! process. Checking either out would touch the user's working tree (or cost
+//! a worktree per revision), so the revision is read straight from the object
+//! database into a [`MemFs`] instead, with every file at the absolute path
+//! it has in the working tree: the roots a caller finds on disk then render
+//! unchanged against any revision.
+//!
+//! Only `git`'s plumbing is used, through [`std::process::Command`]:
+//!
+//! * `git rev-parse --verify REV^{commit}` pins the revision to a commit, so
+//!   that a branch moving meanwhile cannot mix two trees;
+//! * `git ls-tree -r -z --full-tree COMMIT` lists every file with its mode
+//!   and object id (NUL-terminated, so any byte in a name survives);
+//! * one `git cat-file --batch` process streams the contents of every blob
+//!   read, its requests written by a second thread so that neither pipe can
+//!   fill up while the other side waits.
+//!
+//! # Cost
+//!
+//! Three processes per revision whatever its size, none per file. Listing
+//! costs about 100 bytes of `ls-tree` output per file of the whole tree.
+//! Reading costs one request per distinct blob wanted (identical files are
+//! read once), plus one extra round trip on the same `cat-file` process per
+//! level of symlink chains; the time is git inflating the objects. Memory is
+//! the listing plus every file kept, once per path: a [`TreeFilter`] keeps
+//! only the directories a caller renders.
+//!
+//! Contents are the blobs as committed: `.gitattributes` smudge filters and
+//! end-of-line conversion, which a checkout would apply, are not.
+
+mod cat_file;
+mod run;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ffi::OsStr;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use krust::kustomization::FILE_NAMES;
+use krust::{normalize, MemFs};
+
+use cat_file::CatFile;
+use run::Git;
+
+/// How many symlinks a chain may pass through, as the kernel's `ELOOP` limit.
+const MAX_LINK_HOPS: usize = 40;
+
+/// Directories whose kustomizations are never roots, as in
+/// [`krust::discover_roots`] (which also skips `.git`, never in a tree).
+const SKIPPED_DIRS: [&str; 2] = ["node_modules", "vendor"];
+
+/// A git command that failed, with the repository and revision it was
+/// reading, so that a message alone tells the user what to fix.
+#[derive(Debug, thiserror::Error)]
+#[error("{}`{command}` {kind}", subject(repo, rev.as_deref()))]
+pub struct GitError {
+    /// The repository the command ran in.
+    pub repo: PathBuf,
+    /// The revision being read, if the command was about one.
+    pub rev: Option<String>,
+    /// The command line, for the user to run by hand.
+    pub command: String,
+    /// What went wrong.
+    pub kind: GitErrorKind,
+}
+
+fn subject(repo: &Path, rev: Option<&str>) -> String {
+    match rev {
+        Some(rev) => format!("cannot read revision `{rev}` of {}: ", repo.display()),
+        None => format!("git failed in {}: ", repo.display()),
+    }
+}
+
+/// What went wrong with a git command.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GitErrorKind {
+    /// `git` could not be started because no such program is on `PATH`.
+    #[error("could not run: git is not installed or not on PATH")]
+    NotInstalled,
+    /// Starting git or talking to it through its pipes failed.
+    #[error("could not run: {0}")]
+    Io(io::Error),
+    /// Git exited with an error; `stderr` is what it said.
+    #[error("failed ({status}): {stderr}")]
+    Failed {
+        /// How git exited.
+        status: String,
+        /// Git's own message, trimmed.
+        stderr: String,
+    },
+    /// Git answered something this module does not understand.
+    #[error("answered unexpectedly: {0}")]
+    UnexpectedOutput(String),
+    /// The request was refused before running git.
+    #[error("was not run: {0}")]
+    Refused(&'static str),
+}
+
+/// The top directory of the working tree holding `path`, as git reports it
+/// (symlinks resolved): the `mount` under which [`revision_fs`] places a
+/// revision so that paths found on disk name the same files in it.
+pub fn repository_top(path: &Path) -> Result<PathBuf, GitError> {
+    let git = Git::new(path, None);
+    let out = git.output(&["rev-parse", "--show-toplevel"])?;
+    let out = out.strip_suffix(b"\n").unwrap_or(&out);
+    path_from_bytes(out).ok_or_else(|| {
+        git.error(
+            "git rev-parse --show-toplevel",
+            GitErrorKind::UnexpectedOutput("a top directory that is not a path".into()),
+        )
+    })
+}
+
+/// Where `path` lies in the tree of a repository whose working tree is at
+/// `top`: the relative path git names it by (empty for `top` itself), or
+/// `None` outside the working tree. A relative `path` is taken from the
+/// current directory. Compared lexically first, then with symlinks resolved
+/// (for paths that exist), since `top` from [`repository_top`] is resolved.
+pub fn path_in_tree(top: &Path, path: &Path) -> Option<PathBuf> {
+    let path = std::path::absolute(path).ok()?;
+    if let Ok(rel) = normalize(&path).strip_prefix(normalize(top)) {
+        return Some(rel.to_path_buf());
+    }
+    let (top, path) = (std::fs::canonicalize(top).ok()?, path.canonicalize().ok()?);
+    path.strip_prefix(top).ok().map(Path::to_path_buf)
+}
+
+/// Reads revision `rev` of the repository at `repo` (any directory in it)
+/// into a [`MemFs`] with every file at `mount.join(path)`; `mount` is
+/// absolute, normally the [`repository_top`].
+///
+/// Symlinks to files of the same tree are stored as copies of their target
+/// (see [`RevisionTree::read_fs`]), other symlinks and submodules are left
+/// out. To read part of the tree, or to list its kustomizations first, use
+/// [`RevisionTree`].
+pub fn revision_fs(repo: &Path, rev: &str, mount: &Path) -> Result<MemFs, GitError> {
+    RevisionTree::open(repo, rev)?.read_fs(mount, &TreeFilter::all())
+}
+
+/// What a tree entry is, after its git mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A regular file, executable or not (modes `100644`, `100755`).
+    File,
+    /// A symbolic link (mode `120000`); its blob is the target path.
+    Symlink,
+    /// A submodule (mode `160000`); its id is a commit of another repository.
+    Submodule,
+}
+
+/// One entry of a revision's tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeEntry {
+    /// The path from the top of the tree.
+    pub path: PathBuf,
+    /// What the entry is.
+    pub kind: EntryKind,
+    /// The object id, in hex.
+    pub oid: String,
+}
+
+/// Which files of a tree to read: everything, or only what lies under some
+/// directories, to keep memory down in big repositories.
+#[derive(Debug, Clone, Default)]
+pub struct TreeFilter {
+    under: Option<Vec<PathBuf>>,
+}
+
+impl TreeFilter {
+    /// Every file.
+    pub fn all() -> Self {
+        TreeFilter { under: None }
+    }
+
+    /// Only files below these directories, given as paths from the top of
+    /// the tree (see [`path_in_tree`]); an empty path means the whole tree.
+    pub fn under<P: Into<PathBuf>>(dirs: impl IntoIterator<Item = P>) -> Self {
+        let dirs = dirs.into_iter().map(|d| normalize(&d.into())).collect();
+        TreeFilter { under: Some(dirs) }
+    }
+
+    /// Whether the file at `path` (from the top of the tree) is read.
+    pub fn includes(&self, path: &Path) -> bool {
+        match &self.under {
+            None => true,
+            Some(dirs) => dirs
+                .iter()
+                .any(|d| d == Path::new(".") || path.starts_with(d)),
+        }
+    }
+}
+
+/// A revision pinned to its commit, with its whole tree listed but no file
+/// read yet: callers can find its kustomizations, then read what they need.
+#[derive(Debug, Clone)]
+pub struct RevisionTree {
+    repo: PathBuf,
+    rev: String,
+    commit: String,
+    entries: Vec<TreeEntry>,
+}
+
+impl RevisionTree {
+    /// Resolves `rev` to a commit of the repository at `repo` and lists its
+    /// tree: two git processes.
+    pub fn open(repo: &Path, rev: &str) -> Result<Self, GitError> {
+        let git = Git::new(repo, Some(rev));
+        if rev.starts_with('-') {
+            let command = format!("git rev-parse --verify {rev}^{{commit}}");
+            let why = "a revision may not start with `-` (git would read it as an option)";
+            return Err(git.error(&command, GitErrorKind::Refused(why)));
+        }
+        let out = git.output(&["rev-parse", "--verify", &format!("{rev}^{{commit}}")])?;
+        let commit = String::from_utf8_lossy(&out).trim().to_string();
+        let listing = git.output(&["ls-tree", "-r", "-z", "--full-tree", &commit])?;
+        let entries = parse_tree_listing(&listing).map_err(|problem| {
+            let command = format!("git ls-tree -r -z --full-tree {commit}");
+            git.error(&command, GitErrorKind::UnexpectedOutput(problem))
+        })?;
+        Ok(RevisionTree {
+            repo: repo.to_path_buf(),
+            rev: rev.to_string(),
+            commit,
+            entries,
+        })
+    }
+
+    /// The revision as the caller named it.
+    pub fn rev(&self) -> &str {
+        &self.rev
+    }
+
+    /// The commit the revision resolved to, in hex.
+    pub fn commit(&self) -> &str {
+        &self.commit
+    }
+
+    /// Every file, symlink and submodule of the tree, in git's order.
+    pub fn entries(&self) -> &[TreeEntry] {
+        &self.entries
+    }
+
+    /// The directories holding a `kustomization.yaml`, `kustomization.yml`
+    /// or `Kustomization`, as absolute paths under `mount`, sorted. These are
+    /// the candidates among which [`krust::discover_roots`] picks top-level
+    /// roots on disk, skipping the same vendored directories; no file is
+    /// read, so a kustomization that is a symlink counts even if it cannot
+    /// be resolved (building it then says so).
+    pub fn kustomization_dirs(&self, mount: &Path) -> Vec<PathBuf> {
+        let dirs: BTreeSet<PathBuf> = self
+            .entries
+            .iter()
+            .filter(|e| e.kind != EntryKind::Submodule)
+            .filter(|e| {
+                e.path
+                    .file_name()
+                    .and_then(OsStr::to_str)
+                    .is_some_and(|n| FILE_NAMES.contains(&n))
+            })
+            .filter_map(|e| e.path.parent())
+            .filter(|dir| {
+                !dir.components().any(|c| {
+                    c.as_os_str()
+                        .to_str()
+                        .is_some_and(|c| SKIPPED_DIRS.contains(&c))
+                })
+            })
+            .map(|dir| normalize(&mount.join(dir)))
+            .collect();
+        dirs.into_iter().collect()
+    }
+
+    /// Reads the files `filter` includes into a [`MemFs`], each at
+    /// `mount.join(path)` (`mount` absolute, normally the
+    /// [`repository_top`]), through one `git cat-file --batch` process.
+    ///
+    /// `MemFs` has no symlinks, so a symlink whose target (relative to its
+    /// directory, through at most 40 further symlinks) is a file of the same
+    /// tree is stored as a copy of that file, whether or not the filter
+    /// includes the target. Symlinks to directories, absolute ones and ones
+    /// leaving the tree or dangling are left out, as are submodules, which
+    /// appear as empty directories like an uninitialised checkout. A copy
+    /// differs from the link on disk in one way: kustomize's default load
+    /// restrictor rejects a link that leaves the kustomization's directory,
+    /// while the copy lies inside it.
+    pub fn read_fs(&self, mount: &Path, filter: &TreeFilter) -> Result<MemFs, GitError> {
+        let git = Git::new(&self.repo, Some(&self.rev));
+        let mut batch = CatFile::start(&git)?;
+        let selected: Vec<&TreeEntry> = self
+            .entries
+            .iter()
+            .filter(|e| filter.includes(&e.path))
+            .collect();
+        let by_path: HashMap<&Path, &TreeEntry> =
+            self.entries.iter().map(|e| (e.path.as_path(), e)).collect();
+        let targets = read_link_targets(&mut batch, &selected, &by_path)?;
+        let mut fs = MemFs::new();
+        fs.add_dir(mount);
+        // Paths to fill per blob, so that each distinct blob is read once.
+        let mut wanted: BTreeMap<&str, Vec<&Path>> = BTreeMap::new();
+        for entry in &selected {
+            let file = match entry.kind {
+                EntryKind::File => Some(*entry),
+                EntryKind::Symlink => resolve_link(&entry.path, &targets, &by_path),
+                EntryKind::Submodule => {
+                    fs.add_dir(mount.join(&entry.path));
+                    None
+                }
+            };
+            if let Some(file) = file {
+                wanted.entry(&file.oid).or_default().push(&entry.path);
+            }
+        }
+        let oids: Vec<&str> = wanted.keys().copied().collect();
+        let mut paths = wanted.into_values();
+        batch.read_blobs(&oids, |_, content| {
+            let paths = paths.next().unwrap_or_default();
+            if let Some((last, others)) = paths.split_last() {
+                for path in others {
+                    fs.add_file(mount.join(path), content.clone());
+                }
+                fs.add_file(mount.join(last), content);
+            }
+        })?;
+        batch.finish()?;
+        Ok(fs)
+    }
+}
+
+/// The target, as a path in the tree, of every selected symlink and of
+/// every symlink their chains pass through; `None` for targets that cannot
+/// be in the tree. One `cat-file` round trip per level of the chains.
+fn read_link_targets<'t>(
+    batch: &mut CatFile,
+    selected: &[&'t TreeEntry],
+    by_path: &HashMap<&'t Path, &'t TreeEntry>,
+) -> Result<HashMap<&'t Path, Option<PathBuf>>, GitError> {
+    let mut targets: HashMap<&Path, Option<PathBuf>> = HashMap::new();
+    let mut pending: Vec<&TreeEntry> = selected
+        .iter()
+        .copied()
+        .filter(|e| e.kind == EntryKind::Symlink)
+        .collect();
+    while !pending.is_empty() {
+        let oids: Vec<&str> = pending.iter().map(|e| e.oid.as_str()).collect();
+        let mut read = Vec::with_capacity(pending.len());
+        batch.read_blobs(&oids, |i, content| read.push((i, content)))?;
+        let mut next = Vec::new();
+        let mut queued = HashSet::new();
+        for (i, content) in read {
+            let Some(link) = pending.get(i) else { continue };
+            let target = link_target(&link.path, &content);
+            let hop = target.as_deref().and_then(|t| by_path.get(t));
+            if let Some(hop) = hop.filter(|h| h.kind == EntryKind::Symlink) {
+                if !targets.contains_key(hop.path.as_path()) && queued.insert(&hop.path) {
+                    next.push(*hop);
+                }
+            }
+            targets.insert(&link.path, target);
+        }
+        next.retain(|e| !targets.contains_key(e.path.as_path()));
+        pending = next;
+    }
+    Ok(targets)
+}
+
+/// The file a symlink ends at, following chains through `targets`.
+fn resolve_link<'t>(
+    link: &Path,
+    targets: &HashMap<&Path, Option<PathBuf>>,
+    by_path: &HashMap<&Path, &'t TreeEntry>,
+) -> Option<&'t TreeEntry> {
+    let mut at = link;
+    for _ in 0..=MAX_LINK_HOPS {
+        let target = targets.get(at)?.as_deref()?;
+        let entry = by_path.get(target)?;
+        match entry.kind {
+            EntryKind::File => return Some(entry),
+            EntryKind::Symlink => at = &entry.path,
+            EntryKind::Submodule => return None,
+        }
+    }
+    None
+}
+
+/// Where the symlink at `link` (a path in the tree) points, as a path in the
+/// tree; `None` for absolute targets and ones that climb out of the tree.
+fn link_target(link: &Path, content: &[u8]) -> Option<PathBuf> {
+    let target = path_from_bytes(content)?;
+    if target.has_root() || target.as_os_str().is_empty() {
+        return None;
+    }
+    let joined = normalize(&link.parent().unwrap_or(Path::new("")).join(target));
+    let inside = joined
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)));
+    inside.then_some(joined)
+}
+
+/// Parses `git ls-tree -r -z` output: records `<mode> <type> <oid>\t<path>`,
+/// each ending in NUL.
+fn parse_tree_listing(listing: &[u8]) -> Result<Vec<TreeEntry>, String> {
+    let mut entries = Vec::new();
+    for record in listing.split(|&b| b == 0).filter(|r| !r.is_empty()) {
+        let shown = || String::from_utf8_lossy(record).into_owned();
+        let tab = record
+            .iter()
+            .position(|&b| b == b'\t')
+            .ok_or_else(|| format!("a record without a tab: {:?}", shown()))?;
+        let (meta, path) = (&record[..tab], &record[tab + 1..]);
+        let meta = std::str::from_utf8(meta).map_err(|_| format!("a record {:?}", shown()))?;
+        let mut fields = meta.split(' ');
+        let (Some(mode), Some(kind), Some(oid), None) =
+            (fields.next(), fields.next(), fields.next(), fields.next())
+        else {
+            return Err(format!("a record {:?}", shown()));
+        };
+        let kind = match (mode, kind) {
+            ("120000", "blob") => EntryKind::Symlink,
+            (_, "blob") => EntryKind::File,
+            (_, "commit") => EntryKind::Submodule,
+            // Trees are not listed with -r; anything else is not a file.
+            _ => continue,
+        };
+        // A name this platform cannot spell (non-UTF-8 off Unix) is skipped.
+        let Some(path) = path_from_bytes(path) else {
+            continue;
+        };
+        entries.push(TreeEntry {
+            path,
+            kind,
+            oid: oid.to_string(),
+        });
+    }
+    Ok(entries)
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> Option<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    Some(PathBuf::from(OsStr::from_bytes(bytes)))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> Option<PathBuf> {
+    std::str::from_utf8(bytes).ok().map(PathBuf::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listing_records_keep_any_byte_in_names() {
+        let listing = b"100644 blob aaaa\tbase/kustomization.yaml\0\
+            100755 blob bbbb\trun me.sh\0\
+            120000 blob cccc\tlink\nwith newline\0\
+            160000 commit dddd\tvendor/sub\0";
+        let entries = parse_tree_listing(listing).unwrap();
+        let kinds: Vec<_> = entries.iter().map(|e| (e.path.clone(), e.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (PathBuf::from("base/kustomization.yaml"), EntryKind::File),
+                (PathBuf::from("run me.sh"), EntryKind::File),
+                (PathBuf::from("link\nwith newline"), EntryKind::Symlink),
+                (PathBuf::from("vendor/sub"), EntryKind::Submodule),
+            ]
+        );
+        assert_eq!(entries[0].oid, "aaaa");
+        assert!(parse_tree_listing(b"100644 blob aaaa no tab\0").is_err());
+        assert!(parse_tree_listing(b"100644 blob\tx\0").is_err());
+    }
+
+    #[test]
+    fn link_targets_stay_inside_the_tree() {
+        let target = |link: &str, to: &str| link_target(Path::new(link), to.as_bytes());
+        assert_eq!(target("a/b/l", "c.yaml"), Some(PathBuf::from("a/b/c.yaml")));
+        assert_eq!(
+            target("a/b/l", "../c.yaml"),
+            Some(PathBuf::from("a/c.yaml"))
+        );
+        assert_eq!(target("l", "./x/../y"), Some(PathBuf::from("y")));
+        assert_eq!(target("a/l", "../../outside"), None);
+        assert_eq!(target("a/l", "/etc/passwd"), None);
+        assert_eq!(target("a/l", ".."), None);
+        assert_eq!(target("a/l", ""), None);
+    }
+
+    #[test]
+    fn filters_match_whole_components() {
+        let filter = TreeFilter::under(["apps/overlays", "infra/"]);
+        assert!(filter.includes(Path::new("apps/overlays/dev/kustomization.yaml")));
+        assert!(filter.includes(Path::new("infra/a.yaml")));
+        assert!(!filter.includes(Path::new("apps/overlays-old/x.yaml")));
+        assert!(!filter.includes(Path::new("apps/base/x.yaml")));
+        assert!(TreeFilter::under([""]).includes(Path::new("any/thing")));
+        assert!(!TreeFilter::under(Vec::<PathBuf>::new()).includes(Path::new("x")));
+        assert!(TreeFilter::all().includes(Path::new("x")));
+    }
+
+    #[test]
+    fn paths_in_tree_are_relative_to_the_top() {
+        let top = Path::new("/work/repo");
+        assert_eq!(
+            path_in_tree(top, Path::new("/work/repo/apps/./base")),
+            Some(PathBuf::from("apps/base"))
+        );
+        assert_eq!(path_in_tree(top, top), Some(PathBuf::new()));
+        assert_eq!(path_in_tree(top, Path::new("/work/other/x")), None);
+        assert_eq!(path_in_tree(top, Path::new("/work/repo/../x")), None);
+    }
+}
