@@ -8,4 +8,11 @@
 
 #![warn(missing_docs)]
 
+mod error;
 pub mod git;
+pub mod key;
+pub mod render;
+
+pub use error::DiffError;
+pub use key::ResourceKey;
+pub use render::{Render, RenderedResource};
