@@ -11,8 +11,11 @@
 mod error;
 pub mod git;
 pub mod key;
+pub mod path;
+mod quote;
 pub mod render;
 
 pub use error::DiffError;
 pub use key::ResourceKey;
+pub use path::{ChangeKind, FieldChange, FieldPath, Segment};
 pub use render::{Render, RenderedResource};
