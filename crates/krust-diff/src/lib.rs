@@ -26,13 +26,15 @@
 //! - [`suffix`]: pairing generated ConfigMaps and Secrets across hash renames;
 //! - `unified`: unified diffs of the printed YAML;
 //! - [`compare`]: renders, roots and repositories compared;
-//! - [`model`]: the results.
+//! - [`model`]: the results;
+//! - [`format`]: text, Markdown and JSON output.
 
 #![warn(missing_docs)]
 
 pub mod compare;
 mod error;
 mod fields;
+pub mod format;
 pub mod git;
 pub mod key;
 mod lists;
