@@ -48,8 +48,8 @@ pub fn text(diff: &RepoDiff, options: &TextOptions) -> String {
         match &root.outcome {
             RootOutcome::Same { .. } => {}
             RootOutcome::Changed(d) => w.render(&format!("{name}: changed"), d),
-            RootOutcome::Added(d) => w.render(&format!("{name}: added (new root)"), d),
-            RootOutcome::Removed(d) => w.render(&format!("{name}: removed (root gone)"), d),
+            RootOutcome::Added(d) => w.render(&format!("{name}: new root"), d),
+            RootOutcome::Removed(d) => w.render(&format!("{name}: root removed"), d),
             RootOutcome::Failed { old, new } => {
                 w.out.push('\n');
                 w.line(&format!("{name}: failed"), Some(BOLD));
