@@ -52,8 +52,10 @@ pub fn diff_renders(old: &Render, new: &Render, options: &DiffOptions<'_>) -> Re
         .map(|k| (*k).clone())
         .collect();
     let renamed = pair_renamed(&removed, &added);
-    removed.retain(|k| !renamed.iter().any(|(old, _)| old == k));
-    added.retain(|k| !renamed.iter().any(|(_, new)| new == k));
+    let renamed_old: BTreeSet<&ResourceKey> = renamed.iter().map(|(o, _)| o).collect();
+    let renamed_new: BTreeSet<&ResourceKey> = renamed.iter().map(|(_, n)| n).collect();
+    removed.retain(|k| !renamed_old.contains(k));
+    added.retain(|k| !renamed_new.contains(k));
 
     let mut pairs: Vec<(&ResourceKey, &ResourceKey)> =
         old_keys.intersection(&new_keys).map(|k| (*k, *k)).collect();

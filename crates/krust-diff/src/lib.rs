@@ -27,7 +27,7 @@
 //! - `unified`: unified diffs of the printed YAML;
 //! - [`compare`]: renders, roots and repositories compared;
 //! - [`model`]: the results;
-//! - [`format`]: text, Markdown and JSON output.
+//! - [`format`](mod@format): text, Markdown and JSON output.
 
 #![warn(missing_docs)]
 

@@ -13,7 +13,7 @@
 //! key holding a map or list) or where two elements share one is ambiguous;
 //! it is compared by position instead, like any list without merge keys.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use krust_yaml::Value;
 
@@ -33,10 +33,8 @@ pub(crate) fn identities(list: &[Value], keys: &[Box<str>]) -> Option<Vec<Segmen
         })
         .collect();
     let ids = ids?;
-    let mut seen = HashMap::with_capacity(ids.len());
-    ids.iter()
-        .all(|id| seen.insert(id, ()).is_none())
-        .then_some(ids)
+    let mut seen = HashSet::with_capacity(ids.len());
+    ids.iter().all(|id| seen.insert(id)).then_some(ids)
 }
 
 /// The text of a non-null scalar.

@@ -179,3 +179,35 @@ fn bad_input_is_an_error_naming_it() {
     let e = Render::from_yaml("prod at HEAD", "\t- x").unwrap_err();
     assert!(e.to_string().starts_with("prod at HEAD: line 1"), "{e}");
 }
+
+#[test]
+fn deeply_nested_resources_compare_on_a_worker_thread() {
+    // As deep as the loader allows (1000 levels), compared on a thread with
+    // the 2 MiB stack rayon's workers have.
+    let depth = 995;
+    let cm = |leaf: &str| {
+        let mut data = krust_yaml::Value::from(leaf);
+        for _ in 0..depth {
+            data = krust_yaml::Value::Seq(vec![data]);
+        }
+        let mut obj =
+            krust_yaml::load_documents("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+                .unwrap()
+                .remove(0);
+        obj.as_map_mut().unwrap().insert("data".into(), data);
+        obj
+    };
+    let (old, new) = (cm("a"), cm("b"));
+    let d = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let old = Render::from_values("old", [old]).unwrap();
+            let new = Render::from_values("new", [new]).unwrap();
+            diff_renders(&old, &new, &DiffOptions::default())
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    let path = d.changed[0].fields[0].path.to_string();
+    assert_eq!(path, format!("data{}", "[0]".repeat(depth)));
+}
