@@ -5,6 +5,7 @@
 //! the output. Errors go to stderr as one line naming the file; the exit
 //! status is 1 when a build failed and 2 for a usage error.
 
+mod diff;
 mod lint;
 mod paths;
 mod render;
@@ -28,6 +29,10 @@ struct Cli {
 /// The commands besides rendering.
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Compare two renders resource by resource: OLD and NEW roots or rendered files, or every root at a git revision (--base) against the working tree or another revision (--head). Exit 0: same; 1: different; 2: error.
+    Diff(diff::DiffArgs),
+    /// Prove a refactoring changes no rendered output: every root at --base against the working tree. Exit 0 with a one-line summary when nothing changed; 1 with the diffs otherwise.
+    VerifyNoop(diff::VerifyArgs),
     /// Check a GitOps repository's conventions: cross-overlay references, unreferenced or missing patch files, `.yml` files, promotable patches missing from some overlays, deprecated fields.
     Lint(lint::LintArgs),
 }
@@ -43,6 +48,8 @@ fn main() -> ExitCode {
     };
     match cli.command {
         None => render::run(&cli.render),
+        Some(Command::Diff(args)) => diff::run_diff(&args),
+        Some(Command::VerifyNoop(args)) => diff::run_verify(&args),
         Some(Command::Lint(args)) => lint::run(&args),
     }
 }

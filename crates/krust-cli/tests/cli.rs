@@ -1,16 +1,12 @@
 //! The `render` binary's contract: output on stdout, one-line errors naming
 //! the file on stderr, exit 1 for build failures and 2 for usage errors.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Output;
 
-fn render(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_render"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("render runs")
-}
+mod common;
+
+use common::render;
 
 /// A scratch tree for one test, removed and recreated on each run.
 fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {

@@ -29,6 +29,7 @@
 //! - [`model`]: the results;
 //! - [`format`](mod@format): text, Markdown and JSON output;
 //! - [`git`]: a revision's tree read into memory, without a checkout;
+//! - [`sides`]: the same roots rendered on two sides and compared;
 //! - [`lint`]: the repository conventions `render lint` checks.
 
 #![warn(missing_docs)]
@@ -45,6 +46,7 @@ pub mod model;
 pub mod path;
 mod quote;
 pub mod render;
+pub mod sides;
 pub mod suffix;
 mod unified;
 

@@ -45,6 +45,12 @@ pub(super) struct BuiltNode {
     pub(super) used_builtin_schema: bool,
 }
 
+/// A value loaded by the first thread to ask; the others wait for it.
+type LoadOnce<T> = std::sync::OnceLock<crate::Result<T>>;
+
+/// Patches by kustomization file and position in its `patches:`.
+type PatchMap = HashMap<(PathBuf, usize), Arc<LoadOnce<Patch>>, foldhash::fast::RandomState>;
+
 /// An entry handed out a planned number of times, then dropped.
 struct Counted<T> {
     value: Arc<T>,
@@ -69,8 +75,9 @@ pub(super) struct Cache {
     kustomizations: Mutex<PathMap<Arc<LoadedKustomization>>>,
     files: Mutex<PathMap<Counted<Vec<Resource>>>>,
     nodes: Mutex<PathMap<Counted<BuiltNode>>>,
-    /// Loaded `patches:` entries, by kustomization file and position.
-    patches: Mutex<HashMap<(PathBuf, usize), Arc<Patch>, foldhash::fast::RandomState>>,
+    /// Loaded `patches:` entries, by kustomization file and position; the
+    /// first build to need one loads it while the others wait for it.
+    patches: Mutex<PatchMap>,
     /// How many more times each base directory and resource file will be
     /// asked for, from the plan; only these are kept.
     planned_nodes: Mutex<PathMap<usize>>,
@@ -188,20 +195,20 @@ impl Cache {
     }
 
     /// The `index`th `patches:` entry of the kustomization `file`, loaded
-    /// once (failures are not kept: they are reported where they occur).
+    /// once: a patch depends on its file alone, so its failure is the same
+    /// for every build and is kept too.
     pub(super) fn patch(
         &self,
         file: &Path,
         index: usize,
         load: impl FnOnce() -> crate::Result<Patch>,
     ) -> crate::Result<Patch> {
-        let key = (file.to_path_buf(), index);
-        if let Some(patch) = lock(&self.patches).get(&key) {
-            return Ok(Patch::clone(patch));
-        }
-        let patch = load()?;
-        lock(&self.patches).insert(key, Arc::new(patch.clone()));
-        Ok(patch)
+        let once = Arc::clone(
+            lock(&self.patches)
+                .entry((file.to_path_buf(), index))
+                .or_default(),
+        );
+        once.get_or_init(load).clone()
     }
 
     pub(super) fn stats(&self) -> GraphStats {

@@ -1,0 +1,250 @@
+//! `render diff` and `render verify-noop`: what a change does to the
+//! rendered output, compared resource by resource.
+//!
+//! Exit status as `diff`'s: 0 when nothing differs, 1 when something does
+//! (or a root fails to render), 2 when the comparison itself cannot be made.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use krust::{BuildOptions, DiskFs, FileSystem, Graph, LoadRestrictor, MemFs};
+use krust_diff::format::{json, markdown, text, MarkdownOptions, TextOptions};
+use krust_diff::sides::{compare_sides, Side};
+use krust_diff::{diff_root, DiffOptions, Render, RepoDiff, RootSide};
+
+use crate::paths::display_path;
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For terminals (coloured when standard output is one).
+    Text,
+    /// For CI job summaries and pull-request comments.
+    Markdown,
+    /// For tools.
+    Json,
+}
+
+/// What `render diff` takes.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// Compare every root as of this git revision with the working tree (or --head).
+    #[arg(long = "base", value_name = "REV")]
+    pub base: Option<String>,
+
+    /// With --base: the revision to compare with, instead of the working tree.
+    #[arg(long = "head", value_name = "REV", requires = "base")]
+    pub head: Option<String>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// Without --base: OLD and NEW, each a kustomization directory or a rendered YAML file.
+    /// With --base: the roots to compare (or use --all).
+    pub paths: Vec<PathBuf>,
+}
+
+/// What `render verify-noop` takes.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// The revision before the refactoring; the working tree is compared with it.
+    #[arg(long = "base", value_name = "REV")]
+    pub base: String,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// The roots that must render the same (or use --all).
+    pub roots: Vec<PathBuf>,
+}
+
+/// Options both commands share.
+#[derive(Debug, clap::Args)]
+pub struct CommonArgs {
+    /// Every top-level kustomization below this directory, at either revision.
+    #[arg(long = "all", value_name = "DIR")]
+    pub all: Option<PathBuf>,
+
+    /// With --all, also kustomizations that others use as resources.
+    #[arg(long = "include-bases", requires = "all")]
+    pub include_bases: bool,
+
+    /// How to print the results.
+    #[arg(long = "format", value_enum, default_value = "text")]
+    pub format: Format,
+
+    /// Which files a kustomization may read.
+    #[arg(
+        long = "load-restrictor",
+        value_name = "RESTRICTOR",
+        default_value = "LoadRestrictionsRootOnly"
+    )]
+    pub load_restrictor: LoadRestrictor,
+}
+
+/// `render diff`.
+pub fn run_diff(args: &DiffArgs) -> ExitCode {
+    let result = match &args.base {
+        None => diff_two(args),
+        Some(base) => diff_revisions(base, args.head.as_deref(), &args.paths, &args.common),
+    };
+    match result {
+        Ok(diff) => {
+            print!("{}", format(&diff, args.common.format));
+            exit_for(&diff)
+        }
+        Err(message) => usage_error(&message),
+    }
+}
+
+/// `render verify-noop`: the proof a refactoring needs.
+pub fn run_verify(args: &VerifyArgs) -> ExitCode {
+    match diff_revisions(&args.base, None, &args.roots, &args.common) {
+        Ok(diff) if diff.is_empty() => {
+            let summary = diff.summary();
+            println!(
+                "no-op: {} roots, {} resources identical",
+                summary.roots, summary.resources_identical
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(diff) => {
+            print!("{}", format(&diff, args.common.format));
+            let summary = diff.summary();
+            eprintln!(
+                "not a no-op: {} of {} roots render differently",
+                summary.roots - summary.roots_same,
+                summary.roots
+            );
+            ExitCode::from(1)
+        }
+        Err(message) => usage_error(&message),
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+fn exit_for(diff: &RepoDiff) -> ExitCode {
+    if diff.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn format(diff: &RepoDiff, format: Format) -> String {
+    match format {
+        Format::Text => text(
+            diff,
+            &TextOptions {
+                color: std::io::stdout().is_terminal(),
+                diffs: true,
+            },
+        ),
+        Format::Markdown => markdown(diff, &MarkdownOptions::default()),
+        Format::Json => json(diff),
+    }
+}
+
+/// `render diff OLD NEW`: two roots or rendered files, compared.
+fn diff_two(args: &DiffArgs) -> Result<RepoDiff, String> {
+    let [old, new] = args.paths.as_slice() else {
+        return Err(format!(
+            "render diff takes OLD and NEW (kustomization directories or rendered YAML files), or --base REV; got {} paths",
+            args.paths.len()
+        ));
+    };
+    let cwd = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
+    let graph = Graph::new(
+        &DiskFs,
+        BuildOptions {
+            load_restrictor: args.common.load_restrictor,
+        },
+    );
+    let side = |path: &Path| -> RootSide {
+        let shown = display_path(&cwd.join(path), Some(&cwd))
+            .display()
+            .to_string();
+        let full = cwd.join(path);
+        Some(if full.is_dir() {
+            graph
+                .build(&full)
+                .map_err(|e| e.map_paths(|p| display_path(p, Some(&cwd))).to_string())
+                .and_then(|map| Render::from_resmap(shown, &map).map_err(|e| e.to_string()))
+        } else {
+            std::fs::read_to_string(&full)
+                .map_err(|e| format!("{shown}: {e}"))
+                .and_then(|text| Render::from_yaml(shown, &text).map_err(|e| e.to_string()))
+        })
+    };
+    let (old_side, new_side) = rayon::join(|| side(old), || side(new));
+    let label = format!("{} → {}", old.display(), new.display());
+    let root = diff_root(label, old_side, new_side, &DiffOptions::default());
+    Ok(RepoDiff::new(vec![root]))
+}
+
+/// Every root at `base` against `head` (or the working tree).
+fn diff_revisions(
+    base: &str,
+    head: Option<&str>,
+    paths: &[PathBuf],
+    common: &CommonArgs,
+) -> Result<RepoDiff, String> {
+    if paths.is_empty() && common.all.is_none() {
+        return Err("name the roots to compare, or --all DIR".into());
+    }
+    let cwd = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    let top = krust_diff::git::repository_top(&cwd).map_err(|e| e.to_string())?;
+    let (base_fs, head_fs) = rayon::join(
+        || krust_diff::git::revision_fs(&top, base, &top),
+        || head.map(|rev| krust_diff::git::revision_fs(&top, rev, &top)),
+    );
+    let base_fs = base_fs.map_err(|e| e.to_string())?;
+    let head_fs: Option<MemFs> = head_fs.transpose().map_err(|e| e.to_string())?;
+    let head_side: &dyn FileSystem = match &head_fs {
+        Some(fs) => fs,
+        None => &DiskFs,
+    };
+    let mut roots: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| krust::normalize(&cwd.join(p)))
+        .collect();
+    if let Some(dir) = &common.all {
+        let dir = krust::normalize(&cwd.join(dir));
+        for fs in [&base_fs as &dyn FileSystem, head_side] {
+            // A directory missing on one side has no roots there.
+            if fs.kind(&dir).is_some() {
+                roots.extend(
+                    krust::discover_roots_in(fs, &dir, common.include_bases)
+                        .map_err(|e| e.to_string())?,
+                );
+            }
+        }
+    }
+    roots.sort();
+    roots.dedup();
+    let old = Side {
+        fs: &base_fs,
+        label: base.to_owned(),
+    };
+    let new = Side {
+        fs: head_side,
+        label: head.unwrap_or("working tree").to_owned(),
+    };
+    let show = |p: &Path| display_path(p, Some(&cwd)).display().to_string();
+    Ok(compare_sides(
+        &old,
+        &new,
+        &roots,
+        &show,
+        &BuildOptions {
+            load_restrictor: common.load_restrictor,
+        },
+        &DiffOptions::default(),
+    ))
+}
