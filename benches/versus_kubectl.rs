@@ -11,7 +11,8 @@
 //! runs 5× as many), `--big` (also time kubectl on the 6,000-resource
 //! overlay, which takes it minutes), `--kubeflow DIR` (also the kubeflow
 //! manifests `example` root, rendered with `--load-restrictor
-//! LoadRestrictionsNone` by both), `--only NAME` (one case).
+//! LoadRestrictionsNone` by both), `--only NAME` (one case: `one-overlay`,
+//! `all-overlays`, `kubeflow`, `diff-revisions`, `scaling`).
 //! criterion's own options (`--bench`) are accepted and ignored.
 
 use std::path::{Path, PathBuf};
@@ -88,6 +89,11 @@ fn main() {
             &["--load-restrictor", "LoadRestrictionsNone"],
         ));
     }
+    if wanted("diff-revisions") {
+        if let Some(row) = diff_revisions(&options, &render, &scratch) {
+            rows.push(row);
+        }
+    }
     if wanted("scaling") {
         for resources in [750usize, 1500, 3000, 6000] {
             let overlays = write_repo(
@@ -117,6 +123,99 @@ fn main() {
         }
     }
     print_table(&rows);
+}
+
+/// `git` in `dir`, isolated from the machine's configuration.
+fn git(dir: &Path, args: &[&str]) -> bool {
+    Command::new("git")
+        .args(["-c", "user.name=bench", "-c", "user.email=bench@example.invalid"])
+        .args(["-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A repository of 245 overlays (5 apps each) at two commits, the second
+/// changing one base: `render diff --base HEAD~1 --all .` against what CI
+/// scripts do today, `kubectl kustomize` on every root in a worktree of each
+/// revision and `diff -r` of the outputs. `None` without git.
+fn diff_revisions(options: &Options, render: &Path, scratch: &Path) -> Option<Row> {
+    const ROOTS: usize = 245;
+    let repo = scratch.join("diff-revisions");
+    write_repo(
+        &repo,
+        RepoSpec {
+            apps: 5,
+            envs: ROOTS,
+            components: 1,
+        },
+    )
+    .expect("write the synthetic repository");
+    if !(git(&repo, &["init", "-q", "."]) && git(&repo, &["add", "-A"])) {
+        eprintln!("git is not available: the revision diff is not measured");
+        return None;
+    }
+    assert!(git(&repo, &["commit", "-qm", "base"]));
+    let deployment = repo.join("apps/base/app3/deployment.yaml");
+    let text = std::fs::read_to_string(&deployment).expect("read the base");
+    std::fs::write(&deployment, text.replace("replicas: 2", "replicas: 3")).expect("change it");
+    assert!(git(&repo, &["commit", "-qam", "head"]));
+    let label = format!("`render diff --base HEAD~1 --all .` on {ROOTS} roots, against kubectl on every root at both revisions and `diff -r`");
+    eprintln!("{label}: kubectl ×{}", options.runs);
+    let kubectl_runs = (0..options.runs)
+        .map(|_| {
+            let start = Instant::now();
+            let base = scratch.join("diff-revisions-base");
+            let _ = git(&repo, &["worktree", "remove", "--force", &base.display().to_string()]);
+            assert!(git(&repo, &["worktree", "add", "-q", &base.display().to_string(), "HEAD~1"]));
+            let mut peak = Some(0);
+            for (side, tree) in [("base", &base), ("head", &repo)] {
+                let out = scratch.join(format!("diff-revisions-out-{side}"));
+                let _ = std::fs::remove_dir_all(&out);
+                std::fs::create_dir_all(&out).expect("output directory");
+                for e in 0..ROOTS {
+                    let root = tree.join(format!("apps/overlays/env{e}"));
+                    let (cost, yaml) = timed(Command::new("kubectl").arg("kustomize").arg(root));
+                    peak = peak.zip(cost.peak_kib).map(|(a, b)| a.max(b));
+                    std::fs::write(out.join(format!("env{e}.yaml")), yaml).expect("write");
+                }
+            }
+            let _ = Command::new("diff")
+                .arg("-r")
+                .arg(scratch.join("diff-revisions-out-base"))
+                .arg(scratch.join("diff-revisions-out-head"))
+                .stdout(Stdio::null())
+                .status();
+            Cost {
+                wall: start.elapsed(),
+                peak_kib: peak,
+            }
+        })
+        .collect();
+    eprintln!("{label}: krust ×{}", options.runs * 5);
+    let krust_runs = (0..options.runs * 5)
+        .map(|_| {
+            let start = Instant::now();
+            let out = Command::new(render)
+                .args(["diff", "--base", "HEAD~1", "--all", "."])
+                .current_dir(&repo)
+                .output()
+                .expect("run render diff");
+            assert_eq!(out.status.code(), Some(1), "the head changes every root");
+            Cost {
+                wall: start.elapsed(),
+                peak_kib: None,
+            }
+        })
+        .collect();
+    Some(Row {
+        label,
+        kubectl: Some(median(kubectl_runs)),
+        krust: median(krust_runs),
+    })
 }
 
 fn parse_options() -> Options {
