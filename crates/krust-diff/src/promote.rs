@@ -145,11 +145,15 @@ pub fn plan(
             .filter(|d| fs.kind(d) == Some(FileKind::Dir))
             .ok_or_else(|| PromoteError(format!("{}: no such overlay directory", dir.display())))
     };
+    // Messages name the overlays as the caller did; the work uses the
+    // canonical paths, which are what the build reads through.
+    let (from_shown, to_shown) = (from, to);
     let (from, to) = (canonical(from)?, canonical(to)?);
     let kustomization_file = kustomization::find_file(fs, &to)
-        .map_err(|e| PromoteError(format!("{}: {e}", to.display())))?;
+        .map_err(|e| PromoteError(format!("{}: {e}", to_shown.display())))?;
+    let kustomization_shown = to_shown.join(kustomization_file.file_name().unwrap_or_default());
     let text = read_text(fs, &kustomization_file)?;
-    let model = parse(&text, &kustomization_file)?;
+    let model = parse(&text, &kustomization_shown)?;
 
     let available = source_apps(fs, &from)?;
     let selected: Vec<&String> = if apps.is_empty() {
@@ -162,13 +166,13 @@ pub fn plan(
             if !available.contains_key(app) {
                 return Err(PromoteError(format!(
                     "app `{app}`: {} has no promotable patches for it (files `{app}/*.yaml` not starting with `_`)",
-                    from.display()
+                    from_shown.display()
                 )));
             }
             if !renders_app(&model, app) {
                 return Err(PromoteError(format!(
                     "app `{app}`: {} does not render it (no entry in its `resources` names a directory `{app}`)",
-                    kustomization_file.display()
+                    kustomization_shown.display()
                 )));
             }
         }
@@ -206,7 +210,7 @@ pub fn plan(
     }
     if !entries.is_empty() {
         let edited = add_patch_entries(&text, &entries).map_err(|message| {
-            PromoteError(format!("{}: {message}", kustomization_file.display()))
+            PromoteError(format!("{}: {message}", kustomization_shown.display()))
         })?;
         plan.files.insert(kustomization_file, edited.into_bytes());
     }
