@@ -136,7 +136,8 @@ fn exit_for(diff: &RepoDiff) -> ExitCode {
     }
 }
 
-fn format(diff: &RepoDiff, format: Format) -> String {
+/// `diff` printed as `format` asks.
+pub fn format(diff: &RepoDiff, format: Format) -> String {
     match format {
         Format::Text => text(
             diff,

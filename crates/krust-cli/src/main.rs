@@ -8,6 +8,7 @@
 mod diff;
 mod lint;
 mod paths;
+mod promote;
 mod render;
 mod roots;
 
@@ -35,6 +36,8 @@ enum Command {
     VerifyNoop(diff::VerifyArgs),
     /// Check a GitOps repository's conventions: cross-overlay references, unreferenced or missing patch files, `.yml` files, promotable patches missing from some overlays, deprecated fields.
     Lint(lint::LintArgs),
+    /// Promote apps from one overlay to another: copy FROM/<app>/*.yaml (except `_`-prefixed files) to TO/<app>/, list them in TO's `patches`, and show TO's render diff. Exit 0: promoted (or, with --dry-run, promotable); 2: error.
+    Promote(promote::PromoteArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Some(Command::Diff(args)) => diff::run_diff(&args),
         Some(Command::VerifyNoop(args)) => diff::run_verify(&args),
         Some(Command::Lint(args)) => lint::run(&args),
+        Some(Command::Promote(args)) => promote::run(&args),
     }
 }
 

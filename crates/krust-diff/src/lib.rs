@@ -30,7 +30,9 @@
 //! - [`format`](mod@format): text, Markdown and JSON output;
 //! - [`git`]: a revision's tree read into memory, without a checkout;
 //! - [`sides`]: the same roots rendered on two sides and compared;
-//! - [`lint`]: the repository conventions `render lint` checks.
+//! - [`lint`]: the repository conventions `render lint` checks;
+//! - [`promote`]: patches carried from one overlay to another, the target
+//!   rendered before and after.
 
 #![warn(missing_docs)]
 
@@ -44,6 +46,7 @@ pub mod lint;
 mod lists;
 pub mod model;
 pub mod path;
+pub mod promote;
 mod quote;
 pub mod render;
 pub mod sides;

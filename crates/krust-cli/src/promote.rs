@@ -1,0 +1,88 @@
+//! `render promote FROM TO [APP...]`: copy the apps' promotable patches
+//! from one overlay to another, list them in the target's `patches`, and
+//! show what that does to the target's render.
+//!
+//! Exit status: 0 when the promotion was made (or, with `--dry-run`,
+//! could be), whether or not the render changed; 2 when it cannot be made.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use krust::{BuildOptions, DiskFs, LoadRestrictor};
+use krust_diff::promote::promote;
+use krust_diff::DiffOptions;
+
+use crate::diff::{format, Format};
+use crate::paths::display_path;
+
+/// What `render promote` takes.
+#[derive(Debug, clap::Args)]
+pub struct PromoteArgs {
+    /// The overlay promoted from (`apps/overlays/staging`).
+    pub from: PathBuf,
+
+    /// The overlay promoted to (`apps/overlays/production`).
+    pub to: PathBuf,
+
+    /// The apps to promote (subdirectories of FROM); all that TO renders when none.
+    pub apps: Vec<String>,
+
+    /// Show the changes and the render diff, write nothing.
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
+
+    /// How to print the render diff.
+    #[arg(long = "format", value_enum, default_value = "text")]
+    pub format: Format,
+
+    /// Which files a kustomization may read.
+    #[arg(
+        long = "load-restrictor",
+        value_name = "RESTRICTOR",
+        default_value = "LoadRestrictionsRootOnly"
+    )]
+    pub load_restrictor: LoadRestrictor,
+}
+
+/// `render promote`.
+pub fn run(args: &PromoteArgs) -> ExitCode {
+    match promote_and_report(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn promote_and_report(args: &PromoteArgs) -> Result<(), String> {
+    let cwd = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
+    let show_path = |p: &Path| display_path(p, Some(&cwd));
+    let show_root = |p: &Path| show_path(p).display().to_string();
+    let promotion = promote(
+        &DiskFs,
+        &args.from,
+        &args.to,
+        &args.apps,
+        &show_root,
+        &BuildOptions {
+            load_restrictor: args.load_restrictor,
+        },
+        &DiffOptions::default(),
+    )
+    .map_err(|e| e.to_string())?;
+    if !args.dry_run {
+        promotion.write().map_err(|e| e.to_string())?;
+    }
+    if promotion.plan.changes.is_empty() {
+        println!("nothing to promote: {} is up to date", args.to.display());
+    }
+    for change in &promotion.plan.changes {
+        println!("{}", change.map_paths(show_path));
+    }
+    if args.dry_run && !promotion.plan.changes.is_empty() {
+        eprintln!("dry run: nothing written");
+    }
+    print!("{}", format(&promotion.diff, args.format));
+    Ok(())
+}
