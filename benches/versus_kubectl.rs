@@ -128,7 +128,12 @@ fn main() {
 /// `git` in `dir`, isolated from the machine's configuration.
 fn git(dir: &Path, args: &[&str]) -> bool {
     Command::new("git")
-        .args(["-c", "user.name=bench", "-c", "user.email=bench@example.invalid"])
+        .args([
+            "-c",
+            "user.name=bench",
+            "-c",
+            "user.email=bench@example.invalid",
+        ])
         .args(["-c", "init.defaultBranch=main"])
         .args(args)
         .current_dir(dir)
@@ -169,8 +174,20 @@ fn diff_revisions(options: &Options, render: &Path, scratch: &Path) -> Option<Ro
         .map(|_| {
             let start = Instant::now();
             let base = scratch.join("diff-revisions-base");
-            let _ = git(&repo, &["worktree", "remove", "--force", &base.display().to_string()]);
-            assert!(git(&repo, &["worktree", "add", "-q", &base.display().to_string(), "HEAD~1"]));
+            let _ = git(
+                &repo,
+                &["worktree", "remove", "--force", &base.display().to_string()],
+            );
+            assert!(git(
+                &repo,
+                &[
+                    "worktree",
+                    "add",
+                    "-q",
+                    &base.display().to_string(),
+                    "HEAD~1"
+                ]
+            ));
             let mut peak = Some(0);
             for (side, tree) in [("base", &base), ("head", &repo)] {
                 let out = scratch.join(format!("diff-revisions-out-{side}"));

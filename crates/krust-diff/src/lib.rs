@@ -37,6 +37,7 @@
 #![warn(missing_docs)]
 
 pub mod compare;
+pub mod edit;
 mod error;
 mod fields;
 pub mod format;

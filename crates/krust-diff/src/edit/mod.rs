@@ -1,0 +1,31 @@
+//! Changing a repository the way its maintainers would by hand: files laid
+//! over the tree in memory first (so the change can be rendered and proven
+//! before anything is written), kustomizations edited as text (so their
+//! comments and layout survive), and files written whole.
+
+mod kustomization_text;
+mod layer;
+
+use std::io;
+use std::path::Path;
+
+pub use kustomization_text::add_patch_entries;
+pub use layer::LayeredFs;
+
+/// Writes `content` to `path` through a temporary file in the same
+/// directory and a rename, so a reader never sees half a file.
+pub fn write_whole(path: &Path, content: &[u8]) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| io::Error::other("no parent directory"))?;
+    std::fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::other("no file name"))?
+        .to_string_lossy();
+    let temp = dir.join(format!(".{name}.krust-edit-{}", std::process::id()));
+    std::fs::write(&temp, content)?;
+    std::fs::rename(&temp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })
+}
