@@ -43,6 +43,7 @@ mod fields;
 pub mod format;
 pub mod git;
 pub mod key;
+mod kustomizations;
 pub mod lint;
 mod lists;
 pub mod model;

@@ -13,11 +13,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use krust::kustomization::{self, Kustomization};
+use krust::kustomization;
 use krust::{normalize, BuildOptions, FileKind, FileSystem};
 
 use crate::compare::DiffOptions;
 use crate::edit::{add_patch_entries, write_whole, LayeredFs};
+use crate::kustomizations::{listed_patches, parse, read_text, renders_app};
 use crate::model::{RepoDiff, RootOutcome};
 use crate::sides::{compare_sides, Side};
 
@@ -136,8 +137,8 @@ pub fn plan(
     let kustomization_file = kustomization::find_file(fs, &to)
         .map_err(|e| PromoteError(format!("{}: {e}", to_shown.display())))?;
     let kustomization_shown = to_shown.join(kustomization_file.file_name().unwrap_or_default());
-    let text = read_text(fs, &kustomization_file)?;
-    let model = parse(&text, &kustomization_shown)?;
+    let text = read_text(fs, &kustomization_file).map_err(PromoteError)?;
+    let model = parse(&text, &kustomization_shown).map_err(PromoteError)?;
 
     let available = source_apps(fs, &from)?;
     let selected: Vec<&String> = if apps.is_empty() {
@@ -201,26 +202,6 @@ pub fn plan(
     Ok(plan)
 }
 
-fn read_text(fs: &dyn FileSystem, path: &Path) -> Result<String, PromoteError> {
-    let bytes = fs
-        .read(path)
-        .map_err(|e| PromoteError(format!("{}: cannot read it: {e}", path.display())))?;
-    String::from_utf8(bytes)
-        .map_err(|e| PromoteError(format!("{}: not valid UTF-8: {e}", path.display())))
-}
-
-fn parse(text: &str, file: &Path) -> Result<Kustomization, PromoteError> {
-    // As krust's build reads it: go-yaml v2 lets a repeated key win.
-    let options = krust_yaml::LoadOptions {
-        duplicate_keys_last_wins: true,
-        ..Default::default()
-    };
-    let docs = krust_yaml::load_documents_with(text, options)
-        .map_err(|e| PromoteError(format!("{}:{}: {}", file.display(), e.line, e.message)))?;
-    kustomization::parse_kustomization(docs.first())
-        .map_err(|message| PromoteError(format!("{}: {message}", file.display())))
-}
-
 /// The source overlay's apps: each subdirectory with promotable patches,
 /// mapped to those patches' file names, sorted.
 fn source_apps(
@@ -254,27 +235,6 @@ fn source_apps(
 /// repositories' convention.
 fn is_promotable(file: &str) -> bool {
     file.ends_with(".yaml") && !file.starts_with('_') && !file.starts_with('.')
-}
-
-/// Whether one of the overlay's `resources` is a directory named `app`
-/// (`../../base/api`), the convention by which an overlay adopts an app.
-fn renders_app(model: &Kustomization, app: &str) -> bool {
-    model.resources.iter().any(|r| {
-        normalize(Path::new(r.trim_end_matches('/')))
-            .file_name()
-            .is_some_and(|name| name == app)
-    })
-}
-
-/// The patch files the kustomization already names, normalized.
-fn listed_patches(model: &Kustomization) -> Vec<PathBuf> {
-    model
-        .patches
-        .iter()
-        .filter_map(|p| p.path.as_deref())
-        .chain(model.patches_strategic_merge.iter().map(String::as_str))
-        .map(|p| normalize(Path::new(p)))
-        .collect()
 }
 
 impl fmt::Display for FileChange {

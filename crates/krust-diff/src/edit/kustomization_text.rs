@@ -75,6 +75,78 @@ pub fn add_patch_entries(text: &str, entries: &[String]) -> Result<String, Strin
     Ok(out)
 }
 
+/// Removes the items of the top-level `patches:` block sequence whose `path`
+/// is `entry` (`./entry` too), each with the lines that belong to it, and the
+/// `patches:` key itself when no item is left; every other byte stays.
+/// Finding no such item is an error: the caller expected one.
+pub fn remove_patch_entry(text: &str, entry: &str) -> Result<String, String> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let content = |line: &str| line.trim_end_matches(['\n', '\r']).to_owned();
+    let key = lines
+        .iter()
+        .position(|l| is_top_level_key(l, "patches"))
+        .ok_or_else(|| format!("no `patches:` list names `{entry}`"))?;
+    // Items of the list: (first line, indentation of the dash).
+    let mut items: Vec<(usize, usize)> = Vec::new();
+    let mut end = lines.len();
+    for (i, line) in lines.iter().enumerate().skip(key + 1) {
+        let line = content(line);
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        let is_item = trimmed == "-" || trimmed.starts_with("- ") || trimmed.starts_with("-\t");
+        if indent == 0 && !is_item {
+            end = i;
+            break;
+        }
+        if is_item && items.first().is_none_or(|(_, dash)| *dash == indent) {
+            items.push((i, indent));
+        }
+    }
+    let wanted = |value: &str| {
+        let value = strip_comment(value).trim().trim_matches(['"', '\'']);
+        value == entry || value.strip_prefix("./") == Some(entry)
+    };
+    let mut drop = vec![false; lines.len()];
+    let mut found = 0;
+    for (n, &(start, _)) in items.iter().enumerate() {
+        let stop = items.get(n + 1).map_or(end, |(next, _)| *next);
+        // The item's `path:` line: on the dash line or among its own lines.
+        let names_entry = (start..stop).any(|i| {
+            let line = content(lines[i]);
+            let body = line.trim_start().trim_start_matches('-').trim_start();
+            body.strip_prefix("path:").is_some_and(wanted)
+        });
+        if names_entry {
+            found += 1;
+            // Trailing blank and comment lines stay with what follows.
+            let mut last = stop;
+            while last > start + 1 && {
+                let line = content(lines[last - 1]);
+                let t = line.trim_start();
+                t.is_empty() || t.starts_with('#')
+            } {
+                last -= 1;
+            }
+            drop[start..last].iter_mut().for_each(|d| *d = true);
+        }
+    }
+    if found == 0 {
+        return Err(format!("no `patches:` item has `path: {entry}`"));
+    }
+    if found == items.len() {
+        drop[key] = true;
+    }
+    Ok(lines
+        .iter()
+        .zip(drop)
+        .filter(|(_, d)| !d)
+        .map(|(l, _)| *l)
+        .collect())
+}
+
 /// Whether `line` is the mapping key `key` at column 0 (plain or quoted).
 fn is_top_level_key(line: &str, key: &str) -> bool {
     [key.to_owned(), format!("\"{key}\""), format!("'{key}'")]
@@ -214,5 +286,38 @@ mod tests {
         assert_eq!(yaml_scalar("api/version.yaml"), "api/version.yaml");
         assert_eq!(yaml_scalar("api/a #b.yaml"), "\"api/a #b.yaml\"");
         assert_eq!(yaml_scalar("x/\"q\".yaml"), "\"x/\\\"q\\\".yaml\"");
+    }
+
+    #[test]
+    fn removing_an_entry_keeps_every_other_byte() {
+        let text = "resources: [../../base/web]\npatches:\n  # versions\n  - path: web/version.yaml\n  - path: web/history.yaml\n  - path: ./web/other.yaml\n    target:\n      kind: Deployment\nimages: []\n";
+        assert_eq!(
+            remove_patch_entry(text, "web/history.yaml").unwrap(),
+            "resources: [../../base/web]\npatches:\n  # versions\n  - path: web/version.yaml\n  - path: ./web/other.yaml\n    target:\n      kind: Deployment\nimages: []\n"
+        );
+        assert_eq!(
+            remove_patch_entry(text, "web/other.yaml").unwrap(),
+            "resources: [../../base/web]\npatches:\n  # versions\n  - path: web/version.yaml\n  - path: web/history.yaml\nimages: []\n"
+        );
+    }
+
+    #[test]
+    fn removing_the_last_entry_removes_the_key() {
+        let text = "namespace: dev\npatches:\n- path: web/history.yaml\n";
+        assert_eq!(
+            remove_patch_entry(text, "web/history.yaml").unwrap(),
+            "namespace: dev\n"
+        );
+        let text = "patches:\n- target: {kind: Deployment}\n  path: \"web/history.yaml\" # shared\nnamespace: dev\n";
+        assert_eq!(
+            remove_patch_entry(text, "web/history.yaml").unwrap(),
+            "namespace: dev\n"
+        );
+    }
+
+    #[test]
+    fn removing_what_is_not_listed_is_an_error() {
+        assert!(remove_patch_entry("namespace: dev\n", "a.yaml").is_err());
+        assert!(remove_patch_entry("patches:\n- path: b.yaml\n", "a.yaml").is_err());
     }
 }

@@ -12,6 +12,8 @@ use krust::{normalize, FileKind, FileSystem};
 pub struct LayeredFs<'fs> {
     base: &'fs dyn FileSystem,
     files: BTreeMap<PathBuf, Vec<u8>>,
+    /// Files of the base that the change deletes.
+    removed: std::collections::BTreeSet<PathBuf>,
 }
 
 impl<'fs> LayeredFs<'fs> {
@@ -21,7 +23,22 @@ impl<'fs> LayeredFs<'fs> {
             .into_iter()
             .map(|(path, content)| (normalize(&path), content))
             .collect();
-        LayeredFs { base, files }
+        LayeredFs {
+            base,
+            files,
+            removed: Default::default(),
+        }
+    }
+
+    /// The same layer, with `paths` of the base deleted.
+    pub fn without(mut self, paths: impl IntoIterator<Item = PathBuf>) -> Self {
+        self.removed
+            .extend(paths.into_iter().map(|path| normalize(&path)));
+        self
+    }
+
+    fn is_removed(&self, path: &Path) -> bool {
+        self.removed.contains(path)
     }
 
     /// Whether a layered file lies below `dir`.
@@ -45,15 +62,20 @@ impl<'fs> LayeredFs<'fs> {
 
 impl FileSystem for LayeredFs<'_> {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        match self.files.get(&normalize(path)) {
+        let path = normalize(path);
+        match self.files.get(&path) {
             Some(content) => Ok(content.clone()),
-            None => self.base.read(path),
+            None if self.is_removed(&path) => Err(removed(&path)),
+            None => self.base.read(&path),
         }
     }
 
     fn kind(&self, path: &Path) -> Option<FileKind> {
-        self.layered_kind(&normalize(path))
-            .or_else(|| self.base.kind(path))
+        let path = normalize(path);
+        if self.is_removed(&path) {
+            return None;
+        }
+        self.layered_kind(&path).or_else(|| self.base.kind(&path))
     }
 
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
@@ -61,6 +83,8 @@ impl FileSystem for LayeredFs<'_> {
         if self.layered_kind(&path).is_some() {
             // Layered paths are stored canonical already.
             Ok(path)
+        } else if self.is_removed(&path) {
+            Err(removed(&path))
         } else {
             self.base.canonicalize(&path)
         }
@@ -70,6 +94,8 @@ impl FileSystem for LayeredFs<'_> {
         let path = normalize(&real_dir.join(name));
         if self.layered_kind(&path).is_some() {
             Ok(path)
+        } else if self.is_removed(&path) {
+            Err(removed(&path))
         } else {
             self.base.canonicalize_in(real_dir, name)
         }
@@ -82,6 +108,7 @@ impl FileSystem for LayeredFs<'_> {
             Err(_) if self.implies_dir(&dir) => BTreeMap::new(),
             Err(e) => return Err(e),
         };
+        entries.retain(|name, _| !self.is_removed(&dir.join(name)));
         for file in self.files.keys() {
             let Ok(rest) = file.strip_prefix(&dir) else {
                 continue;
@@ -98,6 +125,13 @@ impl FileSystem for LayeredFs<'_> {
         }
         Ok(entries.into_iter().collect())
     }
+}
+
+fn removed(path: &Path) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::NotFound,
+        format!("{}: deleted by the change", path.display()),
+    )
 }
 
 #[cfg(test)]
@@ -155,5 +189,24 @@ mod tests {
         );
         // The base is untouched.
         assert_eq!(base.read(Path::new("/r/a.yaml")).unwrap(), b"old");
+    }
+
+    #[test]
+    fn deleted_files_are_gone_from_the_layer_only() {
+        let mut base = MemFs::new();
+        base.add_file("/r/app/patch.yaml", "p");
+        base.add_file("/r/app/keep.yaml", "k");
+        let layered =
+            LayeredFs::new(&base, BTreeMap::new()).without([PathBuf::from("/r/app/patch.yaml")]);
+        assert!(layered.read(Path::new("/r/app/patch.yaml")).is_err());
+        assert_eq!(layered.kind(Path::new("/r/app/patch.yaml")), None);
+        assert!(layered
+            .canonicalize(Path::new("/r/app/patch.yaml"))
+            .is_err());
+        assert_eq!(
+            layered.read_dir(Path::new("/r/app")).unwrap(),
+            vec![("keep.yaml".to_owned(), FileKind::File)]
+        );
+        assert_eq!(base.read(Path::new("/r/app/patch.yaml")).unwrap(), b"p");
     }
 }

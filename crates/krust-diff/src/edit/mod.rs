@@ -9,7 +9,7 @@ mod layer;
 use std::io;
 use std::path::Path;
 
-pub use kustomization_text::add_patch_entries;
+pub use kustomization_text::{add_patch_entries, remove_patch_entry};
 pub use layer::LayeredFs;
 
 /// Writes `content` to `path` through a temporary file in the same

@@ -1,0 +1,51 @@
+//! What the repository tools read from kustomizations: the file, its
+//! model, and the conventions (which app an overlay renders, which patch
+//! files it lists).
+
+use std::path::{Path, PathBuf};
+
+use krust::kustomization::{self, Kustomization};
+use krust::{normalize, FileSystem};
+
+/// A file's text; errors name the file.
+pub(crate) fn read_text(fs: &dyn FileSystem, path: &Path) -> Result<String, String> {
+    let bytes = fs
+        .read(path)
+        .map_err(|e| format!("{}: cannot read it: {e}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| format!("{}: not valid UTF-8: {e}", path.display()))
+}
+
+/// A kustomization's model, read as krust's build reads it.
+pub(crate) fn parse(text: &str, file: &Path) -> Result<Kustomization, String> {
+    // As krust's build reads it: go-yaml v2 lets a repeated key win.
+    let options = krust_yaml::LoadOptions {
+        duplicate_keys_last_wins: true,
+        ..Default::default()
+    };
+    let docs = krust_yaml::load_documents_with(text, options)
+        .map_err(|e| format!("{}:{}: {}", file.display(), e.line, e.message))?;
+    kustomization::parse_kustomization(docs.first())
+        .map_err(|message| format!("{}: {message}", file.display()))
+}
+
+/// Whether the kustomization renders `app`: one of its `resources` is a
+/// directory of that name (`../../base/<app>`).
+pub(crate) fn renders_app(model: &Kustomization, app: &str) -> bool {
+    model.resources.iter().any(|r| {
+        normalize(Path::new(r.trim_end_matches('/')))
+            .file_name()
+            .is_some_and(|name| name == app)
+    })
+}
+
+/// The patch files the kustomization lists (`patches` paths and legacy
+/// `patchesStrategicMerge` entries), cleaned.
+pub(crate) fn listed_patches(model: &Kustomization) -> Vec<PathBuf> {
+    model
+        .patches
+        .iter()
+        .filter_map(|p| p.path.as_deref())
+        .chain(model.patches_strategic_merge.iter().map(String::as_str))
+        .map(|p| normalize(Path::new(p)))
+        .collect()
+}
