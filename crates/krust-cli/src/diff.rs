@@ -4,27 +4,15 @@
 //! Exit status as `diff`'s: 0 when nothing differs, 1 when something does
 //! (or a root fails to render), 2 when the comparison itself cannot be made.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use krust::{BuildOptions, DiskFs, FileSystem, Graph, LoadRestrictor, MemFs};
-use krust_diff::format::{json, markdown, text, MarkdownOptions, TextOptions};
+use krust::{DiskFs, FileSystem, Graph, MemFs};
 use krust_diff::sides::{compare_sides, Side};
 use krust_diff::{diff_root, DiffOptions, Render, RepoDiff, RootSide};
 
+use crate::output::{format, OutputArgs};
 use crate::paths::display_path;
-
-/// How results are printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// For terminals (coloured when standard output is one).
-    Text,
-    /// For CI job summaries and pull-request comments.
-    Markdown,
-    /// For tools.
-    Json,
-}
 
 /// What `render diff` takes.
 #[derive(Debug, clap::Args)]
@@ -70,17 +58,8 @@ pub struct CommonArgs {
     #[arg(long = "include-bases", requires = "all")]
     pub include_bases: bool,
 
-    /// How to print the results.
-    #[arg(long = "format", value_enum, default_value = "text")]
-    pub format: Format,
-
-    /// Which files a kustomization may read.
-    #[arg(
-        long = "load-restrictor",
-        value_name = "RESTRICTOR",
-        default_value = "LoadRestrictionsRootOnly"
-    )]
-    pub load_restrictor: LoadRestrictor,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `render diff`.
@@ -91,7 +70,7 @@ pub fn run_diff(args: &DiffArgs) -> ExitCode {
     };
     match result {
         Ok(diff) => {
-            print!("{}", format(&diff, args.common.format));
+            print!("{}", format(&diff, args.common.output.format));
             exit_for(&diff)
         }
         Err(message) => usage_error(&message),
@@ -110,7 +89,7 @@ pub fn run_verify(args: &VerifyArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(diff) => {
-            print!("{}", format(&diff, args.common.format));
+            print!("{}", format(&diff, args.common.output.format));
             let summary = diff.summary();
             eprintln!(
                 "not a no-op: {} of {} roots render differently",
@@ -136,21 +115,6 @@ fn exit_for(diff: &RepoDiff) -> ExitCode {
     }
 }
 
-/// `diff` printed as `format` asks.
-pub fn format(diff: &RepoDiff, format: Format) -> String {
-    match format {
-        Format::Text => text(
-            diff,
-            &TextOptions {
-                color: std::io::stdout().is_terminal(),
-                diffs: true,
-            },
-        ),
-        Format::Markdown => markdown(diff, &MarkdownOptions::default()),
-        Format::Json => json(diff),
-    }
-}
-
 /// `render diff OLD NEW`: two roots or rendered files, compared.
 fn diff_two(args: &DiffArgs) -> Result<RepoDiff, String> {
     let [old, new] = args.paths.as_slice() else {
@@ -160,12 +124,7 @@ fn diff_two(args: &DiffArgs) -> Result<RepoDiff, String> {
         ));
     };
     let cwd = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
-    let graph = Graph::new(
-        &DiskFs,
-        BuildOptions {
-            load_restrictor: args.common.load_restrictor,
-        },
-    );
+    let graph = Graph::new(&DiskFs, args.common.output.build_options());
     let side = |path: &Path| -> RootSide {
         let shown = display_path(&cwd.join(path), Some(&cwd))
             .display()
@@ -243,9 +202,7 @@ fn diff_revisions(
         &new,
         &roots,
         &show,
-        &BuildOptions {
-            load_restrictor: common.load_restrictor,
-        },
+        &common.output.build_options(),
         &DiffOptions::default(),
     ))
 }

@@ -6,7 +6,9 @@
 //! status is 1 when a build failed and 2 for a usage error.
 
 mod diff;
+mod lift;
 mod lint;
+mod output;
 mod paths;
 mod promote;
 mod render;
@@ -34,6 +36,8 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Prove a refactoring changes no rendered output: every root at --base against the working tree. Exit 0 with a one-line summary when nothing changed; 1 with the diffs otherwise.
     VerifyNoop(diff::VerifyArgs),
+    /// Fold a patch every overlay of a group carries into the app's base, delete the copies and their references, and prove nothing renders differently (nothing is written otherwise).
+    Lift(lift::LiftArgs),
     /// Check a GitOps repository's conventions: cross-overlay references, unreferenced or missing patch files, `.yml` files, promotable patches missing from some overlays, deprecated fields.
     Lint(lint::LintArgs),
     /// Promote apps from one overlay to another: copy FROM/<app>/*.yaml (except `_`-prefixed files) to TO/<app>/, list them in TO's `patches`, and show TO's render diff. Exit 0: promoted (or, with --dry-run, promotable); 2: error.
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
         Some(Command::Diff(args)) => diff::run_diff(&args),
         Some(Command::VerifyNoop(args)) => diff::run_verify(&args),
         Some(Command::Lint(args)) => lint::run(&args),
+        Some(Command::Lift(args)) => lift::run(&args),
         Some(Command::Promote(args)) => promote::run(&args),
     }
 }

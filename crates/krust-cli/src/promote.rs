@@ -8,11 +8,11 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use krust::{BuildOptions, DiskFs, LoadRestrictor};
+use krust::DiskFs;
 use krust_diff::promote::promote;
 use krust_diff::DiffOptions;
 
-use crate::diff::{format, Format};
+use crate::output::{format, OutputArgs};
 use crate::paths::display_path;
 
 /// What `render promote` takes.
@@ -31,17 +31,8 @@ pub struct PromoteArgs {
     #[arg(long = "dry-run")]
     pub dry_run: bool,
 
-    /// How to print the render diff.
-    #[arg(long = "format", value_enum, default_value = "text")]
-    pub format: Format,
-
-    /// Which files a kustomization may read.
-    #[arg(
-        long = "load-restrictor",
-        value_name = "RESTRICTOR",
-        default_value = "LoadRestrictionsRootOnly"
-    )]
-    pub load_restrictor: LoadRestrictor,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `render promote`.
@@ -65,9 +56,7 @@ fn promote_and_report(args: &PromoteArgs) -> Result<(), String> {
         &args.to,
         &args.apps,
         &show_root,
-        &BuildOptions {
-            load_restrictor: args.load_restrictor,
-        },
+        &args.output.build_options(),
         &DiffOptions::default(),
     )
     .map_err(|e| e.to_string())?;
@@ -83,6 +72,6 @@ fn promote_and_report(args: &PromoteArgs) -> Result<(), String> {
     if args.dry_run && !promotion.plan.changes.is_empty() {
         eprintln!("dry run: nothing written");
     }
-    print!("{}", format(&promotion.diff, args.format));
+    print!("{}", format(&promotion.diff, args.output.format));
     Ok(())
 }

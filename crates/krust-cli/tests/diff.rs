@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 mod common;
 
-use common::render;
+use common::{render, write};
 
 fn git(dir: &Path, args: &[&str]) -> bool {
     Command::new("git")
@@ -23,12 +23,6 @@ fn git(dir: &Path, args: &[&str]) -> bool {
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .output()
         .is_ok_and(|o| o.status.success())
-}
-
-fn write(dir: &Path, path: &str, content: &str) {
-    let path = dir.join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, content).unwrap();
 }
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n      - name: web\n        image: web:1\n        envFrom:\n        - configMapRef: {name: web-env}\n";

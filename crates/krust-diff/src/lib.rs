@@ -32,7 +32,11 @@
 //! - [`sides`]: the same roots rendered on two sides and compared;
 //! - [`lint`]: the repository conventions `render lint` checks;
 //! - [`promote`]: patches carried from one overlay to another, the target
-//!   rendered before and after.
+//!   rendered before and after;
+//! - [`lift`]: a patch every overlay carries folded into the base, proven a
+//!   no-op before anything is written;
+//! - [`edit`]: what the workflows share (a layered filesystem, kustomization
+//!   text edits, whole-file writes).
 
 #![warn(missing_docs)]
 
@@ -44,6 +48,7 @@ pub mod format;
 pub mod git;
 pub mod key;
 mod kustomizations;
+pub mod lift;
 pub mod lint;
 mod lists;
 pub mod model;

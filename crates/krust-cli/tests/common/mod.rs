@@ -11,3 +11,11 @@ pub fn render(args: &[&str], cwd: &Path) -> Output {
         .output()
         .expect("render runs")
 }
+
+/// Writes `content` at `path` below `dir`, creating directories.
+#[allow(dead_code)] // not every suite writes fixtures
+pub fn write(dir: &Path, path: &str, content: &str) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, content).unwrap();
+}

@@ -1,0 +1,369 @@
+//! Lift-up: when every overlay that renders an app carries the same patch,
+//! fold the patch into the app's base, delete the copies and their
+//! references, and prove that no overlay renders differently.
+//!
+//! The repositories this serves do it by hand: merge the patch into the base
+//! manifest, delete the files, edit each kustomization, then compare renders.
+//! Here the change is built on a [`LayeredFs`] first; the proof renders every
+//! root of the group on the real tree and on the layer, and nothing is
+//! written unless they are identical.
+//!
+//! The base file that receives the patch is rewritten in kustomize's output
+//! format (keys sorted, comments in that file dropped): a merge result has no
+//! other faithful spelling. Every other file changes only where it must.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use krust::kustomization::{self, Kustomization};
+use krust::patch::{Outcome, Schema};
+use krust::{normalize, BuildOptions, FileKind, FileSystem};
+use krust_yaml::Value;
+
+use crate::compare::DiffOptions;
+use crate::edit::{remove_patch_entry, write_whole, LayeredFs};
+use crate::kustomizations::{listed_patches, parse, read_text, renders_app};
+use crate::model::RepoDiff;
+use crate::sides::{compare_sides, Side};
+
+/// Why a patch cannot be lifted (nothing has been written).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct LiftError(pub String);
+
+/// One change a lift makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiftChange {
+    /// The patch was merged into a base file.
+    Folded {
+        /// The base file.
+        into: PathBuf,
+    },
+    /// A copy of the patch was deleted.
+    Deleted(PathBuf),
+    /// The reference to the patch was removed from a kustomization.
+    Unlisted {
+        /// The kustomization file.
+        kustomization: PathBuf,
+    },
+}
+
+impl fmt::Display for LiftChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LiftChange::Folded { into } => write!(f, "folded the patch into {}", into.display()),
+            LiftChange::Deleted(path) => write!(f, "deleted {}", path.display()),
+            LiftChange::Unlisted { kustomization } => {
+                write!(
+                    f,
+                    "removed the patch entry from {}",
+                    kustomization.display()
+                )
+            }
+        }
+    }
+}
+
+impl LiftChange {
+    /// The same change with its paths shown through `show`.
+    pub fn map_paths(&self, show: impl Fn(&Path) -> PathBuf) -> LiftChange {
+        match self {
+            LiftChange::Folded { into } => LiftChange::Folded { into: show(into) },
+            LiftChange::Deleted(path) => LiftChange::Deleted(show(path)),
+            LiftChange::Unlisted { kustomization } => LiftChange::Unlisted {
+                kustomization: show(kustomization),
+            },
+        }
+    }
+}
+
+/// A planned lift and its proof.
+#[derive(Debug)]
+pub struct Lift {
+    /// What the lift changes, in order.
+    pub changes: Vec<LiftChange>,
+    /// Every root of the group, rendered before and after: empty when the
+    /// lift is a no-op, as it must be.
+    pub proof: RepoDiff,
+    files: BTreeMap<PathBuf, Vec<u8>>,
+    deleted: Vec<PathBuf>,
+}
+
+impl Lift {
+    /// Whether the proof holds: every root renders as before.
+    pub fn is_noop(&self) -> bool {
+        self.proof.is_empty()
+    }
+
+    /// Writes the lift (each file whole), then deletes the copies.
+    pub fn write(&self) -> io::Result<()> {
+        for (path, content) in &self.files {
+            write_whole(path, content)?;
+        }
+        for path in &self.deleted {
+            std::fs::remove_file(path)?;
+        }
+        Ok(())
+    }
+}
+
+/// Plans lifting `patch` (`<app>/<file>.yaml`, relative to each overlay)
+/// out of every overlay in `<group>/overlays/` that renders the app, and
+/// proves it: every root below `group` is rendered before and after.
+/// Refused when an overlay that renders the app lacks the patch or carries a
+/// different one, when the overlays use different bases for the app, or
+/// when the patch is not a strategic-merge patch of a resource the base lists
+/// in its own files.
+pub fn lift(
+    fs: &dyn FileSystem,
+    group: &Path,
+    patch: &Path,
+    show: &(dyn Fn(&Path) -> String + Sync),
+    options: &BuildOptions,
+) -> Result<Lift, LiftError> {
+    let patch = normalize(patch);
+    let app = match patch.components().next() {
+        Some(std::path::Component::Normal(app)) if patch.components().count() > 1 => {
+            app.to_string_lossy().into_owned()
+        }
+        _ => {
+            return Err(LiftError(format!(
+                "`{}` is not APP/PATCH.yaml (a patch inside an app's directory of each overlay)",
+                patch.display()
+            )))
+        }
+    };
+    let carriers = carriers(fs, group, &app, &patch)?;
+    let (first_dir, _, _, first_docs) = &carriers[0];
+    for (dir, _, _, docs) in &carriers[1..] {
+        if docs != first_docs {
+            return Err(LiftError(format!(
+                "{} differs from {}: only a patch every overlay carries identically can be lifted",
+                show(&dir.join(&patch)),
+                show(&first_dir.join(&patch))
+            )));
+        }
+    }
+    let base = base_dir(&carriers, &app, show)?;
+    let (into, folded) = fold(fs, &base, first_docs, show)?;
+
+    let mut changes = vec![LiftChange::Folded { into: into.clone() }];
+    let mut files = BTreeMap::from([(into, folded)]);
+    let mut deleted = Vec::new();
+    let entry = patch.to_string_lossy().into_owned();
+    for (dir, file, text, _) in &carriers {
+        let edited = remove_patch_entry(text, &entry)
+            .map_err(|e| LiftError(format!("{}: {e}", show(file))))?;
+        files.insert(file.clone(), edited.into_bytes());
+        changes.push(LiftChange::Unlisted {
+            kustomization: file.clone(),
+        });
+        deleted.push(dir.join(&patch));
+        changes.push(LiftChange::Deleted(dir.join(&patch)));
+    }
+
+    let roots = krust::discover_roots_in(fs, group, false).map_err(|e| LiftError(e.to_string()))?;
+    let after = LayeredFs::new(fs, files.clone()).without(deleted.iter().cloned());
+    let before = Side {
+        fs,
+        label: "before the lift".into(),
+    };
+    let after_side = Side {
+        fs: &after,
+        label: "after the lift".into(),
+    };
+    let proof = compare_sides(
+        &before,
+        &after_side,
+        &roots,
+        show,
+        options,
+        &DiffOptions::default(),
+    );
+    Ok(Lift {
+        changes,
+        proof,
+        files,
+        deleted,
+    })
+}
+
+/// An overlay carrying the patch: its directory, kustomization file and
+/// text, and the patch's documents.
+type Carrier = (PathBuf, PathBuf, String, Vec<Value>);
+
+/// The overlays of the group that render `app`, each with its copy of the
+/// patch; every one must list it.
+fn carriers(
+    fs: &dyn FileSystem,
+    group: &Path,
+    app: &str,
+    patch: &Path,
+) -> Result<Vec<Carrier>, LiftError> {
+    let overlays = group.join("overlays");
+    let entries = fs
+        .read_dir(&overlays)
+        .map_err(|e| LiftError(format!("{}: cannot list it: {e}", overlays.display())))?;
+    let mut found = Vec::new();
+    for (name, kind) in entries {
+        let dir = overlays.join(name);
+        if kind != FileKind::Dir {
+            continue;
+        }
+        let Ok(file) = kustomization::find_file(fs, &dir) else {
+            continue;
+        };
+        let text = read_text(fs, &file).map_err(LiftError)?;
+        let model = parse(&text, &file).map_err(LiftError)?;
+        if !renders_app(&model, app) {
+            continue;
+        }
+        check_listed(&model, patch, &file)?;
+        let copy = dir.join(patch);
+        let content = read_text(fs, &copy).map_err(LiftError)?;
+        let docs = krust_yaml::load_documents(&content)
+            .map_err(|e| LiftError(format!("{}:{}: {}", copy.display(), e.line, e.message)))?;
+        found.push((dir, file, text, docs));
+    }
+    if found.is_empty() {
+        return Err(LiftError(format!(
+            "no overlay in {} renders `{app}`",
+            overlays.display()
+        )));
+    }
+    Ok(found)
+}
+
+/// The overlay must apply the patch as a plain strategic-merge patch: by
+/// `path`, without a `target` or options that change what it does.
+fn check_listed(model: &Kustomization, patch: &Path, file: &Path) -> Result<(), LiftError> {
+    if !listed_patches(model).iter().any(|p| p == patch) {
+        return Err(LiftError(format!(
+            "{} renders the app but does not list `{}`: only a patch every overlay applies can be lifted",
+            file.display(),
+            patch.display()
+        )));
+    }
+    let special = model.patches.iter().any(|p| {
+        p.path.as_deref().map(|path| normalize(Path::new(path))) == Some(patch.to_path_buf())
+            && (p.target.is_some() || p.allow_name_change || p.allow_kind_change)
+    });
+    if special {
+        return Err(LiftError(format!(
+            "{} applies `{}` with a target or options: fold it into the base by hand",
+            file.display(),
+            patch.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The base directory every carrier takes the app from.
+fn base_dir(
+    carriers: &[Carrier],
+    app: &str,
+    show: &dyn Fn(&Path) -> String,
+) -> Result<PathBuf, LiftError> {
+    let mut bases = Vec::new();
+    for (dir, file, text, _) in carriers {
+        let model = parse(text, file).map_err(LiftError)?;
+        let base = model
+            .resources
+            .iter()
+            .map(|r| normalize(&dir.join(r.trim_end_matches('/'))))
+            .find(|r| r.file_name().is_some_and(|n| n == app))
+            .ok_or_else(|| LiftError(format!("{}: no base for `{app}`", show(file))))?;
+        bases.push(base);
+    }
+    bases.dedup();
+    match bases.as_slice() {
+        [base] => Ok(base.clone()),
+        _ => Err(LiftError(format!(
+            "the overlays take `{app}` from different bases ({}): lift into each by hand",
+            bases.iter().map(|b| show(b)).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+/// Merges the patch documents into the one base file that holds their
+/// targets, returning the file and its new text.
+fn fold(
+    fs: &dyn FileSystem,
+    base: &Path,
+    patches: &[Value],
+    show: &dyn Fn(&Path) -> String,
+) -> Result<(PathBuf, Vec<u8>), LiftError> {
+    let file = kustomization::find_file(fs, base).map_err(|e| LiftError(e.to_string()))?;
+    let model = parse(&read_text(fs, &file).map_err(LiftError)?, &file).map_err(LiftError)?;
+    // The base's own resource files, parsed.
+    let mut sources: Vec<(PathBuf, Vec<Value>)> = Vec::new();
+    for entry in &model.resources {
+        let path = normalize(&base.join(entry));
+        if fs.kind(&path) == Some(FileKind::File) {
+            let text = read_text(fs, &path).map_err(LiftError)?;
+            let docs = krust_yaml::load_documents(&text)
+                .map_err(|e| LiftError(format!("{}:{}: {}", path.display(), e.line, e.message)))?;
+            sources.push((path, docs));
+        }
+    }
+    let mut touched: Option<usize> = None;
+    for patch in patches {
+        let (kind, name) = match (patch.str_at(&["kind"]), patch.str_at(&["metadata", "name"])) {
+            (Some(kind), Some(name)) => (kind, name),
+            _ => {
+                return Err(LiftError(
+                    "only a strategic-merge patch (objects with kind and metadata.name) can be folded into a base".into(),
+                ))
+            }
+        };
+        let hits: Vec<(usize, usize)> = sources
+            .iter()
+            .enumerate()
+            .flat_map(|(f, (_, docs))| {
+                docs.iter().enumerate().filter_map(move |(d, doc)| {
+                    (doc.str_at(&["kind"]) == Some(kind)
+                        && doc.str_at(&["metadata", "name"]) == Some(name))
+                    .then_some((f, d))
+                })
+            })
+            .collect();
+        let [(f, d)] = hits.as_slice() else {
+            return Err(LiftError(format!(
+                "the patch targets {kind} `{name}`, which {} of {}'s own files define: fold it by hand",
+                if hits.is_empty() { "none" } else { "several" },
+                show(base)
+            )));
+        };
+        if touched.is_some_and(|t| t != *f) {
+            return Err(LiftError(
+                "the patch's documents target resources in different base files: fold it by hand"
+                    .into(),
+            ));
+        }
+        touched = Some(*f);
+        let target = &mut sources[*f].1[*d];
+        match krust::patch::merge(target, patch, Some(Schema::builtin())) {
+            Ok(Outcome::Merged) => {}
+            Ok(Outcome::Deleted) => {
+                return Err(LiftError(
+                    "the patch deletes its target: remove the resource from the base by hand"
+                        .into(),
+                ))
+            }
+            Err(e) => return Err(LiftError(format!("merging the patch: {e}"))),
+        }
+    }
+    let f = touched.ok_or_else(|| LiftError("the patch is empty".into()))?;
+    let (path, docs) = &sources[f];
+    let mut text = String::new();
+    for (i, doc) in docs.iter().enumerate() {
+        if i > 0 {
+            text.push_str("---\n");
+        }
+        krust_yaml::emit_document(doc, &mut text)
+            .map_err(|e| LiftError(format!("{}: {e}", path.display())))?;
+    }
+    Ok((path.clone(), text.into_bytes()))
+}
