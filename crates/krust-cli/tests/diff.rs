@@ -228,3 +228,46 @@ fn a_bad_revision_is_an_error_not_a_difference() {
     assert!(stderr.contains("no-such-rev"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn render_lift_then_verify_noop_against_the_last_commit() {
+    let Some(dir) = repo("lift-cmd") else { return };
+    let out = render(&["lift", "web/history.yaml", "--group", "apps"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = render(&["verify-noop", "--base", "HEAD", "--all", "."], &dir);
+    assert_eq!(stdout(&out), "no-op: 3 roots, 6 resources identical\n");
+    assert_eq!(out.status.code(), Some(0));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_promotion_shows_as_exactly_its_change_against_the_last_commit() {
+    let Some(dir) = repo("promote") else { return };
+    write(
+        &dir,
+        "apps/overlays/staging/web/version.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: web:2\n",
+    );
+    write(
+        &dir,
+        "apps/overlays/staging/kustomization.yaml",
+        "namespace: staging\nresources: [../../base/web]\npatches:\n- path: web/history.yaml\n- path: web/version.yaml\n",
+    );
+    assert!(git(&dir, &["add", "-A"]));
+    assert!(git(&dir, &["commit", "-qm", "staging runs web:2"]));
+    let out = render(
+        &["promote", "apps/overlays/staging", "apps/overlays/production", "web"],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = render(&["diff", "--base", "HEAD", "--all", "apps"], &dir);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("1 of 3 roots differ"), "{text}");
+    assert!(text.contains("apps/overlays/production: changed"), "{text}");
+    assert!(
+        text.contains("spec.template.spec.containers[name=web].image"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
