@@ -29,7 +29,7 @@ pub struct DiffArgs {
     pub common: CommonArgs,
 
     /// Without --base: OLD and NEW, each a kustomization directory or a rendered YAML file.
-    /// With --base: the roots to compare (or use --all).
+    /// With --base: the roots to compare (default: every root below the current directory).
     pub paths: Vec<PathBuf>,
 }
 
@@ -43,7 +43,7 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub common: CommonArgs,
 
-    /// The roots that must render the same (or use --all).
+    /// The roots that must render the same (default: every root below the current directory).
     pub roots: Vec<PathBuf>,
 }
 
@@ -154,11 +154,13 @@ fn diff_revisions(
     paths: &[PathBuf],
     common: &CommonArgs,
 ) -> Result<RepoDiff, String> {
-    if paths.is_empty() && common.all.is_none() {
-        return Err("name the roots to compare, or --all DIR".into());
-    }
     let cwd = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
     let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    // Neither roots nor --all: every root below the current directory.
+    let all = match (&common.all, paths.is_empty()) {
+        (None, true) => Some(PathBuf::from(".")),
+        (all, _) => all.clone(),
+    };
     let top = krust_diff::git::repository_top(&cwd).map_err(|e| e.to_string())?;
     let (base_fs, head_fs) = rayon::join(
         || krust_diff::git::revision_fs(&top, base, &top),
@@ -174,7 +176,7 @@ fn diff_revisions(
         .iter()
         .map(|p| krust::normalize(&cwd.join(p)))
         .collect();
-    if let Some(dir) = &common.all {
+    if let Some(dir) = &all {
         let dir = krust::normalize(&cwd.join(dir));
         for fs in [&base_fs as &dyn FileSystem, head_side] {
             // A directory missing on one side has no roots there.

@@ -92,6 +92,13 @@ fn verify_noop_proves_a_lift_up() {
     let out = render(&["verify-noop", "--base", "HEAD", "--all", "."], &dir);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert_eq!(stdout(&out), "no-op: 3 roots, 6 resources identical\n");
+    // Committed, against the revision before it; every root by default.
+    assert!(git(
+        &dir,
+        &["commit", "-qam", "lift history.yaml into base"]
+    ));
+    let out = render(&["verify-noop", "--base", "HEAD~1"], &dir);
+    assert_eq!(stdout(&out), "no-op: 3 roots, 6 resources identical\n");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -233,7 +240,12 @@ fn a_bad_revision_is_an_error_not_a_difference() {
 fn render_lift_then_verify_noop_against_the_last_commit() {
     let Some(dir) = repo("lift-cmd") else { return };
     let out = render(&["lift", "web/history.yaml", "--group", "apps"], &dir);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = render(&["verify-noop", "--base", "HEAD", "--all", "."], &dir);
     assert_eq!(stdout(&out), "no-op: 3 roots, 6 resources identical\n");
     assert_eq!(out.status.code(), Some(0));
@@ -256,10 +268,20 @@ fn a_promotion_shows_as_exactly_its_change_against_the_last_commit() {
     assert!(git(&dir, &["add", "-A"]));
     assert!(git(&dir, &["commit", "-qm", "staging runs web:2"]));
     let out = render(
-        &["promote", "apps/overlays/staging", "apps/overlays/production", "web"],
+        &[
+            "promote",
+            "apps/overlays/staging",
+            "apps/overlays/production",
+            "web",
+        ],
         &dir,
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = render(&["diff", "--base", "HEAD", "--all", "apps"], &dir);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
