@@ -1,0 +1,1 @@
+//! Flux's post-build variable substitution (to be written).

@@ -1,0 +1,9 @@
+//! krust-flux: what each cluster or profile of a GitOps repository gets,
+//! rendered offline as Flux's kustomize-controller would render it.
+//!
+//! Modules, one concept each:
+//! - [`envsubst`]: Flux's post-build variable substitution.
+
+#![warn(missing_docs)]
+
+pub mod envsubst;
