@@ -2,8 +2,10 @@
 //! rendered offline as Flux's kustomize-controller would render it.
 //!
 //! Modules, one concept each:
-//! - [`envsubst`]: Flux's post-build variable substitution.
+//! - [`envsubst`]: Flux's post-build variable substitution;
+//! - [`order`]: `dependsOn` as a graph: the apply order, and drawings of it.
 
 #![warn(missing_docs)]
 
 pub mod envsubst;
+pub mod order;
