@@ -3,9 +3,11 @@
 //!
 //! Modules, one concept each:
 //! - [`envsubst`]: Flux's post-build variable substitution;
-//! - [`order`]: `dependsOn` as a graph: the apply order, and drawings of it.
+//! - [`order`]: `dependsOn` as a graph: the apply order, and drawings of it;
+//! - [`vars`]: the variables a substitution sees (`substituteFrom`, `substitute`).
 
 #![warn(missing_docs)]
 
 pub mod envsubst;
 pub mod order;
+pub mod vars;

@@ -1,0 +1,234 @@
+//! The variables a Kustomization's post-build substitution sees: its
+//! `substituteFrom` ConfigMaps and Secrets, then its inline `substitute`
+//! map, which wins (kustomize-controller merges them in that order).
+//!
+//! kustomize-controller reads those objects from the cluster; offline they
+//! are looked up among the objects the cluster's rendering has produced so
+//! far. A Secret encrypted with SOPS cannot be read offline: its values are
+//! reported unavailable, never guessed.
+
+use std::collections::BTreeMap;
+
+use krust_yaml::Value;
+
+/// One `substituteFrom` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VarsFrom {
+    /// `ConfigMap` or `Secret`.
+    pub kind: String,
+    /// The object's name (in the Kustomization's namespace).
+    pub name: String,
+    /// Whether a missing object is fine.
+    pub optional: bool,
+}
+
+/// The variables, and what could not be read (to warn about).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Vars {
+    /// Name to value.
+    pub values: BTreeMap<String, String>,
+    /// Objects named in `substituteFrom` whose values are unavailable offline.
+    pub unavailable: Vec<String>,
+}
+
+/// Collects the variables for a Kustomization in `namespace` from `from`
+/// (looked up in `objects`) and `inline`. A missing object that is not
+/// optional is an error naming it.
+pub fn collect(
+    namespace: &str,
+    from: &[VarsFrom],
+    inline: &BTreeMap<String, String>,
+    objects: &[Value],
+) -> Result<Vars, String> {
+    let mut vars = Vars::default();
+    for source in from {
+        let found = objects.iter().find(|obj| {
+            obj.str_at(&["kind"]) == Some(source.kind.as_str())
+                && obj.str_at(&["metadata", "name"]) == Some(source.name.as_str())
+                && obj.str_at(&["metadata", "namespace"]).unwrap_or("default") == namespace
+        });
+        let label = format!("{} {namespace}/{}", source.kind, source.name);
+        let Some(obj) = found else {
+            if source.optional {
+                continue;
+            }
+            return Err(format!(
+                "substituteFrom {label} is not among the objects this cluster renders (mark it optional if it is created elsewhere)"
+            ));
+        };
+        if is_sops_encrypted(obj) {
+            vars.unavailable.push(format!(
+                "{label} is SOPS-encrypted: its values are not available offline"
+            ));
+            continue;
+        }
+        match source.kind.as_str() {
+            "ConfigMap" => vars.values.extend(string_map(obj.get("data"))),
+            "Secret" => {
+                for (key, value) in string_map(obj.get("data")) {
+                    match decode_base64(&value) {
+                        Some(decoded) => {
+                            vars.values.insert(key, decoded);
+                        }
+                        None => {
+                            return Err(format!(
+                                "substituteFrom {label}: data.{key} is not valid base64 text"
+                            ))
+                        }
+                    }
+                }
+                vars.values.extend(string_map(obj.get("stringData")));
+            }
+            other => {
+                return Err(format!(
+                    "substituteFrom kind {other} is not supported (ConfigMap or Secret)"
+                ))
+            }
+        }
+    }
+    vars.values
+        .extend(inline.iter().map(|(k, v)| (k.clone(), v.clone())));
+    Ok(vars)
+}
+
+/// A SOPS-encrypted object carries a top-level `sops` block (and `ENC[...]`
+/// values).
+fn is_sops_encrypted(obj: &Value) -> bool {
+    obj.get("sops").is_some()
+}
+
+/// A map's scalar entries as strings.
+fn string_map(value: Option<&Value>) -> Vec<(String, String)> {
+    value
+        .and_then(Value::as_map)
+        .map(|map| {
+            map.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.scalar_string()?)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Standard base64 (with padding, whitespace ignored) to UTF-8 text.
+fn decode_base64(text: &str) -> Option<String> {
+    let mut bits: u32 = 0;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(v);
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn objects() -> Vec<Value> {
+        krust_yaml::load_documents(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cluster-settings, namespace: flux-system}\ndata: {cluster_name: demo, region: eu}\n---\n\
+             apiVersion: v1\nkind: Secret\nmetadata: {name: cluster-secrets, namespace: flux-system}\ndata: {token: czNjcjN0}\nstringData: {plain: yes-plain}\n---\n\
+             apiVersion: v1\nkind: Secret\nmetadata: {name: sealed, namespace: flux-system}\ndata: {token: \"ENC[AES256_GCM,data:abc]\"}\nsops: {version: 3.8.1}\n",
+        )
+        .unwrap()
+    }
+
+    fn from(kind: &str, name: &str, optional: bool) -> VarsFrom {
+        VarsFrom {
+            kind: kind.into(),
+            name: name.into(),
+            optional,
+        }
+    }
+
+    #[test]
+    fn config_maps_then_secrets_then_inline_values() {
+        let inline = BTreeMap::from([("region".to_owned(), "us".to_owned())]);
+        let vars = collect(
+            "flux-system",
+            &[
+                from("ConfigMap", "cluster-settings", false),
+                from("Secret", "cluster-secrets", false),
+            ],
+            &inline,
+            &objects(),
+        )
+        .unwrap();
+        assert_eq!(vars.values["cluster_name"], "demo");
+        assert_eq!(vars.values["region"], "us", "inline values win");
+        assert_eq!(vars.values["token"], "s3cr3t");
+        assert_eq!(vars.values["plain"], "yes-plain");
+        assert!(vars.unavailable.is_empty());
+    }
+
+    #[test]
+    fn missing_objects_fail_unless_optional() {
+        let none = BTreeMap::new();
+        let err = collect(
+            "flux-system",
+            &[from("ConfigMap", "nope", false)],
+            &none,
+            &objects(),
+        )
+        .unwrap_err();
+        assert!(err.contains("ConfigMap flux-system/nope"), "{err}");
+        let vars = collect(
+            "flux-system",
+            &[from("ConfigMap", "nope", true)],
+            &none,
+            &objects(),
+        )
+        .unwrap();
+        assert!(vars.values.is_empty());
+        // Another namespace is another object.
+        assert!(collect(
+            "apps",
+            &[from("ConfigMap", "cluster-settings", false)],
+            &none,
+            &objects()
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn sops_secrets_are_unavailable_not_guessed() {
+        let vars = collect(
+            "flux-system",
+            &[from("Secret", "sealed", false)],
+            &BTreeMap::new(),
+            &objects(),
+        )
+        .unwrap();
+        assert!(vars.values.is_empty());
+        assert_eq!(vars.unavailable.len(), 1);
+        assert!(
+            vars.unavailable[0].contains("SOPS"),
+            "{:?}",
+            vars.unavailable
+        );
+    }
+
+    #[test]
+    fn base64_decodes_with_and_without_padding() {
+        assert_eq!(decode_base64("czNjcjN0").as_deref(), Some("s3cr3t"));
+        assert_eq!(decode_base64("YQ==").as_deref(), Some("a"));
+        assert_eq!(decode_base64("YWI=").as_deref(), Some("ab"));
+        assert_eq!(decode_base64("YW\nJj").as_deref(), Some("abc"));
+        assert_eq!(decode_base64("*"), None);
+    }
+}
