@@ -3,7 +3,11 @@
 //!
 //! Modules, one concept each:
 //! - [`envsubst`]: Flux's post-build variable substitution.
+//! - [`model`]: Flux `Kustomization` objects as a repository writes them.
+//! - [`build`]: one Flux Kustomization built as kustomize-controller builds it.
 
 #![warn(missing_docs)]
 
+pub mod build;
 pub mod envsubst;
+pub mod model;
