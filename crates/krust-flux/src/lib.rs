@@ -2,12 +2,16 @@
 //! rendered offline as Flux's kustomize-controller would render it.
 //!
 //! Modules, one concept each:
+//! - [`model`]: Flux `Kustomization` objects as a repository writes them;
+//! - [`build`]: one Flux Kustomization built as kustomize-controller builds it;
 //! - [`envsubst`]: Flux's post-build variable substitution;
-//! - [`order`]: `dependsOn` as a graph: the apply order, and drawings of it;
-//! - [`vars`]: the variables a substitution sees (`substituteFrom`, `substitute`).
+//! - [`vars`]: the variables a substitution sees (`substituteFrom`, `substitute`);
+//! - [`order`]: `dependsOn` as a graph: the apply order, and drawings of it.
 
 #![warn(missing_docs)]
 
+pub mod build;
 pub mod envsubst;
+pub mod model;
 pub mod order;
 pub mod vars;

@@ -1,0 +1,667 @@
+//! Building one Flux Kustomization as kustomize-controller builds it.
+//!
+//! The controller (fluxcd/kustomize-controller `internal/controller/
+//! kustomization_controller.go`, with fluxcd/pkg `kustomize/
+//! kustomize_generator.go`) does, for one Kustomization:
+//!
+//! 1. joins `spec.path` to the source artifact's root, never escaping it
+//!    (`..` stops at the root, a leading `/` means the root);
+//! 2. takes the kustomization file in that directory or, when there is none,
+//!    generates one listing every `.yaml`/`.yml` manifest below it, walking
+//!    subdirectories in name order and listing a subdirectory that holds a
+//!    kustomization file as one entry instead of descending;
+//! 3. rewrites that file: `targetNamespace` replaces `namespace`,
+//!    `namePrefix`/`nameSuffix` replace theirs, `patches`, `components`
+//!    (and v1beta2's `patchesStrategicMerge`/`patchesJson6902`) are appended,
+//!    `images` are merged by name;
+//! 4. runs `kustomize build` with `LoadRestrictionsNone`.
+//!
+//! Here the rewritten file lives in an in-memory layer over the source, so
+//! nothing is written to disk. `commonMetadata` and postBuild substitution
+//! come later in the controller (substitution, then common metadata at apply
+//! time) and are left to the caller: see [`apply_common_metadata`].
+
+mod ignore;
+
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use krust::kustomization::FILE_NAMES;
+use krust::{normalize, BuildOptions, FileKind, FileSystem, LoadRestrictor, ResMap};
+use krust_yaml::{Mapping, Value};
+
+pub use ignore::{SourceIgnore, IGNORE_FILE};
+
+use crate::model::{CommonMetadata, FluxKustomization, Selector, SourceRef};
+
+/// `apiVersion` of a generated kustomization.
+const KUSTOMIZE_API_VERSION: &str = "kustomize.config.k8s.io/v1beta1";
+
+/// A Flux Kustomization that cannot be built, naming it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BuildError {
+    /// The spec asks for something the controller refuses (path not found,
+    /// a remote component...), or the kustomization file is unreadable.
+    #[error("Kustomization {object}: {message}")]
+    Spec {
+        /// `namespace/name`.
+        object: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// kustomize itself failed; the inner error names the file at fault.
+    #[error("Kustomization {object}: kustomize build failed: {source}")]
+    Kustomize {
+        /// `namespace/name`.
+        object: String,
+        /// krust's error.
+        source: krust::Error,
+    },
+}
+
+/// How to build.
+#[derive(Debug, Clone, Default)]
+pub struct FluxBuildOptions {
+    /// The source's exclusions, loaded once per source with
+    /// [`SourceIgnore::load`]; `None` loads them for this build.
+    pub ignore: Option<SourceIgnore>,
+}
+
+/// The kustomization the controller builds for `ks`: where it lies and its
+/// text after the rewrite (handy to show a user what Flux actually builds).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    /// The directory `spec.path` names.
+    pub dir: PathBuf,
+    /// The kustomization file (existing, or `kustomization.yaml` when generated).
+    pub file: PathBuf,
+    /// Whether the file was generated because the directory had none.
+    pub generated: bool,
+    /// The rewritten file's text.
+    pub text: String,
+}
+
+/// Builds `ks` from the source checked out at `source_root`, as
+/// kustomize-controller would, and returns the resources before postBuild
+/// substitution and common metadata.
+pub fn build_flux_kustomization(
+    fs: &dyn FileSystem,
+    source_root: &Path,
+    ks: &FluxKustomization,
+    options: &FluxBuildOptions,
+) -> Result<ResMap, BuildError> {
+    let (root, ignore) = open_source(fs, source_root, ks, options)?;
+    let artifact = ArtifactFs {
+        base: fs,
+        root: &root,
+        ignore: &ignore,
+        overlay: None,
+    };
+    let prepared = prepare_in(&artifact, &root, ks)?;
+    let layered = ArtifactFs {
+        overlay: Some((&prepared.file, prepared.text.as_bytes())),
+        ..artifact
+    };
+    let build_options = BuildOptions {
+        load_restrictor: LoadRestrictor::None,
+    };
+    krust::build(&layered, &prepared.dir, &build_options).map_err(|source| BuildError::Kustomize {
+        object: ks.id(),
+        source,
+    })
+}
+
+/// The kustomization [`build_flux_kustomization`] would build for `ks`.
+pub fn prepare_kustomization(
+    fs: &dyn FileSystem,
+    source_root: &Path,
+    ks: &FluxKustomization,
+    options: &FluxBuildOptions,
+) -> Result<Prepared, BuildError> {
+    let (root, ignore) = open_source(fs, source_root, ks, options)?;
+    let artifact = ArtifactFs {
+        base: fs,
+        root: &root,
+        ignore: &ignore,
+        overlay: None,
+    };
+    prepare_in(&artifact, &root, ks)
+}
+
+/// The Kustomization `flux bootstrap` writes for a cluster directory
+/// (`flux-system/flux-system`, path `dir`, source `GitRepository
+/// flux-system`): building a plain directory such as `clusters/demo` "as
+/// Flux's root Kustomization would" is building this.
+pub fn root_kustomization(dir: &str) -> FluxKustomization {
+    FluxKustomization {
+        api_version: "v1".to_owned(),
+        name: "flux-system".to_owned(),
+        namespace: "flux-system".to_owned(),
+        path: dir.to_owned(),
+        source_ref: SourceRef {
+            kind: "GitRepository".to_owned(),
+            name: "flux-system".to_owned(),
+            namespace: "flux-system".to_owned(),
+        },
+        prune: true,
+        ..Default::default()
+    }
+}
+
+/// Sets `spec.commonMetadata` on every object as the controller does just
+/// before applying (after substitution, so its values are never
+/// substituted): labels and annotations are added or overwritten on the
+/// object's own metadata only, never on pod templates or selectors.
+pub fn apply_common_metadata(objects: &mut [Value], metadata: &CommonMetadata) {
+    for object in objects {
+        let Some(map) = object.as_map_mut() else {
+            continue;
+        };
+        let meta = map
+            .entry("metadata".to_owned())
+            .or_insert_with(|| Value::from_map(Mapping::default()));
+        if meta.as_map().is_none() {
+            *meta = Value::from_map(Mapping::default());
+        }
+        let Some(meta) = meta.as_map_mut() else {
+            continue;
+        };
+        for (key, values) in [
+            ("labels", &metadata.labels),
+            ("annotations", &metadata.annotations),
+        ] {
+            if values.is_empty() {
+                continue;
+            }
+            let entry = meta
+                .entry(key.to_owned())
+                .or_insert_with(|| Value::from_map(Mapping::default()));
+            if entry.as_map().is_none() {
+                *entry = Value::from_map(Mapping::default());
+            }
+            if let Some(target) = entry.as_map_mut() {
+                for (k, v) in values {
+                    target.insert(k.clone(), Value::from(v.as_str()));
+                }
+            }
+        }
+    }
+}
+
+fn spec_error(ks: &FluxKustomization, message: impl Into<String>) -> BuildError {
+    BuildError::Spec {
+        object: ks.id(),
+        message: message.into(),
+    }
+}
+
+fn open_source(
+    fs: &dyn FileSystem,
+    source_root: &Path,
+    ks: &FluxKustomization,
+    options: &FluxBuildOptions,
+) -> Result<(PathBuf, SourceIgnore), BuildError> {
+    let root = fs
+        .canonicalize(source_root)
+        .map_err(|e| spec_error(ks, format!("source root {}: {e}", source_root.display())))?;
+    let ignore = match &options.ignore {
+        Some(ignore) => ignore.clone(),
+        None => SourceIgnore::load(fs, &root).map_err(|e| {
+            spec_error(
+                ks,
+                format!("reading {IGNORE_FILE} files under {}: {e}", root.display()),
+            )
+        })?,
+    };
+    Ok((root, ignore))
+}
+
+/// `spec.path` joined to `root` the way securejoin does it: components
+/// resolved lexically, `..` never climbing above the root.
+pub fn resolve_path(root: &Path, path: &str) -> PathBuf {
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for component in Path::new(path).components() {
+        match component {
+            Component::Normal(name) => parts.push(name),
+            Component::ParentDir => {
+                parts.pop();
+            }
+            Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
+        }
+    }
+    parts.iter().fold(root.to_path_buf(), |dir, p| dir.join(p))
+}
+
+fn prepare_in(
+    fs: &ArtifactFs<'_>,
+    root: &Path,
+    ks: &FluxKustomization,
+) -> Result<Prepared, BuildError> {
+    let dir = resolve_path(root, &ks.path);
+    if fs.kind(&dir) != Some(FileKind::Dir) {
+        return Err(spec_error(
+            ks,
+            format!(
+                "kustomization path not found: spec.path {:?} is no directory of the source ({})",
+                ks.path,
+                dir.display()
+            ),
+        ));
+    }
+    let existing = FILE_NAMES
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|file| fs.kind(file) == Some(FileKind::File));
+    let generated = existing.is_none();
+    let (file, mut kus) = match existing {
+        Some(file) => {
+            let kus = read_kustomization(fs, &file, ks)?;
+            (file, kus)
+        }
+        None => (dir.join(FILE_NAMES[0]), generate(fs, &dir, ks)?),
+    };
+    if kus.get("apiVersion").is_none_or(Value::is_null) {
+        kus.insert("apiVersion".to_owned(), KUSTOMIZE_API_VERSION.into());
+    }
+    if kus.get("kind").is_none_or(Value::is_null) {
+        kus.insert("kind".to_owned(), "Kustomization".into());
+    }
+    if !generated
+        && kus
+            .get("resources")
+            .and_then(Value::as_seq)
+            .is_none_or(Vec::is_empty)
+    {
+        // The controller sets this so that a kustomization with no
+        // resources (only generators or components) is not refused as
+        // empty; it also makes kustomize record origin annotations.
+        kus.insert(
+            "buildMetadata".to_owned(),
+            Value::Seq(vec!["originAnnotations".into()]),
+        );
+    }
+    rewrite(fs, &dir, ks, &mut kus)?;
+    let text = krust_yaml::to_yaml_string(&Value::from_map(kus))
+        .map_err(|e| spec_error(ks, format!("{}: {e}", file.display())))?;
+    Ok(Prepared {
+        dir,
+        file,
+        generated,
+        text,
+    })
+}
+
+fn read_kustomization(
+    fs: &dyn FileSystem,
+    file: &Path,
+    ks: &FluxKustomization,
+) -> Result<Mapping, BuildError> {
+    let bytes = fs
+        .read(file)
+        .map_err(|e| spec_error(ks, format!("{}: {e}", file.display())))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| spec_error(ks, format!("{}: not UTF-8: {e}", file.display())))?;
+    let mut docs = krust_yaml::load_documents(&text).map_err(|e| {
+        spec_error(
+            ks,
+            format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message),
+        )
+    })?;
+    match docs.len() {
+        0 => Ok(Mapping::default()),
+        1 => match docs.pop() {
+            Some(Value::Map(map)) => Ok(*map),
+            Some(other) => Err(spec_error(
+                ks,
+                format!(
+                    "{}: expected a kustomization map, found {}",
+                    file.display(),
+                    other.type_name()
+                ),
+            )),
+            None => Ok(Mapping::default()),
+        },
+        n => Err(spec_error(
+            ks,
+            format!("{}: holds {n} YAML documents, expected one", file.display()),
+        )),
+    }
+}
+
+/// The kustomization the controller writes into a directory without one.
+fn generate(
+    fs: &dyn FileSystem,
+    dir: &Path,
+    ks: &FluxKustomization,
+) -> Result<Mapping, BuildError> {
+    let mut resources = Vec::new();
+    scan(fs, dir, dir, ks, &mut resources)?;
+    let mut kus = Mapping::default();
+    kus.insert("apiVersion".to_owned(), KUSTOMIZE_API_VERSION.into());
+    kus.insert("kind".to_owned(), "Kustomization".into());
+    if resources.is_empty() {
+        // As the controller does, so that an empty directory builds to
+        // nothing instead of failing as an empty kustomization.
+        kus.insert("namespace".to_owned(), "_placeholder".into());
+    } else {
+        kus.insert("resources".to_owned(), Value::Seq(resources));
+    }
+    Ok(kus)
+}
+
+fn scan(
+    fs: &dyn FileSystem,
+    base: &Path,
+    dir: &Path,
+    ks: &FluxKustomization,
+    out: &mut Vec<Value>,
+) -> Result<(), BuildError> {
+    let entries = fs
+        .read_dir(dir)
+        .map_err(|e| spec_error(ks, format!("{}: {e}", dir.display())))?;
+    for (name, kind) in entries {
+        let path = dir.join(&name);
+        let rel = || {
+            let rel = path.strip_prefix(base).unwrap_or(&path);
+            Value::from(format!("./{}", rel.display()))
+        };
+        match kind {
+            FileKind::Dir => {
+                let holds_kustomization = FILE_NAMES
+                    .iter()
+                    .any(|f| fs.kind(&path.join(f)) == Some(FileKind::File));
+                if holds_kustomization {
+                    out.push(rel());
+                } else {
+                    scan(fs, base, &path, ks, out)?;
+                }
+            }
+            FileKind::File => {
+                if !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+                    continue;
+                }
+                let bytes = fs
+                    .read(&path)
+                    .map_err(|e| spec_error(ks, format!("{}: {e}", path.display())))?;
+                krust::resources_from_bytes(&path, &bytes).map_err(|e| {
+                    spec_error(
+                        ks,
+                        format!(
+                            "failed to decode Kubernetes YAML from {}: {e}",
+                            path.display()
+                        ),
+                    )
+                })?;
+                out.push(rel());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn selector_value(s: &Selector) -> Value {
+    let mut map = Mapping::default();
+    for (key, value) in [
+        ("group", &s.group),
+        ("version", &s.version),
+        ("kind", &s.kind),
+        ("name", &s.name),
+        ("namespace", &s.namespace),
+        ("labelSelector", &s.label_selector),
+        ("annotationSelector", &s.annotation_selector),
+    ] {
+        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+            map.insert(key.to_owned(), v.into());
+        }
+    }
+    Value::from_map(map)
+}
+
+/// Appends `items` to the list under `key`, creating it.
+fn append(kus: &mut Mapping, key: &str, items: Vec<Value>) {
+    if items.is_empty() {
+        return;
+    }
+    let entry = kus.entry(key.to_owned()).or_insert(Value::Null);
+    match entry {
+        Value::Seq(list) => list.extend(items),
+        other => *other = Value::Seq(items),
+    }
+}
+
+/// Whether a component path stays inside the source: not a URL, not absolute
+/// (the controller's rule, after kustomize's remote-reference prefixes).
+fn is_local_relative(path: &str) -> bool {
+    let lower = path.to_lowercase();
+    let remote = [
+        "git::",
+        "gh:",
+        "ssh://",
+        "https://",
+        "http://",
+        "git@",
+        "github.com:",
+        "github.com/",
+    ]
+    .iter()
+    .any(|p| p.len() < lower.len() && lower.starts_with(p));
+    !remote && !path.starts_with('/') && !lower.trim_start_matches("file://").starts_with('/')
+}
+
+fn rewrite(
+    fs: &dyn FileSystem,
+    dir: &Path,
+    ks: &FluxKustomization,
+    kus: &mut Mapping,
+) -> Result<(), BuildError> {
+    for (key, value) in [
+        ("namespace", &ks.target_namespace),
+        ("namePrefix", &ks.name_prefix),
+        ("nameSuffix", &ks.name_suffix),
+    ] {
+        if let Some(value) = value {
+            kus.insert(key.to_owned(), value.as_str().into());
+        }
+    }
+
+    let patches = ks
+        .patches
+        .iter()
+        .map(|p| {
+            let mut map = Mapping::default();
+            map.insert("patch".to_owned(), p.patch.as_str().into());
+            if let Some(target) = &p.target {
+                map.insert("target".to_owned(), selector_value(target));
+            }
+            Value::from_map(map)
+        })
+        .collect();
+    append(kus, "patches", patches);
+
+    let mut components = Vec::new();
+    for component in &ks.components {
+        if !is_local_relative(component) {
+            return Err(spec_error(
+                ks,
+                format!("component path '{component}' must be local and relative"),
+            ));
+        }
+        if ks.ignore_missing_components && fs.kind(&normalize(&dir.join(component))).is_none() {
+            continue;
+        }
+        components.push(component.as_str().into());
+    }
+    append(kus, "components", components);
+
+    let mut strategic = Vec::new();
+    for patch in &ks.patches_strategic_merge {
+        let text = krust_yaml::to_yaml_string(patch)
+            .map_err(|e| spec_error(ks, format!("spec.patchesStrategicMerge: {e}")))?;
+        strategic.push(text.into());
+    }
+    append(kus, "patchesStrategicMerge", strategic);
+
+    let mut json6902 = Vec::new();
+    for patch in &ks.patches_json6902 {
+        let text = krust_yaml::to_yaml_string(&Value::Seq(patch.patch.clone()))
+            .map_err(|e| spec_error(ks, format!("spec.patchesJson6902: {e}")))?;
+        let mut map = Mapping::default();
+        map.insert("patch".to_owned(), text.into());
+        map.insert("target".to_owned(), selector_value(&patch.target));
+        json6902.push(Value::from_map(map));
+    }
+    append(kus, "patchesJson6902", json6902);
+
+    merge_images(ks, kus);
+    Ok(())
+}
+
+/// `spec.images` into the kustomization's `images`: an entry of the same
+/// name is updated field by field (a new tag or digest replaces both, since
+/// together they pick the version), others are appended.
+fn merge_images(ks: &FluxKustomization, kus: &mut Mapping) {
+    if ks.images.is_empty() {
+        return;
+    }
+    let entry = kus.entry("images".to_owned()).or_insert(Value::Null);
+    if entry.as_seq().is_none() {
+        *entry = Value::Seq(Vec::new());
+    }
+    let Some(list) = entry.as_seq_mut() else {
+        return;
+    };
+    for image in &ks.images {
+        let found = list
+            .iter_mut()
+            .find(|e| e.str_at(&["name"]) == Some(image.name.as_str()))
+            .and_then(Value::as_map_mut);
+        let set = |map: &mut Mapping, key: &str, value: &str| {
+            if value.is_empty() {
+                map.shift_remove(key);
+            } else {
+                map.insert(key.to_owned(), value.into());
+            }
+        };
+        match found {
+            Some(existing) => {
+                if !image.new_name.is_empty() {
+                    set(existing, "newName", &image.new_name);
+                }
+                if !image.new_tag.is_empty() || !image.digest.is_empty() {
+                    set(existing, "newTag", &image.new_tag);
+                    set(existing, "digest", &image.digest);
+                }
+            }
+            None => {
+                let mut map = Mapping::default();
+                map.insert("name".to_owned(), image.name.as_str().into());
+                set(&mut map, "newName", &image.new_name);
+                set(&mut map, "newTag", &image.new_tag);
+                set(&mut map, "digest", &image.digest);
+                list.push(Value::from_map(map));
+            }
+        }
+    }
+}
+
+/// The source as the artifact holds it: ignored files absent, and at most
+/// one file (the rewritten kustomization) laid over it in memory.
+#[derive(Clone, Copy)]
+struct ArtifactFs<'a> {
+    base: &'a dyn FileSystem,
+    root: &'a Path,
+    ignore: &'a SourceIgnore,
+    overlay: Option<(&'a Path, &'a [u8])>,
+}
+
+impl ArtifactFs<'_> {
+    fn is_overlay(&self, path: &Path) -> bool {
+        self.overlay.is_some_and(|(p, _)| p == path)
+    }
+
+    /// Whether the file at `path` was left out of the artifact.
+    fn ignored_file(&self, path: &Path) -> bool {
+        let Ok(rel) = path.strip_prefix(self.root) else {
+            return false;
+        };
+        let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
+        !parts.is_empty() && self.ignore.is_ignored(&parts, false)
+    }
+
+    fn visible(&self, path: PathBuf) -> io::Result<PathBuf> {
+        if self.base.kind(&path) == Some(FileKind::File) && self.ignored_file(&path) {
+            Err(not_in_artifact(&path))
+        } else {
+            Ok(path)
+        }
+    }
+}
+
+fn not_in_artifact(path: &Path) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::NotFound,
+        format!(
+            "{}: excluded from the source artifact by {IGNORE_FILE}",
+            path.display()
+        ),
+    )
+}
+
+impl FileSystem for ArtifactFs<'_> {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        let path = normalize(path);
+        if let Some((p, content)) = self.overlay.filter(|(p, _)| *p == path) {
+            debug_assert_eq!(p, path);
+            return Ok(content.to_vec());
+        }
+        if self.ignored_file(&path) && self.base.kind(&path) == Some(FileKind::File) {
+            return Err(not_in_artifact(&path));
+        }
+        self.base.read(&path)
+    }
+
+    fn kind(&self, path: &Path) -> Option<FileKind> {
+        let path = normalize(path);
+        if self.is_overlay(&path) {
+            return Some(FileKind::File);
+        }
+        match self.base.kind(&path)? {
+            FileKind::File if self.ignored_file(&path) => None,
+            kind => Some(kind),
+        }
+    }
+
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        let path = normalize(path);
+        if self.is_overlay(&path) {
+            return Ok(path);
+        }
+        self.visible(self.base.canonicalize(&path)?)
+    }
+
+    fn canonicalize_in(&self, real_dir: &Path, name: &std::ffi::OsStr) -> io::Result<PathBuf> {
+        let path = normalize(&real_dir.join(name));
+        if self.is_overlay(&path) {
+            return Ok(path);
+        }
+        self.visible(self.base.canonicalize_in(real_dir, name)?)
+    }
+
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<(String, FileKind)>> {
+        let dir = normalize(path);
+        let mut entries = self.base.read_dir(&dir)?;
+        entries
+            .retain(|(name, kind)| *kind == FileKind::Dir || !self.ignored_file(&dir.join(name)));
+        if let Some((file, _)) = self.overlay {
+            if file.parent() == Some(dir.as_path()) {
+                if let Some(name) = file.file_name().and_then(|n| n.to_str()) {
+                    if !entries.iter().any(|(n, _)| n == name) {
+                        entries.push((name.to_owned(), FileKind::File));
+                        entries.sort_by(|a, b| a.0.cmp(&b.0));
+                    }
+                }
+            }
+        }
+        Ok(entries)
+    }
+}

@@ -1,0 +1,632 @@
+//! Flux `Kustomization` objects (`kustomize.toolkit.fluxcd.io`), read from
+//! the YAML a repository holds.
+//!
+//! Only the fields that change what gets rendered, or in which order, are
+//! modelled; the rest (interval, timeout, wait, health checks...) matter to a
+//! live cluster only. Bad input is an error naming the object
+//! (`Kustomization flux-system/apps: spec.path: ...`), because a repository
+//! holds many of them and the user has to find the one at fault.
+
+use indexmap::IndexMap;
+use krust_yaml::Value;
+
+/// The API group of Flux Kustomizations.
+pub const GROUP: &str = "kustomize.toolkit.fluxcd.io";
+
+/// The API versions read: `v1` (current) and `v1beta2` (still common in
+/// repositories; it adds `patchesStrategicMerge` and `patchesJson6902`).
+pub const VERSIONS: [&str; 2] = ["v1", "v1beta2"];
+
+/// The namespace an object without `metadata.namespace` lands in when applied
+/// (`kubectl apply` and Flux's own apply both default to it).
+pub const DEFAULT_NAMESPACE: &str = "default";
+
+/// A malformed Flux Kustomization, naming it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Kustomization {object}: {message}")]
+pub struct ModelError {
+    /// `namespace/name` of the object (or `<unnamed>`).
+    pub object: String,
+    /// What is wrong, starting with the field path.
+    pub message: String,
+}
+
+/// One Flux `Kustomization`: a directory of a source, built and applied as a unit.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FluxKustomization {
+    /// `v1` or `v1beta2`.
+    pub api_version: String,
+    /// `metadata.name`.
+    pub name: String,
+    /// `metadata.namespace`, or [`DEFAULT_NAMESPACE`].
+    pub namespace: String,
+    /// `spec.path` as written; empty means the root of the source.
+    pub path: String,
+    /// `spec.sourceRef`.
+    pub source_ref: SourceRef,
+    /// `spec.targetNamespace`: overrides the kustomization's `namespace`.
+    pub target_namespace: Option<String>,
+    /// `spec.namePrefix`: overrides the kustomization's `namePrefix`.
+    pub name_prefix: Option<String>,
+    /// `spec.nameSuffix`: overrides the kustomization's `nameSuffix`.
+    pub name_suffix: Option<String>,
+    /// `spec.patches`, appended after the kustomization's own.
+    pub patches: Vec<Patch>,
+    /// `spec.patchesStrategicMerge` (v1beta2 only): inline patch objects.
+    pub patches_strategic_merge: Vec<Value>,
+    /// `spec.patchesJson6902` (v1beta2 only): target plus operations.
+    pub patches_json6902: Vec<Json6902Patch>,
+    /// `spec.images`, merged into the kustomization's `images` by name.
+    pub images: Vec<Image>,
+    /// `spec.components`, appended after the kustomization's own.
+    pub components: Vec<String>,
+    /// `spec.ignoreMissingComponents`: skip listed components that do not exist.
+    pub ignore_missing_components: bool,
+    /// `spec.commonMetadata`, set on every object after the build and substitution.
+    pub common_metadata: Option<CommonMetadata>,
+    /// `spec.postBuild`.
+    pub post_build: Option<PostBuild>,
+    /// `spec.dependsOn`.
+    pub depends_on: Vec<Dependency>,
+    /// `spec.suspend`.
+    pub suspend: bool,
+    /// `spec.prune`.
+    pub prune: bool,
+}
+
+/// `spec.sourceRef`: where the files come from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SourceRef {
+    /// `GitRepository`, `OCIRepository`, `Bucket` or `ExternalArtifact`.
+    pub kind: String,
+    /// The source's name.
+    pub name: String,
+    /// The source's namespace; defaults to the Kustomization's.
+    pub namespace: String,
+}
+
+/// One entry of `spec.dependsOn`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Dependency {
+    /// Name of the Kustomization depended on.
+    pub name: String,
+    /// Its namespace; defaults to the depending Kustomization's (as the controller does).
+    pub namespace: String,
+}
+
+/// A kustomize selector, as `spec.patches[].target` writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Selector {
+    /// `group`.
+    pub group: Option<String>,
+    /// `version`.
+    pub version: Option<String>,
+    /// `kind`.
+    pub kind: Option<String>,
+    /// `name` (a regex in kustomize).
+    pub name: Option<String>,
+    /// `namespace` (a regex in kustomize).
+    pub namespace: Option<String>,
+    /// `labelSelector`.
+    pub label_selector: Option<String>,
+    /// `annotationSelector`.
+    pub annotation_selector: Option<String>,
+}
+
+/// One entry of `spec.patches`: a strategic merge or JSON 6902 patch as text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Patch {
+    /// The patch text.
+    pub patch: String,
+    /// Which resources it applies to; `None` means the patch names its target.
+    pub target: Option<Selector>,
+}
+
+/// One entry of `spec.patchesJson6902` (v1beta2).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Json6902Patch {
+    /// The target.
+    pub target: Selector,
+    /// The operations, as objects.
+    pub patch: Vec<Value>,
+}
+
+/// One entry of `spec.images`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Image {
+    /// The image name to match.
+    pub name: String,
+    /// Replacement name (empty: keep).
+    pub new_name: String,
+    /// Replacement tag (empty: keep).
+    pub new_tag: String,
+    /// Replacement digest (empty: keep).
+    pub digest: String,
+}
+
+/// `spec.commonMetadata`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CommonMetadata {
+    /// Labels set on every object.
+    pub labels: IndexMap<String, String>,
+    /// Annotations set on every object.
+    pub annotations: IndexMap<String, String>,
+}
+
+/// `spec.postBuild`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PostBuild {
+    /// `substitute`: variables that override those from `substituteFrom`.
+    pub substitute: IndexMap<String, String>,
+    /// `substituteFrom`, in order.
+    pub substitute_from: Vec<SubstituteReference>,
+}
+
+/// One entry of `spec.postBuild.substituteFrom`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SubstituteReference {
+    /// `ConfigMap` or `Secret`.
+    pub kind: String,
+    /// Its name, in the Kustomization's namespace.
+    pub name: String,
+    /// Whether a missing object is tolerated.
+    pub optional: bool,
+}
+
+/// Whether `value` is a Flux Kustomization of a version this module reads
+/// (as opposed to a kustomize `kustomization.yaml`, whose kind is the same).
+pub fn is_flux_kustomization(value: &Value) -> bool {
+    value.str_at(&["kind"]) == Some("Kustomization")
+        && value
+            .str_at(&["apiVersion"])
+            .and_then(|v| v.strip_prefix(GROUP))
+            .and_then(|v| v.strip_prefix('/'))
+            .is_some_and(|v| VERSIONS.contains(&v))
+}
+
+/// Reads fields of one object, prefixing errors with its name.
+struct Reader<'a> {
+    object: String,
+    root: &'a Value,
+}
+
+impl<'a> Reader<'a> {
+    fn err(&self, message: String) -> ModelError {
+        ModelError {
+            object: self.object.clone(),
+            message,
+        }
+    }
+
+    fn at(&self, path: &[&str]) -> Result<Option<&'a Value>, ModelError> {
+        let mut v = self.root;
+        for (i, key) in path.iter().enumerate() {
+            match v {
+                Value::Map(_) => match v.get(key) {
+                    Some(Value::Null) | None => return Ok(None),
+                    Some(next) => v = next,
+                },
+                other => {
+                    return Err(self.err(format!(
+                        "{}: expected a map, found {}",
+                        path[..i].join("."),
+                        other.type_name()
+                    )))
+                }
+            }
+        }
+        Ok(Some(v))
+    }
+
+    fn string(&self, path: &[&str]) -> Result<Option<String>, ModelError> {
+        self.at(path)?
+            .map(|v| self.as_string(&path.join("."), v))
+            .transpose()
+    }
+
+    fn as_string(&self, field: &str, v: &Value) -> Result<String, ModelError> {
+        v.as_str().map(str::to_owned).ok_or_else(|| {
+            self.err(format!(
+                "{field}: expected a string, found {}",
+                v.type_name()
+            ))
+        })
+    }
+
+    fn boolean(&self, path: &[&str]) -> Result<bool, ModelError> {
+        match self.at(path)? {
+            None => Ok(false),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(other) => Err(self.err(format!(
+                "{}: expected true or false, found {}",
+                path.join("."),
+                other.type_name()
+            ))),
+        }
+    }
+
+    fn seq(&self, path: &[&str]) -> Result<&'a [Value], ModelError> {
+        match self.at(path)? {
+            None => Ok(&[]),
+            Some(Value::Seq(items)) => Ok(items),
+            Some(other) => Err(self.err(format!(
+                "{}: expected a list, found {}",
+                path.join("."),
+                other.type_name()
+            ))),
+        }
+    }
+
+    fn string_map(&self, path: &[&str]) -> Result<IndexMap<String, String>, ModelError> {
+        let field = path.join(".");
+        match self.at(path)? {
+            None => Ok(IndexMap::new()),
+            Some(Value::Map(map)) => map
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), self.as_string(&format!("{field}.{k}"), v)?)))
+                .collect(),
+            Some(other) => Err(self.err(format!(
+                "{field}: expected a map of strings, found {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    /// A string field of a list item, `None` when absent.
+    fn item_string(
+        &self,
+        item: &Value,
+        field: &str,
+        key: &str,
+    ) -> Result<Option<String>, ModelError> {
+        match item.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => self.as_string(&format!("{field}.{key}"), v).map(Some),
+        }
+    }
+
+    fn item_map<'v>(&self, item: &'v Value, field: &str) -> Result<&'v Value, ModelError> {
+        match item {
+            Value::Map(_) => Ok(item),
+            other => Err(self.err(format!(
+                "{field}: expected a map, found {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    fn selector(&self, v: &Value, field: &str) -> Result<Selector, ModelError> {
+        let v = self.item_map(v, field)?;
+        Ok(Selector {
+            group: self.item_string(v, field, "group")?,
+            version: self.item_string(v, field, "version")?,
+            kind: self.item_string(v, field, "kind")?,
+            name: self.item_string(v, field, "name")?,
+            namespace: self.item_string(v, field, "namespace")?,
+            label_selector: self.item_string(v, field, "labelSelector")?,
+            annotation_selector: self.item_string(v, field, "annotationSelector")?,
+        })
+    }
+}
+
+impl FluxKustomization {
+    /// `namespace/name`, as errors and reports name the object.
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+
+    /// Reads a Flux Kustomization. Fails, naming the object, when `value` is
+    /// not one or a field has the wrong shape; fields the renderer does not
+    /// need are not checked.
+    pub fn from_value(value: &Value) -> Result<FluxKustomization, ModelError> {
+        let name = value.str_at(&["metadata", "name"]).unwrap_or_default();
+        let namespace = value
+            .str_at(&["metadata", "namespace"])
+            .filter(|ns| !ns.is_empty())
+            .unwrap_or(DEFAULT_NAMESPACE)
+            .to_owned();
+        let r = Reader {
+            object: if name.is_empty() {
+                "<unnamed>".to_owned()
+            } else {
+                format!("{namespace}/{name}")
+            },
+            root: value,
+        };
+        if !is_flux_kustomization(value) {
+            return Err(r.err(format!(
+                "not a Flux Kustomization (apiVersion {:?}, kind {:?}; expected {GROUP}/v1 or /v1beta2, kind Kustomization)",
+                value.str_at(&["apiVersion"]).unwrap_or_default(),
+                value.str_at(&["kind"]).unwrap_or_default()
+            )));
+        }
+        if name.is_empty() {
+            return Err(r.err("metadata.name: missing".to_owned()));
+        }
+        let api_version = value.str_at(&["apiVersion"]).unwrap_or_default();
+        let api_version = api_version[GROUP.len() + 1..].to_owned();
+        if r.at(&["spec"])?.is_none() {
+            return Err(r.err("spec: missing".to_owned()));
+        }
+
+        let source_ref = SourceRef {
+            kind: r
+                .string(&["spec", "sourceRef", "kind"])?
+                .ok_or_else(|| r.err("spec.sourceRef.kind: missing".to_owned()))?,
+            name: r
+                .string(&["spec", "sourceRef", "name"])?
+                .ok_or_else(|| r.err("spec.sourceRef.name: missing".to_owned()))?,
+            namespace: r
+                .string(&["spec", "sourceRef", "namespace"])?
+                .filter(|ns| !ns.is_empty())
+                .unwrap_or_else(|| namespace.clone()),
+        };
+
+        let patches = r
+            .seq(&["spec", "patches"])?
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let field = format!("spec.patches[{i}]");
+                let item = r.item_map(item, &field)?;
+                Ok(Patch {
+                    patch: r
+                        .item_string(item, &field, "patch")?
+                        .ok_or_else(|| r.err(format!("{field}.patch: missing")))?,
+                    target: match item.get("target") {
+                        None | Some(Value::Null) => None,
+                        Some(t) => Some(r.selector(t, &format!("{field}.target"))?),
+                    },
+                })
+            })
+            .collect::<Result<_, ModelError>>()?;
+
+        let patches_strategic_merge = r
+            .seq(&["spec", "patchesStrategicMerge"])?
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                r.item_map(item, &format!("spec.patchesStrategicMerge[{i}]"))
+                    .cloned()
+            })
+            .collect::<Result<_, ModelError>>()?;
+
+        let patches_json6902 = r
+            .seq(&["spec", "patchesJson6902"])?
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let field = format!("spec.patchesJson6902[{i}]");
+                let item = r.item_map(item, &field)?;
+                let target = item
+                    .get("target")
+                    .ok_or_else(|| r.err(format!("{field}.target: missing")))?;
+                let ops = match item.get("patch") {
+                    Some(Value::Seq(ops)) => ops.clone(),
+                    Some(other) => {
+                        return Err(r.err(format!(
+                            "{field}.patch: expected a list of operations, found {}",
+                            other.type_name()
+                        )))
+                    }
+                    None => return Err(r.err(format!("{field}.patch: missing"))),
+                };
+                Ok(Json6902Patch {
+                    target: r.selector(target, &format!("{field}.target"))?,
+                    patch: ops,
+                })
+            })
+            .collect::<Result<_, ModelError>>()?;
+
+        let images = r
+            .seq(&["spec", "images"])?
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let field = format!("spec.images[{i}]");
+                let item = r.item_map(item, &field)?;
+                let get = |key| {
+                    r.item_string(item, &field, key)
+                        .map(Option::unwrap_or_default)
+                };
+                let image = Image {
+                    name: get("name")?,
+                    new_name: get("newName")?,
+                    new_tag: get("newTag")?,
+                    digest: get("digest")?,
+                };
+                if image.name.is_empty() {
+                    return Err(r.err(format!("{field}.name: missing")));
+                }
+                Ok(image)
+            })
+            .collect::<Result<_, ModelError>>()?;
+
+        let components = r
+            .seq(&["spec", "components"])?
+            .iter()
+            .enumerate()
+            .map(|(i, item)| r.as_string(&format!("spec.components[{i}]"), item))
+            .collect::<Result<_, ModelError>>()?;
+
+        let common_metadata = match r.at(&["spec", "commonMetadata"])? {
+            None => None,
+            Some(_) => Some(CommonMetadata {
+                labels: r.string_map(&["spec", "commonMetadata", "labels"])?,
+                annotations: r.string_map(&["spec", "commonMetadata", "annotations"])?,
+            }),
+        };
+
+        let post_build = match r.at(&["spec", "postBuild"])? {
+            None => None,
+            Some(_) => Some(PostBuild {
+                substitute: r.string_map(&["spec", "postBuild", "substitute"])?,
+                substitute_from: r
+                    .seq(&["spec", "postBuild", "substituteFrom"])?
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let field = format!("spec.postBuild.substituteFrom[{i}]");
+                        let item = r.item_map(item, &field)?;
+                        let kind = r
+                            .item_string(item, &field, "kind")?
+                            .ok_or_else(|| r.err(format!("{field}.kind: missing")))?;
+                        if kind != "ConfigMap" && kind != "Secret" {
+                            return Err(r.err(format!(
+                                "{field}.kind: {kind:?} is neither ConfigMap nor Secret"
+                            )));
+                        }
+                        let optional = match item.get("optional") {
+                            None | Some(Value::Null) => false,
+                            Some(Value::Bool(b)) => *b,
+                            Some(other) => {
+                                return Err(r.err(format!(
+                                    "{field}.optional: expected true or false, found {}",
+                                    other.type_name()
+                                )))
+                            }
+                        };
+                        Ok(SubstituteReference {
+                            kind,
+                            name: r
+                                .item_string(item, &field, "name")?
+                                .ok_or_else(|| r.err(format!("{field}.name: missing")))?,
+                            optional,
+                        })
+                    })
+                    .collect::<Result<_, ModelError>>()?,
+            }),
+        };
+
+        let depends_on = r
+            .seq(&["spec", "dependsOn"])?
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let field = format!("spec.dependsOn[{i}]");
+                let item = r.item_map(item, &field)?;
+                Ok(Dependency {
+                    name: r
+                        .item_string(item, &field, "name")?
+                        .filter(|n| !n.is_empty())
+                        .ok_or_else(|| r.err(format!("{field}.name: missing")))?,
+                    namespace: r
+                        .item_string(item, &field, "namespace")?
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or_else(|| namespace.clone()),
+                })
+            })
+            .collect::<Result<_, ModelError>>()?;
+
+        Ok(FluxKustomization {
+            api_version,
+            name: name.to_owned(),
+            path: r.string(&["spec", "path"])?.unwrap_or_default(),
+            source_ref,
+            target_namespace: r.string(&["spec", "targetNamespace"])?,
+            name_prefix: r.string(&["spec", "namePrefix"])?,
+            name_suffix: r.string(&["spec", "nameSuffix"])?,
+            patches,
+            patches_strategic_merge,
+            patches_json6902,
+            images,
+            components,
+            ignore_missing_components: r.boolean(&["spec", "ignoreMissingComponents"])?,
+            common_metadata,
+            post_build,
+            depends_on,
+            suspend: r.boolean(&["spec", "suspend"])?,
+            prune: r.boolean(&["spec", "prune"])?,
+            namespace,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> Result<FluxKustomization, ModelError> {
+        let docs = krust_yaml::load_documents(src).unwrap();
+        FluxKustomization::from_value(&docs[0])
+    }
+
+    #[test]
+    fn reads_the_example_profile_with_defaults() {
+        let ks = parse(
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n\
+             metadata: {name: apps, namespace: flux-system}\n\
+             spec:\n  path: ./apps/overlays/dev\n  prune: true\n\
+             \x20 sourceRef: {kind: GitRepository, name: flux-system}\n\
+             \x20 dependsOn: [{name: infrastructure}, {name: crds, namespace: other}]\n\
+             \x20 postBuild:\n    substitute: {cluster_name: demo-dev, replicas: \"1\"}\n\
+             \x20   substituteFrom: [{kind: ConfigMap, name: vars}, {kind: Secret, name: s, optional: true}]\n",
+        )
+        .unwrap();
+        assert_eq!(ks.api_version, "v1");
+        assert_eq!(ks.id(), "flux-system/apps");
+        assert_eq!(ks.path, "./apps/overlays/dev");
+        assert!(ks.prune && !ks.suspend);
+        assert_eq!(ks.source_ref.namespace, "flux-system");
+        assert_eq!(ks.depends_on[0].namespace, "flux-system");
+        assert_eq!(ks.depends_on[1].namespace, "other");
+        let pb = ks.post_build.unwrap();
+        assert_eq!(pb.substitute["replicas"], "1");
+        assert_eq!(pb.substitute_from[0].kind, "ConfigMap");
+        assert!(!pb.substitute_from[0].optional);
+        assert!(pb.substitute_from[1].optional);
+    }
+
+    #[test]
+    fn tells_flux_kustomizations_from_kustomize_ones() {
+        let yes = krust_yaml::load_documents(
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1beta2\nkind: Kustomization\n",
+        )
+        .unwrap();
+        let no = krust_yaml::load_documents(
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n",
+        )
+        .unwrap();
+        let old = krust_yaml::load_documents(
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1beta1x\nkind: Kustomization\n",
+        )
+        .unwrap();
+        assert!(is_flux_kustomization(&yes[0]));
+        assert!(!is_flux_kustomization(&no[0]));
+        assert!(!is_flux_kustomization(&old[0]));
+    }
+
+    #[test]
+    fn errors_name_the_object_and_the_field() {
+        let base = "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: fs}\n";
+        let err = parse(&format!("{base}spec: {{path: ./x}}\n")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Kustomization fs/apps: spec.sourceRef.kind: missing"
+        );
+        let err = parse(&format!(
+            "{base}spec: {{sourceRef: {{kind: GitRepository, name: r}}, postBuild: {{substitute: {{n: 1}}}}}}\n"
+        ))
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Kustomization fs/apps: spec.postBuild.substitute.n: expected a string, found int"
+        );
+        let err = parse(&format!(
+            "{base}spec: {{sourceRef: {{kind: GitRepository, name: r}}, postBuild: {{substituteFrom: [{{kind: Map, name: x}}]}}}}\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.message.contains("neither ConfigMap nor Secret"),
+            "{err}"
+        );
+        let err = parse(&format!(
+            "{base}spec: {{sourceRef: {{kind: GitRepository, name: r}}, images: [{{newTag: v1}}]}}\n"
+        ))
+        .unwrap_err();
+        assert_eq!(err.message, "spec.images[0].name: missing");
+        let err = parse("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n").unwrap_err();
+        assert!(err.message.contains("not a Flux Kustomization"), "{err}");
+        assert_eq!(err.object, "default/c");
+    }
+}
