@@ -6,6 +6,7 @@
 //! status is 1 when a build failed and 2 for a usage error.
 
 mod diff;
+mod flux;
 mod lift;
 mod lint;
 mod output;
@@ -36,6 +37,8 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Prove a refactoring changes no rendered output: every root at --base against the working tree. Exit 0 with a one-line summary when nothing changed; 1 with the diffs otherwise.
     VerifyNoop(diff::VerifyArgs),
+    /// Render what a Flux cluster or profile gets, offline: its directory built as the root Kustomization, then every Flux Kustomization in it, substituted, in dependsOn order; or --graph.
+    Flux(flux::FluxArgs),
     /// Fold a patch every overlay of a group carries into the app's base, delete the copies and their references, and prove nothing renders differently (nothing is written otherwise).
     Lift(lift::LiftArgs),
     /// Check a GitOps repository's conventions: cross-overlay references, unreferenced or missing patch files, `.yml` files, promotable patches missing from some overlays, deprecated fields.
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Some(Command::VerifyNoop(args)) => diff::run_verify(&args),
         Some(Command::Lint(args)) => lint::run(&args),
         Some(Command::Lift(args)) => lift::run(&args),
+        Some(Command::Flux(args)) => flux::run(&args),
         Some(Command::Promote(args)) => promote::run(&args),
     }
 }

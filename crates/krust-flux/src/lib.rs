@@ -6,11 +6,13 @@
 //! - [`build`]: one Flux Kustomization built as kustomize-controller builds it;
 //! - [`envsubst`]: Flux's post-build variable substitution;
 //! - [`vars`]: the variables a substitution sees (`substituteFrom`, `substitute`);
-//! - [`order`]: `dependsOn` as a graph: the apply order, and drawings of it.
+//! - [`order`]: `dependsOn` as a graph: the apply order, and drawings of it;
+//! - [`cluster`]: a whole cluster or profile, every Kustomization in turn.
 
 #![warn(missing_docs)]
 
 pub mod build;
+pub mod cluster;
 pub mod envsubst;
 pub mod model;
 pub mod order;

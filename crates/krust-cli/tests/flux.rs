@@ -1,0 +1,80 @@
+//! `render flux` on the example repository's profiles.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+mod common;
+
+use common::render;
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/gitops")
+}
+
+const INFRA: &str = "--source=GitRepository/flux-system/infrastructure=.";
+
+#[test]
+fn a_profile_renders_every_kustomization_with_its_variables() {
+    let out = render(&["flux", "profiles/staging", INFRA], &example());
+    let yaml = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        yaml.contains("PODINFO_UI_MESSAGE: 'Welcome to the shop: demo-staging'"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("replicaCount: 2\n"),
+        "substituted numbers are numbers: {yaml}"
+    );
+    assert!(!yaml.contains("${"), "{yaml}");
+}
+
+#[test]
+fn the_graph_names_paths_sources_and_dependencies() {
+    let out = render(&["flux", "profiles/dev", INFRA, "--graph"], &example());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "flux-system/flux-system (./profiles/dev @ GitRepository/flux-system/flux-system)\n\
+         flux-system/infrastructure (./infrastructure @ GitRepository/flux-system/infrastructure)\n\
+         flux-system/apps (./apps/overlays/dev @ GitRepository/flux-system/flux-system)\n  depends on flux-system/infrastructure\n"
+    );
+}
+
+#[test]
+fn an_unset_variable_names_the_variable_the_resource_and_the_kustomization() {
+    let dir = std::env::temp_dir().join(format!("krust-flux-strict-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let copy = Command::new("cp")
+        .arg("-r")
+        .arg(example())
+        .arg(&dir)
+        .status()
+        .unwrap();
+    assert!(copy.success());
+    let configmap = dir.join("apps/base/frontend/configmap.yaml");
+    let text = std::fs::read_to_string(&configmap).unwrap();
+    std::fs::write(
+        &configmap,
+        text.replace("${cluster_name:=demo}", "${shop_title}"),
+    )
+    .unwrap();
+    let out = render(&["flux", "profiles/staging", INFRA], &dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("shop_title"), "{stderr}");
+    assert!(
+        stderr.contains("ConfigMap shop-staging/frontend-config"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Kustomization flux-system/apps"),
+        "{stderr}"
+    );
+    let out = render(&["flux", "profiles/staging", INFRA, "--no-strict"], &dir);
+    assert_eq!(out.status.code(), Some(0));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

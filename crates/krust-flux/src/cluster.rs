@@ -1,0 +1,281 @@
+//! A whole cluster (or profile), rendered as Flux would reconcile it: the
+//! directory built as the root Kustomization, then every Flux Kustomization
+//! its objects contain, and those theirs contain, each built as
+//! kustomize-controller builds it, its variables substituted, in
+//! `dependsOn` order.
+//!
+//! Sources are directories the caller maps: the repository itself for the
+//! `GitRepository` that syncs it (`flux-system`), and whatever else the
+//! caller knows (another directory, a revision of this repository). A
+//! Kustomization whose source is not mapped is skipped with a warning, or is
+//! an error when sources must all be known.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use krust::FileSystem;
+use krust_yaml::Value;
+
+use crate::build::{
+    apply_common_metadata, build_flux_kustomization, root_kustomization, FluxBuildOptions,
+};
+use crate::envsubst::{substitute_resource, validate_var_names, SubstituteOptions};
+use crate::model::{is_flux_kustomization, FluxKustomization};
+use crate::order::{dependency_order, draw, GraphFormat, KsId, Node};
+use crate::vars::{collect, VarsFrom};
+
+/// A source's files: a filesystem and the directory its paths start from.
+pub struct Source<'fs> {
+    /// Where the source's files are read.
+    pub fs: &'fs dyn FileSystem,
+    /// The source's root directory on that filesystem.
+    pub root: PathBuf,
+}
+
+/// A source reference as `Kind/namespace/name` (`GitRepository/flux-system/infrastructure`).
+pub type SourceKey = String;
+
+/// How to render a cluster.
+#[derive(Default)]
+pub struct ClusterOptions<'fs> {
+    /// Unset variables without defaults fail, as kustomize-controller's
+    /// strict substitution does.
+    pub strict: bool,
+    /// Sources besides the repository itself, by key.
+    pub sources: BTreeMap<SourceKey, Source<'fs>>,
+    /// A Kustomization whose source is not mapped is an error, not a warning.
+    pub strict_sources: bool,
+}
+
+/// One Flux Kustomization and what it applies.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The Kustomization.
+    pub ks: FluxKustomization,
+    /// Its objects after substitution and common metadata; `None` when it
+    /// was not rendered (see `Cluster::warnings`).
+    pub objects: Option<Vec<Value>>,
+}
+
+/// What a cluster gets.
+#[derive(Debug, Clone, Default)]
+pub struct Cluster {
+    /// Every Flux Kustomization (the root first among equals), in
+    /// dependency order.
+    pub kustomizations: Vec<Rendered>,
+    /// What could not be rendered or read, and why.
+    pub warnings: Vec<String>,
+}
+
+/// Objects as multi-document YAML, as kustomize prints them.
+fn to_yaml<'v>(objects: impl IntoIterator<Item = &'v Value>) -> Result<String, String> {
+    let mut out = String::new();
+    for obj in objects {
+        if !out.is_empty() {
+            out.push_str("---\n");
+        }
+        krust_yaml::emit_document(obj, &mut out).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+impl Rendered {
+    /// The Kustomization as the dependency graph sees it.
+    pub fn node(&self) -> Node {
+        Node {
+            id: id_of(&self.ks),
+            path: self.ks.path.clone(),
+            source: key_of(&self.ks),
+            depends_on: self
+                .ks
+                .depends_on
+                .iter()
+                .map(|d| KsId::new(&d.namespace, &d.name))
+                .collect(),
+        }
+    }
+
+    /// This Kustomization's objects as YAML (empty when not rendered).
+    pub fn to_yaml(&self) -> Result<String, String> {
+        to_yaml(self.objects.iter().flatten())
+    }
+}
+
+impl Cluster {
+    /// Every object, Kustomizations in dependency order, as YAML.
+    pub fn to_yaml(&self) -> Result<String, String> {
+        to_yaml(
+            self.kustomizations
+                .iter()
+                .flat_map(|r| r.objects.iter().flatten()),
+        )
+    }
+
+    /// The Kustomization graph (already in dependency order), drawn.
+    pub fn graph(&self, format: GraphFormat) -> String {
+        let nodes: Vec<Node> = self.kustomizations.iter().map(Rendered::node).collect();
+        draw(&nodes.iter().collect::<Vec<_>>(), format)
+    }
+
+    /// The number of objects rendered.
+    pub fn object_count(&self) -> usize {
+        self.kustomizations
+            .iter()
+            .filter_map(|r| r.objects.as_ref())
+            .map(Vec::len)
+            .sum()
+    }
+}
+
+fn key_of(ks: &FluxKustomization) -> SourceKey {
+    format!(
+        "{}/{}/{}",
+        ks.source_ref.kind, ks.source_ref.namespace, ks.source_ref.name
+    )
+}
+
+fn id_of(ks: &FluxKustomization) -> KsId {
+    KsId::new(&ks.namespace, &ks.name)
+}
+
+/// Renders the cluster whose root is `dir` (relative to `repo`'s root), as
+/// Flux's root Kustomization `flux-system/flux-system` would build it.
+pub fn render_cluster(
+    repo: &Source,
+    dir: &str,
+    options: &ClusterOptions,
+) -> Result<Cluster, String> {
+    let mut cluster = Cluster::default();
+    let mut seen: BTreeSet<KsId> = BTreeSet::new();
+    let mut pending: Vec<FluxKustomization> = vec![root_kustomization(dir)];
+    let mut rendered: Vec<Rendered> = Vec::new();
+    // Every object rendered so far: where `substituteFrom` looks.
+    let mut objects_so_far: Vec<Value> = Vec::new();
+    seen.insert(id_of(&pending[0]));
+    while !pending.is_empty() {
+        let done: BTreeSet<KsId> = rendered.iter().map(|r| id_of(&r.ks)).collect();
+        // The next Kustomization whose dependencies have all been rendered;
+        // failing that, the first (its dependencies may never come).
+        let next = pending
+            .iter()
+            .position(|ks| {
+                ks.depends_on
+                    .iter()
+                    .all(|d| done.contains(&KsId::new(&d.namespace, &d.name)))
+            })
+            .unwrap_or(0);
+        let ks = pending.remove(next);
+        let objects = render_one(repo, &ks, options, &objects_so_far, &mut cluster.warnings)?;
+        if let Some(objects) = &objects {
+            for obj in objects {
+                if is_flux_kustomization(obj) {
+                    let found = FluxKustomization::from_value(obj).map_err(|e| e.to_string())?;
+                    if seen.insert(id_of(&found)) {
+                        pending.push(found);
+                    }
+                }
+            }
+            objects_so_far.extend(objects.iter().cloned());
+        }
+        rendered.push(Rendered { ks, objects });
+    }
+    let nodes: Vec<Node> = rendered.iter().map(Rendered::node).collect();
+    let order: Vec<KsId> = dependency_order(&nodes)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|n| n.id.clone())
+        .collect();
+    let mut by_id: BTreeMap<KsId, Rendered> =
+        rendered.into_iter().map(|r| (id_of(&r.ks), r)).collect();
+    cluster.kustomizations = order.iter().filter_map(|id| by_id.remove(id)).collect();
+    Ok(cluster)
+}
+
+/// Builds one Kustomization, substitutes its variables and sets its common
+/// metadata; `None` (with a warning) when it is suspended or its source is
+/// not mapped.
+fn render_one(
+    repo: &Source,
+    ks: &FluxKustomization,
+    options: &ClusterOptions,
+    objects_so_far: &[Value],
+    warnings: &mut Vec<String>,
+) -> Result<Option<Vec<Value>>, String> {
+    let id = id_of(ks);
+    if ks.suspend {
+        warnings.push(format!("Kustomization {id} is suspended: not rendered"));
+        return Ok(None);
+    }
+    let key = key_of(ks);
+    let source = match options.sources.get(&key) {
+        Some(source) => source,
+        None if key == "GitRepository/flux-system/flux-system" => repo,
+        None if options.strict_sources => {
+            return Err(format!(
+            "Kustomization {id}: source {key} is not mapped (give --source {key}=PATH or =git:REF)"
+        ))
+        }
+        None => {
+            warnings.push(format!(
+                "Kustomization {id} skipped: source {key} is not mapped (give --source {key}=PATH or =git:REF)"
+            ));
+            return Ok(None);
+        }
+    };
+    let map = build_flux_kustomization(source.fs, &source.root, ks, &FluxBuildOptions::default())
+        .map_err(|e| e.to_string())?;
+    let mut objects: Vec<Value> = map
+        .into_resources()
+        .into_iter()
+        .map(|r| r.obj().clone())
+        .collect();
+    if let Some(post) = &ks.post_build {
+        let from: Vec<VarsFrom> = post
+            .substitute_from
+            .iter()
+            .map(|s| VarsFrom {
+                kind: s.kind.clone(),
+                name: s.name.clone(),
+                optional: s.optional,
+            })
+            .collect();
+        let inline: BTreeMap<String, String> = post
+            .substitute
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let vars = collect(&ks.namespace, &from, &inline, objects_so_far)
+            .map_err(|e| format!("Kustomization {id}: {e}"))?;
+        warnings.extend(
+            vars.unavailable
+                .iter()
+                .map(|w| format!("Kustomization {id}: {w}")),
+        );
+        validate_var_names(&vars.values).map_err(|e| format!("Kustomization {id}: {e}"))?;
+        let substitute = SubstituteOptions {
+            strict: options.strict,
+            always: false,
+        };
+        for obj in &mut objects {
+            match substitute_resource(obj, &vars.values, substitute) {
+                Ok(Some(changed)) => *obj = changed,
+                Ok(None) => {}
+                Err(e) => return Err(format!("Kustomization {id}: {}: {e}", describe(obj))),
+            }
+        }
+    }
+    if let Some(metadata) = &ks.common_metadata {
+        apply_common_metadata(&mut objects, metadata);
+    }
+    Ok(Some(objects))
+}
+
+/// `Kind namespace/name` of an object, for messages.
+fn describe(obj: &Value) -> String {
+    let kind = obj.str_at(&["kind"]).unwrap_or("object");
+    let name = obj.str_at(&["metadata", "name"]).unwrap_or("?");
+    match obj.str_at(&["metadata", "namespace"]) {
+        Some(ns) => format!("{kind} {ns}/{name}"),
+        None => format!("{kind} {name}"),
+    }
+}
