@@ -33,7 +33,7 @@ pub struct Vars {
 
 /// Collects the variables for a Kustomization in `namespace` from `from`
 /// (looked up in `objects`) and `inline`. A missing object that is not
-/// optional is an error naming it.
+/// optional is reported in `unavailable`.
 pub fn collect(
     namespace: &str,
     from: &[VarsFrom],
@@ -49,12 +49,14 @@ pub fn collect(
         });
         let label = format!("{} {namespace}/{}", source.kind, source.name);
         let Some(obj) = found else {
-            if source.optional {
-                continue;
+            // Often created in the cluster (by an ExternalSecret, say), which
+            // an offline render cannot see: its variables are unavailable.
+            if !source.optional {
+                vars.unavailable.push(format!(
+                    "substituteFrom {label} is not among the objects this cluster renders: its variables are unavailable offline"
+                ));
             }
-            return Err(format!(
-                "substituteFrom {label} is not among the objects this cluster renders (mark it optional if it is created elsewhere)"
-            ));
+            continue;
         };
         if is_sops_encrypted(obj) {
             vars.unavailable.push(format!(
@@ -177,32 +179,33 @@ mod tests {
     }
 
     #[test]
-    fn missing_objects_fail_unless_optional() {
+    fn missing_objects_are_reported_unless_optional() {
         let none = BTreeMap::new();
-        let err = collect(
-            "flux-system",
-            &[from("ConfigMap", "nope", false)],
-            &none,
-            &objects(),
-        )
-        .unwrap_err();
-        assert!(err.contains("ConfigMap flux-system/nope"), "{err}");
-        let vars = collect(
-            "flux-system",
-            &[from("ConfigMap", "nope", true)],
-            &none,
-            &objects(),
-        )
-        .unwrap();
-        assert!(vars.values.is_empty());
+        let lookup = |namespace: &str, name: &str, optional: bool| {
+            collect(
+                namespace,
+                &[from("ConfigMap", name, optional)],
+                &none,
+                &objects(),
+            )
+            .unwrap()
+        };
+        let vars = lookup("flux-system", "nope", false);
+        assert!(
+            vars.unavailable[0].contains("ConfigMap flux-system/nope"),
+            "{:?}",
+            vars.unavailable
+        );
+        let vars = lookup("flux-system", "nope", true);
+        assert!(vars.values.is_empty() && vars.unavailable.is_empty());
         // Another namespace is another object.
-        assert!(collect(
-            "apps",
-            &[from("ConfigMap", "cluster-settings", false)],
-            &none,
-            &objects()
-        )
-        .is_err());
+        assert_eq!(
+            lookup("apps", "cluster-settings", false).unavailable.len(),
+            1
+        );
+        assert!(lookup("flux-system", "cluster-settings", false)
+            .unavailable
+            .is_empty());
     }
 
     #[test]
