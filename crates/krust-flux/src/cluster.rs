@@ -60,8 +60,8 @@ pub struct Rendered {
 /// What a cluster gets.
 #[derive(Debug, Clone, Default)]
 pub struct Cluster {
-    /// Every Flux Kustomization (the root first among equals), in
-    /// dependency order.
+    /// Every Flux Kustomization (the root `flux-system/flux-system` too),
+    /// in dependency order, ties by namespace and name.
     pub kustomizations: Vec<Rendered>,
     /// What could not be rendered or read, and why.
     pub warnings: Vec<String>,
