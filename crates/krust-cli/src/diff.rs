@@ -58,6 +58,11 @@ pub struct CommonArgs {
     #[arg(long = "include-bases", requires = "all")]
     pub include_bases: bool,
 
+    /// Compare what this Flux cluster or profile directory gets, per Flux Kustomization
+    /// (the repository is the current directory), instead of kustomization roots.
+    #[arg(long = "flux", value_name = "DIR", conflicts_with = "all")]
+    pub flux: Option<PathBuf>,
+
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -172,6 +177,15 @@ fn diff_revisions(
         Some(fs) => fs,
         None => &DiskFs,
     };
+    if let Some(dir) = &common.flux {
+        let head_label = head.unwrap_or("working tree");
+        return Ok(crate::flux::diff_clusters(
+            (&base_fs, base),
+            (head_side, head_label),
+            &cwd,
+            dir,
+        ));
+    }
     let mut roots: Vec<PathBuf> = paths
         .iter()
         .map(|p| krust::normalize(&cwd.join(p)))

@@ -179,3 +179,71 @@ fn graph(cluster: &Cluster, format: DrawFormat) -> String {
         DrawFormat::Dot => GraphFormat::Dot,
     })
 }
+
+/// What the cluster in `dir` gets at two revisions, compared per Flux
+/// Kustomization (`repo` is the repository root on both filesystems). A side
+/// that cannot be rendered shows as that cluster failing.
+pub fn diff_clusters(
+    old: (&dyn krust::FileSystem, &str),
+    new: (&dyn krust::FileSystem, &str),
+    repo: &Path,
+    dir: &Path,
+) -> krust_diff::RepoDiff {
+    let rel = format!("./{}", dir.display());
+    let rel = rel.trim_end_matches('/').to_owned();
+    let render_side = |(fs, label): (&dyn krust::FileSystem, &str)| {
+        let source = Source {
+            fs,
+            root: repo.to_path_buf(),
+        };
+        let options = ClusterOptions {
+            strict: true,
+            ..Default::default()
+        };
+        render_cluster(&source, &rel, &options)
+            .map_err(|e| format!("{} ({label}): {e}", dir.display()))
+    };
+    let (old_cluster, new_cluster) = rayon::join(|| render_side(old), || render_side(new));
+    let (old_cluster, new_cluster) = match (old_cluster, new_cluster) {
+        (Ok(o), Ok(n)) => (o, n),
+        (o, n) => {
+            let side = |r: Result<Cluster, String>| Some(r.map(|_| krust_diff::Render::default()));
+            let root = krust_diff::diff_root(
+                dir.display().to_string(),
+                side(o),
+                side(n),
+                &krust_diff::DiffOptions::default(),
+            );
+            return krust_diff::RepoDiff::new(vec![root]);
+        }
+    };
+    for warning in old_cluster.warnings.iter().chain(&new_cluster.warnings) {
+        eprintln!("warning: {warning}");
+    }
+    let by_id = |cluster: Cluster, label: &str| -> BTreeMap<String, krust_diff::RootSide> {
+        cluster
+            .kustomizations
+            .into_iter()
+            .filter_map(|r| {
+                let id = format!("{}/{}", r.ks.namespace, r.ks.name);
+                let objects = r.objects?;
+                let render = krust_diff::Render::from_values(format!("{id} ({label})"), objects)
+                    .map_err(|e| e.to_string());
+                Some((id, Some(render)))
+            })
+            .collect()
+    };
+    let mut old_map = by_id(old_cluster, old.1);
+    let mut new_map = by_id(new_cluster, new.1);
+    let ids: std::collections::BTreeSet<String> =
+        old_map.keys().chain(new_map.keys()).cloned().collect();
+    let inputs = ids
+        .into_iter()
+        .map(|id| krust_diff::RootInput {
+            root: format!("{} {id}", dir.display()),
+            old: old_map.remove(&id).flatten(),
+            new: new_map.remove(&id).flatten(),
+        })
+        .collect();
+    krust_diff::diff_repo(inputs, &krust_diff::DiffOptions::default())
+}

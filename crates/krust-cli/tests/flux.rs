@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 mod common;
 
-use common::render;
+use common::{git, render};
 
 fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/gitops")
@@ -76,5 +76,52 @@ fn an_unset_variable_names_the_variable_the_resource_and_the_kustomization() {
     );
     let out = render(&["flux", "profiles/staging", INFRA, "--no-strict"], &dir);
     assert_eq!(out.status.code(), Some(0));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn what_a_profile_gets_is_compared_per_flux_kustomization_between_revisions() {
+    let dir = std::env::temp_dir().join(format!("krust-flux-diff-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(Command::new("cp")
+        .arg("-r")
+        .arg(example())
+        .arg(&dir)
+        .status()
+        .unwrap()
+        .success());
+    if !(git(&dir, &["init", "-q", "."]) && git(&dir, &["add", "-A"])) {
+        eprintln!("git is not available: skipped");
+        return;
+    }
+    assert!(git(&dir, &["commit", "-qm", "base"]));
+    let out = render(
+        &[
+            "verify-noop",
+            "--base",
+            "HEAD",
+            "--flux",
+            "profiles/staging",
+        ],
+        &dir,
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "no-op: 2 roots, 17 resources identical\n"
+    );
+    let apps = dir.join("profiles/staging/apps.yaml");
+    let text = std::fs::read_to_string(&apps).unwrap();
+    std::fs::write(&apps, text.replace("demo-staging", "demo-stage")).unwrap();
+    let out = render(
+        &["diff", "--base", "HEAD", "--flux", "profiles/staging"],
+        &dir,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("profiles/staging flux-system/apps: changed"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("data.PODINFO_UI_MESSAGE"), "{stdout}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -19,3 +19,23 @@ pub fn write(dir: &Path, path: &str, content: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, content).unwrap();
 }
+
+/// `git` in `dir`, isolated from the machine's configuration; whether it
+/// succeeded (false when git is missing).
+#[allow(dead_code)] // not every suite uses git
+pub fn git(dir: &Path, args: &[&str]) -> bool {
+    Command::new("git")
+        .args([
+            "-c",
+            "user.name=krust",
+            "-c",
+            "user.email=krust@example.invalid",
+        ])
+        .args(["-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
