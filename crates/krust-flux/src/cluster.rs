@@ -12,17 +12,20 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use krust::FileSystem;
 use krust_yaml::Value;
 
 use crate::build::{
     apply_common_metadata, build_flux_kustomization, root_kustomization, FluxBuildOptions,
+    SourceIgnore,
 };
 use crate::envsubst::{substitute_resource, validate_var_names, SubstituteOptions};
 use crate::model::{is_flux_kustomization, FluxKustomization};
 use crate::order::{dependency_order, draw, GraphFormat, KsId, Node};
 use crate::vars::{collect, VarsFrom};
+use rayon::prelude::*;
 
 /// A source's files: a filesystem and the directory its paths start from.
 pub struct Source<'fs> {
@@ -152,32 +155,42 @@ pub fn render_cluster(
     // Every object rendered so far: where `substituteFrom` looks.
     let mut objects_so_far: Vec<Value> = Vec::new();
     seen.insert(id_of(&pending[0]));
+    let ignores = IgnoreCache::default();
     while !pending.is_empty() {
         let done: BTreeSet<KsId> = rendered.iter().map(|r| id_of(&r.ks)).collect();
-        // The next Kustomization whose dependencies have all been rendered;
-        // failing that, the first (its dependencies may never come).
-        let next = pending
-            .iter()
-            .position(|ks| {
-                ks.depends_on
-                    .iter()
-                    .all(|d| done.contains(&KsId::new(&d.namespace, &d.name)))
-            })
-            .unwrap_or(0);
-        let ks = pending.remove(next);
-        let objects = render_one(repo, &ks, options, &objects_so_far, &mut cluster.warnings)?;
-        if let Some(objects) = &objects {
-            for obj in objects {
-                if is_flux_kustomization(obj) {
-                    let found = FluxKustomization::from_value(obj).map_err(|e| e.to_string())?;
-                    if seen.insert(id_of(&found)) {
-                        pending.push(found);
+        // Every Kustomization whose dependencies have all been rendered goes
+        // in this wave, built in parallel; failing that, the first (its
+        // dependencies may never come, which the ordering then reports).
+        let (mut wave, waiting): (Vec<_>, Vec<_>) = pending.drain(..).partition(|ks| {
+            ks.depends_on
+                .iter()
+                .all(|d| done.contains(&KsId::new(&d.namespace, &d.name)))
+        });
+        pending = waiting;
+        if wave.is_empty() {
+            wave.push(pending.remove(0));
+        }
+        let results: Vec<Outcome> = wave
+            .par_iter()
+            .map(|ks| render_one(repo, ks, options, &objects_so_far, &ignores))
+            .collect();
+        for (ks, result) in wave.into_iter().zip(results) {
+            let (objects, warnings) = result?;
+            cluster.warnings.extend(warnings);
+            if let Some(objects) = &objects {
+                for obj in objects {
+                    if is_flux_kustomization(obj) {
+                        let found =
+                            FluxKustomization::from_value(obj).map_err(|e| e.to_string())?;
+                        if seen.insert(id_of(&found)) {
+                            pending.push(found);
+                        }
                     }
                 }
+                objects_so_far.extend(objects.iter().cloned());
             }
-            objects_so_far.extend(objects.iter().cloned());
+            rendered.push(Rendered { ks, objects });
         }
-        rendered.push(Rendered { ks, objects });
     }
     let nodes: Vec<Node> = rendered.iter().map(Rendered::node).collect();
     let order: Vec<KsId> = dependency_order(&nodes)
@@ -194,11 +207,45 @@ pub fn render_cluster(
 /// Builds one Kustomization, substitutes its variables and sets its common
 /// metadata; `None` (with a warning) when it is suspended or its source is
 /// not mapped.
+/// One Kustomization's objects (`None`: not rendered) and warnings.
+type Outcome = Result<(Option<Vec<Value>>, Vec<String>), String>;
+
 fn render_one(
     repo: &Source,
     ks: &FluxKustomization,
     options: &ClusterOptions,
     objects_so_far: &[Value],
+    ignores: &IgnoreCache,
+) -> Outcome {
+    let mut warnings = Vec::new();
+    let objects = render_objects(repo, ks, options, objects_so_far, ignores, &mut warnings)?;
+    Ok((objects, warnings))
+}
+
+/// The `.sourceignore` rules of each source, read once per cluster (reading
+/// them walks the whole source).
+#[derive(Default)]
+struct IgnoreCache(Mutex<BTreeMap<SourceKey, SourceIgnore>>);
+
+impl IgnoreCache {
+    fn get(&self, key: &str, source: &Source) -> Result<SourceIgnore, String> {
+        let mut cache = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(found) = cache.get(key) {
+            return Ok(found.clone());
+        }
+        let loaded = SourceIgnore::load(source.fs, &source.root)
+            .map_err(|e| format!("{}: reading .sourceignore: {e}", source.root.display()))?;
+        cache.insert(key.to_owned(), loaded.clone());
+        Ok(loaded)
+    }
+}
+
+fn render_objects(
+    repo: &Source,
+    ks: &FluxKustomization,
+    options: &ClusterOptions,
+    objects_so_far: &[Value],
+    ignores: &IgnoreCache,
     warnings: &mut Vec<String>,
 ) -> Result<Option<Vec<Value>>, String> {
     let id = id_of(ks);
@@ -222,8 +269,11 @@ fn render_one(
             return Ok(None);
         }
     };
-    let map = build_flux_kustomization(source.fs, &source.root, ks, &FluxBuildOptions::default())
-        .map_err(|e| e.to_string())?;
+    let build = FluxBuildOptions {
+        ignore: Some(ignores.get(&key, source)?),
+    };
+    let map =
+        build_flux_kustomization(source.fs, &source.root, ks, &build).map_err(|e| e.to_string())?;
     let mut objects: Vec<Value> = map
         .into_resources()
         .into_iter()
