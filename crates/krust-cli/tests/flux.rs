@@ -125,3 +125,41 @@ fn what_a_profile_gets_is_compared_per_flux_kustomization_between_revisions() {
     assert!(stdout.contains("data.PODINFO_UI_MESSAGE"), "{stdout}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_source_pinned_to_a_tag_of_the_repository_renders_that_tag() {
+    let dir = std::env::temp_dir().join(format!("krust-flux-tag-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(Command::new("cp")
+        .arg("-r")
+        .arg(example())
+        .arg(&dir)
+        .status()
+        .unwrap()
+        .success());
+    if !(git(&dir, &["init", "-q", "."]) && git(&dir, &["add", "-A"])) {
+        eprintln!("git is not available: skipped");
+        return;
+    }
+    assert!(git(&dir, &["commit", "-qm", "v0.4.0"]));
+    assert!(git(&dir, &["tag", "v0.4.0"]));
+    // After the tag, the working tree's ingress moves on; the pinned
+    // infrastructure must not see it.
+    let ingress = dir.join("infrastructure/ingress-nginx.yaml");
+    let text = std::fs::read_to_string(&ingress).unwrap();
+    std::fs::write(&ingress, text.replace("replicaCount:", "replicaCountNext:")).unwrap();
+    let pinned = "--source=GitRepository/flux-system/infrastructure=git:v0.4.0";
+    let out = render(&["flux", "profiles/staging", pinned], &dir);
+    let yaml = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(yaml.contains("replicaCount: 2\n"), "{yaml}");
+    assert!(!yaml.contains("replicaCountNext"), "{yaml}");
+    let out = render(&["flux", "profiles/staging", INFRA], &dir);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("replicaCountNext: 2\n"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
