@@ -10,6 +10,26 @@ fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/gitops")
 }
 
+/// A copy of the example repository, committed as a git repository of its
+/// own; `None` when git is not installed.
+fn committed_example(name: &str, message: &str) -> Option<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("krust-flux-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(Command::new("cp")
+        .arg("-r")
+        .arg(example())
+        .arg(&dir)
+        .status()
+        .unwrap()
+        .success());
+    if !(git(&dir, &["init", "-q", "."]) && git(&dir, &["add", "-A"])) {
+        eprintln!("git is not available: skipped");
+        return None;
+    }
+    assert!(git(&dir, &["commit", "-qm", message]));
+    Some(dir)
+}
+
 const INFRA: &str = "--source=GitRepository/flux-system/infrastructure=.";
 
 #[test]
@@ -81,20 +101,9 @@ fn an_unset_variable_names_the_variable_the_resource_and_the_kustomization() {
 
 #[test]
 fn what_a_profile_gets_is_compared_per_flux_kustomization_between_revisions() {
-    let dir = std::env::temp_dir().join(format!("krust-flux-diff-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(Command::new("cp")
-        .arg("-r")
-        .arg(example())
-        .arg(&dir)
-        .status()
-        .unwrap()
-        .success());
-    if !(git(&dir, &["init", "-q", "."]) && git(&dir, &["add", "-A"])) {
-        eprintln!("git is not available: skipped");
+    let Some(dir) = committed_example("diff", "base") else {
         return;
-    }
-    assert!(git(&dir, &["commit", "-qm", "base"]));
+    };
     let out = render(
         &[
             "verify-noop",
@@ -128,20 +137,9 @@ fn what_a_profile_gets_is_compared_per_flux_kustomization_between_revisions() {
 
 #[test]
 fn a_source_pinned_to_a_tag_of_the_repository_renders_that_tag() {
-    let dir = std::env::temp_dir().join(format!("krust-flux-tag-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(Command::new("cp")
-        .arg("-r")
-        .arg(example())
-        .arg(&dir)
-        .status()
-        .unwrap()
-        .success());
-    if !(git(&dir, &["init", "-q", "."]) && git(&dir, &["add", "-A"])) {
-        eprintln!("git is not available: skipped");
+    let Some(dir) = committed_example("tag", "v0.4.0") else {
         return;
-    }
-    assert!(git(&dir, &["commit", "-qm", "v0.4.0"]));
+    };
     assert!(git(&dir, &["tag", "v0.4.0"]));
     // After the tag, the working tree's ingress moves on; the pinned
     // infrastructure must not see it.
