@@ -11,8 +11,9 @@
 //! runs 5× as many), `--big` (also time kubectl on the 6,000-resource
 //! overlay, which takes it minutes), `--kubeflow DIR` (also the kubeflow
 //! manifests `example` root, rendered with `--load-restrictor
-//! LoadRestrictionsNone` by both), `--only NAME` (one case: `one-overlay`,
-//! `all-overlays`, `kubeflow`, `diff-revisions`, `scaling`).
+//! LoadRestrictionsNone` by both), `--flux REPO CLUSTER_DIR` (also `render
+//! flux` on a Flux repository), `--only NAME` (one case: `one-overlay`,
+//! `all-overlays`, `kubeflow`, `flux`, `diff-revisions`, `scaling`).
 //! criterion's own options (`--bench`) are accepted and ignored.
 
 use std::path::{Path, PathBuf};
@@ -33,6 +34,8 @@ struct Options {
     runs: usize,
     big: bool,
     kubeflow: Option<PathBuf>,
+    /// A Flux repository and a cluster directory in it.
+    flux: Option<(PathBuf, String)>,
     only: Option<String>,
 }
 
@@ -89,6 +92,9 @@ fn main() {
             &["--load-restrictor", "LoadRestrictionsNone"],
         ));
     }
+    if let Some((repo, cluster)) = options.flux.as_ref().filter(|_| wanted("flux")) {
+        rows.push(flux(&options, &render, repo, cluster));
+    }
     if wanted("diff-revisions") {
         if let Some(row) = diff_revisions(&options, &render, &scratch) {
             rows.push(row);
@@ -123,6 +129,71 @@ fn main() {
         }
     }
     print_table(&rows);
+}
+
+/// `render flux CLUSTER` against `kubectl kustomize` on the path of every
+/// Flux Kustomization of the cluster in turn (the paths come from
+/// `render flux --graph`; kubectl neither follows Kustomizations nor
+/// substitutes, so it does less than krust here).
+fn flux(options: &Options, render: &Path, repo: &Path, cluster: &str) -> Row {
+    let graph = Command::new(render)
+        .args(["flux", cluster, "--graph"])
+        .current_dir(repo)
+        .output()
+        .expect("run render flux --graph");
+    assert!(graph.status.success(), "render flux --graph {cluster}");
+    let paths: Vec<String> = String::from_utf8_lossy(&graph.stdout)
+        .lines()
+        .filter_map(|line| line.split_once(" (./")?.1.split_once(" @ "))
+        .map(|(path, _)| format!("./{path}"))
+        .collect();
+    let label = format!(
+        "`render flux {cluster}` ({} Flux Kustomizations), against kubectl on each one's path",
+        paths.len()
+    );
+    eprintln!("{label}: kubectl ×{}", options.runs);
+    let kubectl_runs = (0..options.runs)
+        .map(|_| {
+            let start = Instant::now();
+            for path in &paths {
+                // Some paths are plain directories kubectl cannot build; they count as tried.
+                let _ = Command::new("kubectl")
+                    .args([
+                        "kustomize",
+                        "--load-restrictor",
+                        "LoadRestrictionsNone",
+                        path,
+                    ])
+                    .current_dir(repo)
+                    .output();
+            }
+            Cost {
+                wall: start.elapsed(),
+                peak_kib: None,
+            }
+        })
+        .collect();
+    eprintln!("{label}: krust ×{}", options.runs * 5);
+    let krust_runs = (0..options.runs * 5)
+        .map(|_| {
+            let start = Instant::now();
+            let out = Command::new(render)
+                .args(["flux", cluster])
+                .current_dir(repo)
+                .output()
+                .expect("run render flux");
+            assert!(out.status.success(), "render flux {cluster}");
+            Cost {
+                wall: start.elapsed(),
+                peak_kib: None,
+            }
+        })
+        .collect();
+    Row {
+        label,
+        kubectl: Some(median(kubectl_runs)),
+        krust: median(krust_runs),
+    }
 }
 
 /// `git` in `dir`, isolated from the machine's configuration.
@@ -240,6 +311,7 @@ fn parse_options() -> Options {
         runs: 3,
         big: false,
         kubeflow: None,
+        flux: None,
         only: None,
     };
     let mut args = std::env::args().skip(1);
@@ -255,6 +327,11 @@ fn parse_options() -> Options {
             "--big" => options.big = true,
             "--kubeflow" => options.kubeflow = Some(args.next().expect("--kubeflow DIR").into()),
             "--only" => options.only = Some(args.next().expect("--only NAME")),
+            "--flux" => {
+                let repo = args.next().expect("--flux REPO CLUSTER_DIR");
+                let cluster = args.next().expect("--flux REPO CLUSTER_DIR");
+                options.flux = Some((repo.into(), cluster));
+            }
             "--bench" => {}
             other => panic!("unknown option {other}"),
         }
