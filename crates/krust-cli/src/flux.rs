@@ -146,6 +146,18 @@ fn render(args: &FluxArgs) -> Result<ExitCode, String> {
     } else {
         print!("{}", cluster.to_yaml()?);
     }
+    let mut failed = 0;
+    for error in cluster.errors() {
+        eprintln!("error: {error}");
+        failed += 1;
+    }
+    if failed > 0 {
+        eprintln!(
+            "{failed} of {} Kustomizations failed",
+            cluster.kustomizations.len()
+        );
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -226,9 +238,15 @@ pub fn diff_clusters(
             .into_iter()
             .filter_map(|r| {
                 let id = format!("{}/{}", r.ks.namespace, r.ks.name);
-                let objects = r.objects?;
-                let render = krust_diff::Render::from_values(format!("{id} ({label})"), objects)
-                    .map_err(|e| e.to_string());
+                let render = match (r.objects, r.error) {
+                    (_, Some(error)) => Err(error),
+                    (Some(objects), None) => {
+                        krust_diff::Render::from_values(format!("{id} ({label})"), objects)
+                            .map_err(|e| e.to_string())
+                    }
+                    // Skipped (suspended, or its source is not mapped): a warning says so.
+                    (None, None) => return None,
+                };
                 Some((id, Some(render)))
             })
             .collect()

@@ -56,8 +56,10 @@ pub struct Rendered {
     /// The Kustomization.
     pub ks: FluxKustomization,
     /// Its objects after substitution and common metadata; `None` when it
-    /// was not rendered (see `Cluster::warnings`).
+    /// was not rendered (see `error`, or `Cluster::warnings` for skipped ones).
     pub objects: Option<Vec<Value>>,
+    /// Why it could not be rendered, when it could not.
+    pub error: Option<String>,
 }
 
 /// What a cluster gets.
@@ -105,6 +107,13 @@ impl Rendered {
 }
 
 impl Cluster {
+    /// The Kustomizations that failed, with why.
+    pub fn errors(&self) -> impl Iterator<Item = &str> {
+        self.kustomizations
+            .iter()
+            .filter_map(|r| r.error.as_deref())
+    }
+
     /// Every object, Kustomizations in dependency order, as YAML.
     pub fn to_yaml(&self) -> Result<String, String> {
         to_yaml(
@@ -142,7 +151,10 @@ fn id_of(ks: &FluxKustomization) -> KsId {
 }
 
 /// Renders the cluster whose root is `dir` (relative to `repo`'s root), as
-/// Flux's root Kustomization `flux-system/flux-system` would build it.
+/// Flux's root Kustomization `flux-system/flux-system` would build it. A
+/// Kustomization that fails is recorded with its error (see
+/// [`Cluster::errors`]) and the others still render; a `dependsOn` cycle or
+/// missing dependency fails the whole cluster.
 pub fn render_cluster(
     repo: &Source,
     dir: &str,
@@ -175,21 +187,28 @@ pub fn render_cluster(
             .map(|ks| render_one(repo, ks, options, &objects_so_far, &ignores))
             .collect();
         for (ks, result) in wave.into_iter().zip(results) {
-            let (objects, warnings) = result?;
-            cluster.warnings.extend(warnings);
+            // A Kustomization that fails is recorded; the others go on.
+            let (objects, mut error) = match result {
+                Ok((objects, warnings)) => {
+                    cluster.warnings.extend(warnings);
+                    (objects, None)
+                }
+                Err(e) => (None, Some(e)),
+            };
             if let Some(objects) = &objects {
-                for obj in objects {
-                    if is_flux_kustomization(obj) {
-                        let found =
-                            FluxKustomization::from_value(obj).map_err(|e| e.to_string())?;
-                        if seen.insert(id_of(&found)) {
-                            pending.push(found);
+                for obj in objects.iter().filter(|obj| is_flux_kustomization(obj)) {
+                    match FluxKustomization::from_value(obj) {
+                        Ok(found) => {
+                            if seen.insert(id_of(&found)) {
+                                pending.push(found);
+                            }
                         }
+                        Err(e) => error = Some(format!("Kustomization {}: {e}", id_of(&ks))),
                     }
                 }
                 objects_so_far.extend(objects.iter().cloned());
             }
-            rendered.push(Rendered { ks, objects });
+            rendered.push(Rendered { ks, objects, error });
         }
     }
     let nodes: Vec<Node> = rendered.iter().map(Rendered::node).collect();

@@ -153,5 +153,15 @@ fn an_unmapped_source_is_skipped_with_a_warning() {
         strict_sources: true,
         ..Default::default()
     };
-    assert!(render_cluster(&repo, "./profiles/dev", &strict).is_err());
+    let cluster = render_cluster(&repo, "./profiles/dev", &strict).unwrap();
+    let errors: Vec<&str> = cluster.errors().collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("is not mapped"), "{errors:?}");
+    assert!(
+        cluster
+            .kustomizations
+            .iter()
+            .any(|r| r.ks.name == "apps" && r.objects.is_some()),
+        "the others still render"
+    );
 }
