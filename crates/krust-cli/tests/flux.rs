@@ -161,3 +161,33 @@ fn a_source_pinned_to_a_tag_of_the_repository_renders_that_tag() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("replicaCountNext: 2\n"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn each_kustomization_is_written_to_its_own_file() {
+    let out_dir = std::env::temp_dir().join(format!("krust-flux-out-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let out_arg = out_dir.display().to_string();
+    let out = render(
+        &["flux", "profiles/production", INFRA, "-o", &out_arg],
+        &example(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    for name in ["flux-system", "infrastructure", "apps"] {
+        let file = out_dir.join(format!("flux-system/{name}.yaml"));
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.starts_with("apiVersion: "), "{}", file.display());
+    }
+    let all = render(&["flux", "profiles/production", INFRA], &example()).stdout;
+    let apps = std::fs::read(out_dir.join("flux-system/apps.yaml")).unwrap();
+    assert!(
+        all.windows(apps.len()).any(|w| w == apps.as_slice()),
+        "the per-Kustomization file is part of the whole render"
+    );
+    std::fs::remove_dir_all(&out_dir).unwrap();
+}
