@@ -90,6 +90,32 @@ pub fn build_flux_kustomization(
     ks: &FluxKustomization,
     options: &FluxBuildOptions,
 ) -> Result<ResMap, BuildError> {
+    with_artifact(fs, source_root, ks, options, |artifact, prepared| {
+        let layered = ArtifactFs {
+            overlay: Some((&prepared.file, prepared.text.as_bytes())),
+            ..*artifact
+        };
+        let build_options = BuildOptions {
+            load_restrictor: LoadRestrictor::None,
+        };
+        krust::build(&layered, &prepared.dir, &build_options).map_err(|source| {
+            BuildError::Kustomize {
+                object: ks.id(),
+                source,
+            }
+        })
+    })
+}
+
+/// Opens the source as the controller sees it (ignored files hidden),
+/// prepares `ks`'s kustomization there, and hands both to `then`.
+fn with_artifact<T>(
+    fs: &dyn FileSystem,
+    source_root: &Path,
+    ks: &FluxKustomization,
+    options: &FluxBuildOptions,
+    then: impl FnOnce(&ArtifactFs<'_>, Prepared) -> Result<T, BuildError>,
+) -> Result<T, BuildError> {
     let (root, ignore) = open_source(fs, source_root, ks, options)?;
     let artifact = ArtifactFs {
         base: fs,
@@ -98,17 +124,7 @@ pub fn build_flux_kustomization(
         overlay: None,
     };
     let prepared = prepare_in(&artifact, &root, ks)?;
-    let layered = ArtifactFs {
-        overlay: Some((&prepared.file, prepared.text.as_bytes())),
-        ..artifact
-    };
-    let build_options = BuildOptions {
-        load_restrictor: LoadRestrictor::None,
-    };
-    krust::build(&layered, &prepared.dir, &build_options).map_err(|source| BuildError::Kustomize {
-        object: ks.id(),
-        source,
-    })
+    then(&artifact, prepared)
 }
 
 /// The kustomization [`build_flux_kustomization`] would build for `ks`.
@@ -118,14 +134,7 @@ pub fn prepare_kustomization(
     ks: &FluxKustomization,
     options: &FluxBuildOptions,
 ) -> Result<Prepared, BuildError> {
-    let (root, ignore) = open_source(fs, source_root, ks, options)?;
-    let artifact = ArtifactFs {
-        base: fs,
-        root: &root,
-        ignore: &ignore,
-        overlay: None,
-    };
-    prepare_in(&artifact, &root, ks)
+    with_artifact(fs, source_root, ks, options, |_, prepared| Ok(prepared))
 }
 
 /// The Kustomization `flux bootstrap` writes for a cluster directory
