@@ -33,16 +33,22 @@ fn has_kustomization(fs: &dyn FileSystem, dir: &Path) -> bool {
 /// there are absent (`None`), failures are kept as their messages.
 pub fn render_side(side: &Side, roots: &[PathBuf], options: &BuildOptions) -> Vec<RootSide> {
     let graph = Graph::new(side.fs, options.clone());
+    let exists: Vec<bool> = roots
+        .iter()
+        .map(|root| has_kustomization(side.fs, root))
+        .collect();
     let present: Vec<PathBuf> = roots
         .iter()
-        .filter(|root| has_kustomization(side.fs, root))
-        .cloned()
+        .zip(&exists)
+        .filter(|(_, &here)| here)
+        .map(|(root, _)| root.clone())
         .collect();
     graph.prepare(&present);
     roots
         .par_iter()
-        .map(|root| {
-            if !has_kustomization(side.fs, root) {
+        .zip(&exists)
+        .map(|(root, &here)| {
+            if !here {
                 return None;
             }
             let input = format!("{} ({})", root.display(), side.label);
