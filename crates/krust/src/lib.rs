@@ -38,6 +38,7 @@ mod resid;
 mod resmap;
 mod resource;
 mod scope;
+mod suggest;
 pub mod transform;
 
 pub use build::{build, resources_from_bytes, BuildOptions, Graph, GraphStats};

@@ -15,7 +15,7 @@ pub struct Operation {
 }
 
 /// A decoded patch: a list of operations.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct JsonPatch {
     ops: Vec<Operation>,
 }
@@ -94,9 +94,12 @@ fn apply_op(doc: &mut Value, op: &Operation) -> Result<(), String> {
         }
         "copy" => {
             let from = op.from.as_deref().ok_or("copy operation requires 'from'")?;
-            let value = get(doc, from).cloned().ok_or_else(|| {
-                format!("copy operation does not apply: doc is missing from path: \"{from}\"")
-            })?;
+            let value = get(doc, from)
+                .filter(|_| !from.is_empty())
+                .cloned()
+                .ok_or_else(|| {
+                    format!("copy operation does not apply: doc is missing from path: \"{from}\"")
+                })?;
             add(doc, path, value)
                 .map_err(|e| format!("copy operation does not apply: doc is missing destination path: \"{path}\": {e}"))
         }
@@ -112,13 +115,15 @@ fn apply_op(doc: &mut Value, op: &Operation) -> Result<(), String> {
 }
 
 /// Splits a JSON pointer into unescaped tokens; `""` is the whole document.
+///
+/// As evanphx/json-patch v4 does, the text before the first `/` is dropped
+/// whatever it is, so `spec/replicas` means `/replicas`; a pointer with no
+/// `/` at all names nothing.
 fn tokens(path: &str) -> Result<Vec<String>, String> {
     if path.is_empty() {
         return Ok(Vec::new());
     }
-    let rest = path
-        .strip_prefix('/')
-        .ok_or_else(|| format!("JSON pointer must be empty or start with '/': {path:?}"))?;
+    let (_, rest) = path.split_once('/').ok_or("missing value")?;
     Ok(rest
         .split('/')
         .map(|t| t.replace("~1", "/").replace("~0", "~"))
@@ -329,6 +334,17 @@ mod tests {
         assert!(patched("a: [1]\n", r#"[{"op": "add", "path": "/a/5", "value": 2}]"#).is_err());
         assert!(patched("a: 1\n", r#"[{"op": "bogus", "path": "/a"}]"#).is_err());
         assert!(JsonPatch::parse("").is_err());
+        // Text before the first `/` is ignored; no `/` at all names nothing.
+        assert_eq!(
+            patched(
+                "a: {b: 1}\n",
+                r#"[{"op": "replace", "path": "a/b", "value": 2}]"#
+            )
+            .unwrap(),
+            yaml("a: {b: 1}\nb: 2\n")
+        );
+        assert!(patched("a: 1\n", r#"[{"op": "replace", "path": "a", "value": 2}]"#).is_err());
+        assert!(patched("a: 1\n", r#"[{"op": "copy", "from": "", "path": "/b"}]"#).is_err());
         assert!(JsonPatch::parse("a: b\n").is_err());
     }
 }

@@ -38,7 +38,14 @@ fn patch_text(
     kust_file: &std::path::Path,
     spec: &PatchSpec,
 ) -> Result<(String, PathBuf, String)> {
-    match (&spec.patch, &spec.path) {
+    // kustomize trims an inline patch first, so a blank one counts as absent.
+    let inline = spec
+        .patch
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let path = spec.path.as_deref().filter(|p| !p.is_empty());
+    match (inline, path) {
         (Some(_), Some(_)) => Err(Error::at(
             kust_file,
             "patch and path can't be set at the same time",
@@ -48,7 +55,7 @@ fn patch_text(
             "must specify one of patch and path in a patch entry",
         )),
         (Some(text), None) => Ok((
-            text.trim().to_owned(),
+            text.to_owned(),
             kust_file.to_path_buf(),
             "inline patch".into(),
         )),
@@ -62,8 +69,7 @@ fn patch_text(
                     ),
                 )
             })?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| Error::at(&file, "patch file is not valid UTF-8"))?;
+            let text = crate::error::utf8_string(&file, bytes)?;
             Ok((text, file, format!("patch '{path}'")))
         }
     }
@@ -77,10 +83,14 @@ pub fn load(loader: &Loader, kust_file: &std::path::Path, spec: &PatchSpec) -> R
     // One parse serves both readings; a text that is not YAML is neither.
     let (strategic, json) = match krust_yaml::load_detailed(&text, Default::default()) {
         Ok(docs) => {
-            let json = match docs.as_slice() {
-                _ if text.trim().is_empty() => Err(String::new()),
-                [doc] => JsonPatch::from_value(&doc.value),
-                _ => Err(String::new()),
+            // kustomize reads a JSON patch from the first document only; a
+            // text with no document (blank, comments, `null`) reads as an
+            // empty list of operations, but an empty text does not.
+            let json = match docs.first() {
+                _ if text.is_empty() => Err(String::new()),
+                None => Ok(JsonPatch::default()),
+                Some(doc) if doc.value.is_null() => Ok(JsonPatch::default()),
+                Some(doc) => JsonPatch::from_value(&doc.value),
             };
             (resources_from_documents(&source, docs), json)
         }
@@ -94,6 +104,9 @@ pub fn load(loader: &Loader, kust_file: &std::path::Path, spec: &PatchSpec) -> R
                 format!("unable to parse {label} as a strategic-merge patch (objects with kind and metadata.name) or a JSON patch (a list of operations)"),
             ))
         }
+        // kustomize takes the JSON route when no object was read (its list of
+        // strategic-merge patches is nil): that needs a target, and applies nothing.
+        (Ok(resources), Err(_)) if resources.is_empty() => Body::Json(JsonPatch::default()),
         (Ok(resources), Err(_)) => Body::Strategic(resources),
         (Err(_), Ok(ops)) => Body::Json(ops),
     };
@@ -201,9 +214,6 @@ impl Patch {
             Body::Strategic(patches) => {
                 match &self.target {
                     Some(target) => {
-                        if patches.len() > 1 {
-                            return Err(self.error("a strategic-merge patch with a target must hold exactly one object"));
-                        }
                         let matcher = Matcher::new(target).map_err(|e| self.error(&e))?;
                         let selected: Vec<usize> = map
                             .resources()
@@ -212,7 +222,10 @@ impl Patch {
                             .filter(|(_, r)| matcher.matches(r))
                             .map(|(i, _)| i)
                             .collect();
-                        self.apply_strategic(map, &patches[0], schema, &selected)
+                        let [patch] = patches.as_slice() else {
+                            return Err(self.error("a strategic-merge patch with a target must hold exactly one object"));
+                        };
+                        self.apply_strategic(map, patch, schema, &selected)
                     }
                     None => {
                         let mut deleted = false;
@@ -230,7 +243,10 @@ impl Patch {
                                 self.apply_strategic(map, patch, schema, &hits)?;
                                 deleted = map.len() < before;
                             }
-                            0 => return Err(self.error(&format!("no resource matches strategic merge patch target {wanted}"))),
+                            0 => {
+                                let near = crate::suggest::closest_note(&wanted, map.resources().iter().map(|r| r.id()));
+                                return Err(self.error(&format!("no resource matches strategic merge patch target {wanted}{near}")));
+                            }
                             _ => return Err(self.error(&format!("multiple resources match strategic merge patch target {wanted}"))),
                         }
                         }
