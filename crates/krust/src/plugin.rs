@@ -257,10 +257,14 @@ pub fn load_replacements(
             ReplacementEntry::Inline(r) => out.push((**r).clone()),
             ReplacementEntry::Path(path) => {
                 let (file, bytes) = loader.load(path).map_err(|e| e.in_file(source))?;
-                let text = String::from_utf8(bytes)
-                    .map_err(|_| Error::at(&file, "file is not valid UTF-8"))?;
+                let text = crate::error::utf8_string(&file, bytes)?;
                 out.extend(
-                    replacements::parse_replacement_file(&text).map_err(|e| Error::at(&file, e))?,
+                    krust_yaml::load_documents(&text)
+                        .map_err(|e| Error::yaml(&file, &e))
+                        .and_then(|docs| {
+                            replacements::replacements_from_documents(docs)
+                                .map_err(|e| Error::at(&file, e))
+                        })?,
                 );
             }
         }

@@ -167,7 +167,14 @@ fn compose_once(
 }
 
 fn scan_error(e: &ScanError, line_offset: usize) -> PosError {
-    PosError::new(e.info(), e.marker().line() + line_offset, e.marker().col())
+    // saphyr-parser's own bound on nested flow collections.
+    let info = match e.info() {
+        "recursion limit exceeded" => {
+            "flow collections ([...] and {...}) are nested too deeply (recursion limit exceeded)"
+        }
+        info => info,
+    };
+    PosError::new(info, e.marker().line() + line_offset, e.marker().col())
 }
 
 /// What an anchor refers to, by saphyr's anchor id.

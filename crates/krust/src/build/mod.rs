@@ -68,6 +68,11 @@ fn build_root(
     })?;
     let target = Target::load(loader, cache)?;
     cache.count_built();
+    finish_root(&target, cache).map_err(|e| e.within(&target.file))
+}
+
+/// Builds the root kustomization `target` through to its final output.
+fn finish_root(target: &Target, cache: &cache::Cache) -> Result<ResMap> {
     let record_origin = !target.kust.build_metadata.is_empty();
     let build_metadata = target.kust.build_metadata.clone();
     let schema = RefCell::new(openapi::SchemaState::default());

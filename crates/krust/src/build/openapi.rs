@@ -54,8 +54,7 @@ impl SchemaState {
                             "openapi: builtin version and custom schema provided, cannot use both",
                         ));
                     }
-                    let text = String::from_utf8(bytes)
-                        .map_err(|_| Error::at(&schema_file, "file is not valid UTF-8"))?;
+                    let text = crate::error::utf8_string(&schema_file, bytes)?;
                     let docs = krust_yaml::load_documents(&text)
                         .map_err(|e| Error::yaml(&schema_file, &e))?;
                     let doc = docs

@@ -13,8 +13,7 @@ use crate::resource::Resource;
 
 /// Parses a resource file. `path` is only used in error messages.
 pub fn resources_from_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<Resource>> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| Error::at(path, format!("file is not valid UTF-8: {e}")))?;
+    let text = crate::error::utf8_str(path, bytes)?;
     let docs =
         krust_yaml::load_detailed(text, Default::default()).map_err(|e| Error::yaml(path, &e))?;
     resources_from_documents(path, docs)

@@ -10,6 +10,7 @@ use super::cache::{Cache, LoadedKustomization};
 use super::{resources_from_bytes, Accumulated, Context};
 use crate::config::TransformerConfig;
 use crate::error::{Error, Result};
+use crate::fs::FileKind;
 use crate::kustomization::{self, Kustomization};
 use crate::loader::{is_remote, Loader};
 use crate::resource::Origin;
@@ -53,6 +54,7 @@ impl<'a> Target<'a> {
     /// kustomize's `accumulateTarget`: adds this kustomization's resources to
     /// `acc`, merges its transformer tables, applies its components and then
     /// its own transformers.
+    /// Callers add this kustomization's file to the chain of any error.
     pub(super) fn accumulate(&self, mut acc: Accumulated, ctx: &Context) -> Result<Accumulated> {
         let mut ahead = self.read_ahead(ctx.cache).into_iter();
         for path in &self.kust.resources {
@@ -90,7 +92,9 @@ impl<'a> Target<'a> {
         let mut config = TransformerConfig::clone(builtin);
         for path in &self.kust.configurations {
             let (file, text) = self.load_text(path)?;
-            let extra = TransformerConfig::parse(&text).map_err(|e| Error::at(&file, e))?;
+            let docs = krust_yaml::load_documents(&text).map_err(|e| Error::yaml(&file, &e))?;
+            let extra =
+                TransformerConfig::from_documents(&docs).map_err(|e| Error::at(&file, e))?;
             config.merge(&extra).map_err(|e| Error::at(&file, e))?;
         }
         for path in &self.kust.crds {
@@ -110,8 +114,7 @@ impl<'a> Target<'a> {
     /// Reads a text file named by this kustomization, under its load restrictions.
     fn load_text(&self, path: &str) -> Result<(PathBuf, String)> {
         let (file, bytes) = self.loader.load(path).map_err(|e| e.in_file(&self.file))?;
-        let text =
-            String::from_utf8(bytes).map_err(|_| Error::at(&file, "file is not valid UTF-8"))?;
+        let text = crate::error::utf8_string(&file, bytes)?;
         Ok((file, text))
     }
 
@@ -193,19 +196,20 @@ impl<'a> Target<'a> {
     ) -> Result<()> {
         let child = self.loader.child(path).map_err(|dir_err| {
             if is_remote(path) {
-                Error::at(
-                    &self.file,
-                    format!(
-                        "remote resource '{path}' is not supported: krust reads local files only"
-                    ),
-                )
+                remote_refused(&self.file, "resource", path)
+            } else if self.loader.fs().kind(&self.loader.root().join(path)) == Some(FileKind::Dir) {
+                dir_err.in_file(&self.file)
             } else if self
                 .loader
                 .fs()
                 .kind(&self.loader.root().join(path))
                 .is_some()
             {
-                dir_err.in_file(&self.file)
+                // A file that may not be read (outside the root, say): why not.
+                Error::at(
+                    &self.file,
+                    format!("resource '{path}': {}", file_err.message),
+                )
             } else {
                 Error::at(
                     &self.file,
@@ -227,9 +231,12 @@ impl<'a> Target<'a> {
             }
             None => self.build_child(child, path, ctx)?,
         };
-        acc.map
-            .append_all(sub.map)
-            .map_err(|e| e.in_file(&self.file))?;
+        acc.map.append_all(sub.map).map_err(|e| {
+            Error::at(
+                &self.file,
+                format!("merging resources from '{path}': {}", e.message),
+            )
+        })?;
         acc.vars.merge_set(sub.vars).map_err(|e| {
             Error::at(
                 &self.file,
@@ -245,11 +252,11 @@ impl<'a> Target<'a> {
 
     /// Builds the base `child` (a `resources:` entry) in this build's context.
     fn build_child(&self, child: Loader, path: &str, ctx: &Context) -> Result<Accumulated> {
-        let target = Target::load(child, ctx.cache).map_err(|e| e.via(&self.file))?;
+        let target = Target::load(child, ctx.cache)?;
         ctx.schema
             .borrow_mut()
             .configure(&target.kust, &target.loader, &target.file, false)
-            .map_err(|e| e.via(&self.file))?;
+            .map_err(|e| e.within(&target.file))?;
         if target.kust.is_component() {
             return Err(Error::at(
                 &self.file,
@@ -259,7 +266,7 @@ impl<'a> Target<'a> {
         ctx.cache.count_built();
         target
             .accumulate(Accumulated::new(), &ctx.below(path))
-            .map_err(|e| e.via(&self.file))
+            .map_err(|e| e.within(&target.file))
     }
 
     /// One `components:` entry: a directory whose kustomization (a Component)
@@ -271,17 +278,17 @@ impl<'a> Target<'a> {
         ctx: &Context,
     ) -> Result<Accumulated> {
         let child = self.loader.child(path).map_err(|e| {
-            let e = e.in_file(&self.file);
-            Error {
-                message: format!("component '{path}': {}", e.message),
-                ..e
+            if is_remote(path) {
+                remote_refused(&self.file, "component", path)
+            } else {
+                Error::at(&self.file, format!("component '{path}': {}", e.message))
             }
         })?;
-        let target = Target::load(child, ctx.cache).map_err(|e| e.via(&self.file))?;
+        let target = Target::load(child, ctx.cache)?;
         ctx.schema
             .borrow_mut()
             .configure(&target.kust, &target.loader, &target.file, false)
-            .map_err(|e| e.via(&self.file))?;
+            .map_err(|e| e.within(&target.file))?;
         if !target.kust.is_component() {
             return Err(Error::at(
                 &self.file,
@@ -290,7 +297,7 @@ impl<'a> Target<'a> {
         }
         target
             .accumulate(acc, &ctx.below(path))
-            .map_err(|e| e.via(&self.file))
+            .map_err(|e| e.within(&target.file))
     }
 
     /// The kustomization file's own name (`kustomization.yaml`, ...).
@@ -302,6 +309,15 @@ impl<'a> Target<'a> {
     }
 }
 
+/// The error for a remote `resources:` or `components:` entry: krust never
+/// touches the network.
+fn remote_refused(kust_file: &std::path::Path, what: &str, path: &str) -> Error {
+    Error::at(
+        kust_file,
+        format!("remote {what} '{path}' is not supported: krust reads local files only (vendor it into the repository, or render it to manifests and list those)"),
+    )
+}
+
 /// Reads and parses the kustomization file in `loader`'s root.
 fn read_kustomization(loader: &Loader) -> Result<LoadedKustomization> {
     let file = kustomization::find_file(loader.fs(), loader.root())?;
@@ -309,8 +325,7 @@ fn read_kustomization(loader: &Loader) -> Result<LoadedKustomization> {
         .fs()
         .read(&file)
         .map_err(|e| Error::at(&file, e.to_string()))?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|e| Error::at(&file, format!("file is not valid UTF-8: {e}")))?;
+    let text = crate::error::utf8_str(&file, &bytes)?;
     // kustomize reads this file with go-yaml v2, where a repeated key wins.
     let options = krust_yaml::LoadOptions {
         duplicate_keys_last_wins: true,

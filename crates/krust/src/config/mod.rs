@@ -101,6 +101,12 @@ impl TransformerConfig {
     /// Parses a configuration document (kustomize's `configurations:` format).
     pub fn parse(src: &str) -> Result<TransformerConfig, String> {
         let docs = krust_yaml::load_documents(src).map_err(|e| e.to_string())?;
+        TransformerConfig::from_documents(&docs)
+    }
+
+    /// [`TransformerConfig::parse`] of a file already read as YAML (so that
+    /// YAML errors keep their position).
+    pub fn from_documents(docs: &[Value]) -> Result<TransformerConfig, String> {
         let mut config = TransformerConfig::default();
         let Some(doc) = docs.first() else {
             return Ok(config);

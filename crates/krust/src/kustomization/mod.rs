@@ -166,7 +166,7 @@ pub fn find_file(fs: &dyn crate::FileSystem, dir: &Path) -> Result<std::path::Pa
         1 => Ok(found.into_iter().next().unwrap_or_default()),
         0 => Err(Error::at(
             dir,
-            "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory",
+            "not a kustomization directory: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in it",
         )),
         _ => Err(Error::at(dir, "found multiple kustomization files")),
     }

@@ -225,6 +225,11 @@ pub fn parse_replacement_entry(v: &Value) -> Result<ReplacementEntry, String> {
 /// As in kustomize, unknown fields are ignored here.
 pub fn parse_replacement_file(text: &str) -> Result<Vec<Replacement>, String> {
     let docs = krust_yaml::load_documents(text).map_err(|e| e.to_string())?;
+    replacements_from_documents(docs)
+}
+
+/// [`parse_replacement_file`] of a file already read as YAML.
+pub fn replacements_from_documents(docs: Vec<Value>) -> Result<Vec<Replacement>, String> {
     match docs.into_iter().next() {
         Some(Value::Seq(items)) => items.iter().map(|v| replacement(v, false)).collect(),
         Some(v @ Value::Map(_)) => Ok(vec![replacement(&v, false)?]),
