@@ -4,6 +4,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 /// Runs the `render` binary in `cwd`.
+#[allow(dead_code)] // not every suite renders through this helper
 pub fn render(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_render"))
         .args(args)
