@@ -49,6 +49,16 @@ pub enum Transformer {
         /// Fields to prefix.
         specs: FieldSpecs,
     },
+    /// `PrefixSuffixTransformer`: kustomize's prefix plugin, then its
+    /// suffix plugin, both configured from the same object.
+    PrefixSuffix {
+        /// The prefix.
+        prefix: String,
+        /// The suffix.
+        suffix: String,
+        /// Fields to rename.
+        specs: FieldSpecs,
+    },
     /// `SuffixTransformer`.
     Suffix {
         /// The suffix.
@@ -98,6 +108,7 @@ impl Transformer {
             Transformer::Namespace { .. } => "NamespaceTransformer",
             Transformer::Prefix { .. } => "PrefixTransformer",
             Transformer::Suffix { .. } => "SuffixTransformer",
+            Transformer::PrefixSuffix { .. } => "PrefixSuffixTransformer",
             Transformer::Labels { .. } => "LabelTransformer",
             Transformer::Annotations { .. } => "AnnotationsTransformer",
             Transformer::Replicas { .. } => "ReplicaCountTransformer",
@@ -124,6 +135,12 @@ impl Transformer {
             } => namespace::apply_with(map, ns, specs, *options),
             Transformer::Prefix { prefix, specs } => prefix_suffix::apply(map, prefix, "", specs),
             Transformer::Suffix { suffix, specs } => prefix_suffix::apply(map, "", suffix, specs),
+            Transformer::PrefixSuffix {
+                prefix,
+                suffix,
+                specs,
+            } => prefix_suffix::apply(map, prefix, "", specs)
+                .and_then(|()| prefix_suffix::apply(map, "", suffix, specs)),
             Transformer::Labels { pairs, specs } => labels::apply(map, pairs, specs),
             Transformer::Annotations { pairs, specs } => annotations::apply(map, pairs, specs),
             Transformer::Replicas { replica, specs } => replicas::apply(map, replica, specs),
@@ -148,6 +165,15 @@ impl Transformer {
             match obj.get(key) {
                 None | Some(Value::Null) => Ok(Vec::new()),
                 Some(v) => seq_of(v, field_spec).map_err(|e| fail(format!("{key}: {e}"))),
+            }
+        };
+        // The prefix and suffix plugins refuse a configuration without the list.
+        let name_specs = || -> Result<FieldSpecs> {
+            match obj.get("fieldSpecs") {
+                None | Some(Value::Null) => {
+                    Err(fail("fieldSpecs is not expected to be nil".into()))
+                }
+                Some(_) => Ok(specs("fieldSpecs")?.into()),
             }
         };
         let text = |key: &str| -> Result<String> {
@@ -205,11 +231,16 @@ impl Transformer {
             },
             "PrefixTransformer" => Transformer::Prefix {
                 prefix: text("prefix")?,
-                specs: specs("fieldSpecs")?.into(),
+                specs: name_specs()?,
+            },
+            "PrefixSuffixTransformer" => Transformer::PrefixSuffix {
+                prefix: text("prefix")?,
+                suffix: text("suffix")?,
+                specs: name_specs()?,
             },
             "SuffixTransformer" => Transformer::Suffix {
                 suffix: text("suffix")?,
-                specs: specs("fieldSpecs")?.into(),
+                specs: name_specs()?,
             },
             "LabelTransformer" => Transformer::Labels {
                 pairs: pairs("labels")?,

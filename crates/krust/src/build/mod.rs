@@ -94,12 +94,7 @@ fn finish_root(target: &Target, cache: &cache::Cache) -> Result<ResMap> {
     vars::resolve(&mut map, &acc_vars, &config.var_reference, &|r, name| {
         r.ref_vars().iter().any(|v| v == name)
     })?;
-    map.retain(|r| {
-        r.annotations()
-            .and_then(|a| a.get(LOCAL_CONFIG))
-            .and_then(Value::as_str)
-            != Some("true")
-    });
+    drop_local_configs(&mut map)?;
     transform::sort::apply(&mut map, target.kust.sort_options.as_ref())
         .map_err(|e| e.in_file(&target.file))?;
     finish::finish(&mut map, &target.kust)?;
@@ -109,6 +104,41 @@ fn finish_root(target: &Target, cache: &cache::Cache) -> Result<ResMap> {
 /// kustomize's `addHashesToNames`, at the top level only: every generated
 /// object that wants one gets its content hash appended to its name (as
 /// transformed so far), remembering the old id so references follow.
+/// kustomize's last step (`IgnoreLocal`): every object must still have a
+/// kind and (unless it is a `...List`) a name, whatever patches did to it;
+/// objects marked local-config (any value but `false`), and objects a patch
+/// emptied, are dropped.
+fn drop_local_configs(map: &mut ResMap) -> Result<()> {
+    for res in map.resources() {
+        let obj = res.obj();
+        if read::is_nil_or_empty(obj) {
+            continue;
+        }
+        let text = |path: &[&str]| obj.get_path(path).and_then(Value::scalar_string);
+        let kind = text(&["kind"]).unwrap_or_default();
+        if kind.is_empty() {
+            return Err(Error::msg(format!("missing kind in object {}", res.id())));
+        }
+        if !kind.ends_with("List") && text(&["metadata", "name"]).unwrap_or_default().is_empty() {
+            return Err(Error::msg(format!(
+                "missing metadata.name in {kind} object {}",
+                res.id()
+            )));
+        }
+    }
+    map.retain(|r| {
+        if read::is_nil_or_empty(r.obj()) {
+            return false;
+        }
+        let local = r
+            .annotations()
+            .and_then(|a| a.get(LOCAL_CONFIG))
+            .map(|v| v.scalar_string().unwrap_or_default());
+        local.is_none_or(|v| v == "false")
+    });
+    Ok(())
+}
+
 fn add_hashes_to_names(map: &mut ResMap) -> Result<()> {
     map.transform(|res| {
         if !res.needs_hash() {

@@ -103,7 +103,7 @@ fn drop_empty_annotations(doc: &mut Value) {
     }
 }
 
-fn is_nil_or_empty(doc: &Value) -> bool {
+pub(super) fn is_nil_or_empty(doc: &Value) -> bool {
     match doc {
         Value::Null => true,
         Value::Map(m) => m.is_empty(),
@@ -124,8 +124,9 @@ fn check_resource(path: &Path, doc: &Value) -> Result<()> {
     if !non_empty(&["kind"]) {
         return Err(Error::at(path, "missing kind in object"));
     }
-    if !non_empty(&["metadata", "name"]) {
-        let kind = doc.str_at(&["kind"]).unwrap_or_default();
+    let kind = doc.str_at(&["kind"]).unwrap_or_default();
+    // A list needs no name (one with items was already flattened).
+    if !non_empty(&["metadata", "name"]) && !kind.ends_with("List") {
         return Err(Error::at(
             path,
             format!("missing metadata.name in {kind} object"),

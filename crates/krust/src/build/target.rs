@@ -40,7 +40,14 @@ impl<'a> Target<'a> {
             }
         };
         let (kust, file) = (Arc::clone(&loaded.kust), loaded.file.clone());
-        if let Some((field, _)) = kust.unsupported.first() {
+        // Helm settings with no chart to inflate change nothing in kustomize.
+        let unsupported = kust.unsupported.iter().find(|(field, value)| {
+            field != "helmGlobals"
+                && !matches!(value, krust_yaml::Value::Null)
+                && !value.as_seq().is_some_and(|s| s.is_empty())
+                && !value.as_map().is_some_and(|m| m.is_empty())
+        });
+        if let Some((field, _)) = unsupported {
             let message = if field.starts_with("helm") {
                 format!("'{field}': Helm charts are not supported: krust does not run helm (render the chart to manifests and list those as resources)")
             } else {

@@ -81,7 +81,7 @@ fn apply_op(doc: &mut Value, op: &Operation) -> Result<(), String> {
         "remove" => remove(doc, path).map(drop).map_err(|e| {
             format!("remove operation does not apply: doc is missing path: \"{path}\": {e}")
         }),
-        "replace" => replace(doc, path, op.value.clone().unwrap_or(Value::Null)).map_err(|e| {
+        "replace" => replace(doc, path, op.value.as_ref()).map_err(|e| {
             format!("replace operation does not apply: doc is missing path: \"{path}\": {e}")
         }),
         "move" => {
@@ -177,10 +177,8 @@ fn index(token: &str, len: usize) -> Result<usize, String> {
 }
 
 fn add(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
-    if path.is_empty() {
-        *doc = value;
-        return Ok(());
-    }
+    // evanphx/json-patch v4 finds no parent for the whole document, so
+    // add (and the add in move and copy) cannot target it.
     let (container, key) = parent(doc, path)?;
     match container {
         Value::Map(m) => {
@@ -217,11 +215,18 @@ fn remove(doc: &mut Value, path: &str) -> Result<Value, String> {
     }
 }
 
-fn replace(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
+fn replace(doc: &mut Value, path: &str, value: Option<&Value>) -> Result<(), String> {
     if path.is_empty() {
-        *doc = value;
+        // evanphx/json-patch v4 swaps in an object or array (`null` decodes
+        // as an empty object) and silently ignores anything else.
+        match value {
+            Some(v @ (Value::Map(_) | Value::Seq(_))) => *doc = v.clone(),
+            Some(Value::Null) => *doc = Value::Map(Default::default()),
+            _ => {}
+        }
         return Ok(());
     }
+    let value = value.cloned().unwrap_or(Value::Null);
     let (container, key) = parent(doc, path)?;
     match container {
         // evanphx/json-patch v4, which kustomize uses, replaces a missing

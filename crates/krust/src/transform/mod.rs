@@ -18,6 +18,14 @@ use krust_yaml::Value;
 /// Sets `key: value` in the map at `node` (a null node becomes a map), as
 /// kustomize's `SetEntry` does for labels and annotations.
 pub(crate) fn set_entry(node: &mut Value, key: &str, value: &str) -> Result<(), String> {
+    // kyaml reads an empty key as the map itself, and then refuses to set
+    // a scalar there: kustomize fails on every object the pair would reach.
+    if key.is_empty() {
+        return Err(
+            "an empty key cannot be set (wrong node kind: expected ScalarNode but got MappingNode)"
+                .into(),
+        );
+    }
     if node.is_null() {
         *node = Value::Map(Default::default());
     }
