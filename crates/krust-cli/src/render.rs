@@ -157,7 +157,7 @@ fn render_many(
         .filter_map(|(root, dir)| {
             let shown = show(root);
             let result = render(graph, dir, cwd).and_then(|yaml| {
-                write_atomically(&roots::output_file(out, &shown), &yaml)
+                krust_diff::edit::write_whole_pieces(&roots::output_file(out, &shown), &yaml)
                     .map_err(|e| format!("{shown}: writing output: {e}"))
             });
             if progress {
@@ -203,28 +203,6 @@ fn render_and_exit(graph: &Graph, dir: &Path, cwd: Option<&Path>) -> Result<Vec<
         .map_err(|err| err.map_paths(|p| display_path(p, cwd)).to_string());
     std::mem::forget(map);
     chunks
-}
-
-/// Writes through a temporary file in the same directory, then renames, so
-/// that a reader never sees half an output.
-fn write_atomically(path: &Path, chunks: &[String]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    let written = std::fs::File::create(&tmp).and_then(|mut file| write_chunks(&mut file, chunks));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
-    }
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }
 
 /// Writes the pieces of one output in order.
