@@ -164,7 +164,8 @@ fn render_many(
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 eprint!("\rrendered {n}/{}", roots.len());
             }
-            result.err().map(|e| format!("{shown}: {e}"))
+            // Build errors start with the root's own kustomization file.
+            result.err()
         })
         .collect();
     if progress {

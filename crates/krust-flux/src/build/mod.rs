@@ -99,6 +99,11 @@ pub fn build_flux_kustomization(
             load_restrictor: LoadRestrictor::None,
         };
         krust::build(&layered, &prepared.dir, &build_options).map_err(|source| {
+            // Paths as the repository names them, wherever it is checked out.
+            let source = source.map_paths(|p| {
+                p.strip_prefix(source_root)
+                    .map_or_else(|_| p.to_path_buf(), Path::to_path_buf)
+            });
             BuildError::Kustomize {
                 object: ks.id(),
                 source,
