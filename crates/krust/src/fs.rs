@@ -48,6 +48,13 @@ pub struct DiskFs;
 
 impl FileSystem for DiskFs {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        // A pipe or a device would block or never end: never read one.
+        if !std::fs::metadata(path)?.is_file() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a regular file (a directory, pipe, socket or device)",
+            ));
+        }
         std::fs::read(path)
     }
 
@@ -263,6 +270,25 @@ mod tests {
         assert!(DiskFs
             .canonicalize_in(&real, "missing.yaml".as_ref())
             .is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn disk_read_refuses_pipes_and_devices_instead_of_blocking() {
+        let dir = std::env::temp_dir().join(format!("krust-fifo-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("pipe.yaml");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        if made {
+            let err = DiskFs.read(&fifo).unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::InvalidInput, "{err}");
+        }
+        assert!(DiskFs.read(Path::new("/dev/zero")).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
