@@ -554,7 +554,7 @@ fn broken_kustomizations_are_findings_naming_the_file_not_panics() {
         ("list", b"- a\n- b\n", None, "cannot unmarshal"),
         ("empty", b"", None, "empty"),
         ("binary", b"\xff\xfe\x00bases", None, "not valid UTF-8"),
-        ("typed", b"resources: 3\n", None, "resources"),
+        ("typed", b"resources: 3\n", Some(1), "resources"),
     ];
     let mut repo = Repo::clean();
     for (name, bytes, _, _) in &cases {

@@ -340,7 +340,16 @@ fn read_kustomization(loader: &Loader) -> Result<LoadedKustomization> {
     };
     let docs =
         krust_yaml::load_documents_with(text, options).map_err(|e| Error::yaml(&file, &e))?;
-    let kust = kustomization::parse_kustomization(docs.first()).map_err(|e| Error::at(&file, e))?;
+    let kust = kustomization::parse_kustomization(docs.first()).map_err(|e| {
+        let line = e
+            .field
+            .as_deref()
+            .and_then(|f| kustomization::top_level_key_line(text, f));
+        Error {
+            position: line.map(|l| (l, 1)),
+            ..Error::at(&file, e.message)
+        }
+    })?;
     Ok(LoadedKustomization {
         file,
         kust: Arc::new(kust),

@@ -20,7 +20,7 @@ use crate::transform::replacements::ReplacementEntry;
 use crate::transform::replicas::ReplicaSpec;
 use crate::transform::vars::Var;
 
-pub use parse::{field_spec, parse_kustomization};
+pub use parse::{field_spec, parse_kustomization, KustomizationError};
 
 /// File names recognised as a kustomization, in kustomize's lookup order.
 pub const FILE_NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -153,6 +153,20 @@ impl Kustomization {
     pub fn has_build_metadata(&self, option: &str) -> bool {
         self.build_metadata.iter().any(|o| o == option)
     }
+}
+
+/// The 1-based line where the top-level key `key` of a YAML mapping is
+/// written (plain or quoted), for pointing a message at it.
+pub fn top_level_key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            let rest = [key.to_owned(), format!("\"{key}\""), format!("'{key}'")]
+                .iter()
+                .find_map(|k| line.strip_prefix(k.as_str()))
+                .map(str::trim_start);
+            rest.is_some_and(|r| r.starts_with(':'))
+        })
+        .map(|i| i + 1)
 }
 
 /// Finds the one kustomization file in `dir`; kustomize refuses a directory with two.

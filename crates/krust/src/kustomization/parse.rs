@@ -57,8 +57,36 @@ const KNOWN_FIELDS: &[&str] = &[
     "buildMetadata",
 ];
 
+/// Why a kustomization does not decode, and the top-level field at fault
+/// (so that a message can point at its line).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KustomizationError {
+    /// The key as written, when one field is at fault.
+    pub field: Option<String>,
+    /// What is wrong, in kustomize's words.
+    pub message: String,
+}
+
+impl std::fmt::Display for KustomizationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<KustomizationError> for String {
+    fn from(e: KustomizationError) -> String {
+        e.message
+    }
+}
+
 /// Decodes a kustomization from its (only) YAML document. `None` is an empty file.
-pub fn parse_kustomization(doc: Option<&Value>) -> Result<Kustomization, String> {
+pub fn parse_kustomization(doc: Option<&Value>) -> Result<Kustomization, KustomizationError> {
+    let mut field = None;
+    decode(doc, &mut field).map_err(|message| KustomizationError { field, message })
+}
+
+/// [`parse_kustomization`], noting in `current` the key being decoded.
+fn decode(doc: Option<&Value>, current: &mut Option<String>) -> Result<Kustomization, String> {
     let map = match doc {
         None | Some(Value::Null) => &Mapping::default(),
         Some(Value::Map(m)) => m,
@@ -74,6 +102,7 @@ pub fn parse_kustomization(doc: Option<&Value>) -> Result<Kustomization, String>
     let mut image_tags = Vec::new();
     let mut empty = true;
     for (key, value) in map {
+        *current = Some(key.clone());
         let field = canonical_field(key)
             .ok_or_else(|| format!("invalid Kustomization: json: unknown field \"{key}\""))?;
         if value.is_null() {
@@ -135,6 +164,7 @@ pub fn parse_kustomization(doc: Option<&Value>) -> Result<Kustomization, String>
             other => k.unsupported.push((other.to_owned(), value.clone())),
         }
     }
+    *current = None;
     if empty {
         return Err("kustomization.yaml is empty".into());
     }
@@ -326,7 +356,19 @@ mod tests {
 
     fn parse(src: &str) -> Result<Kustomization, String> {
         let docs = krust_yaml::load_documents(src).unwrap();
-        parse_kustomization(docs.first())
+        parse_kustomization(docs.first()).map_err(String::from)
+    }
+
+    #[test]
+    fn errors_name_the_field_at_fault_and_its_line() {
+        let src = "# overlay\nnamespace: shop\n'images':\n  name: nginx\n";
+        let docs = krust_yaml::load_documents(src).unwrap();
+        let err = parse_kustomization(docs.first()).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("images"));
+        assert_eq!(super::super::top_level_key_line(src, "images"), Some(3));
+        assert_eq!(super::super::top_level_key_line(src, "name"), None);
+        let docs = krust_yaml::load_documents("kind: Deployment\n").unwrap();
+        assert_eq!(parse_kustomization(docs.first()).unwrap_err().field, None);
     }
 
     #[test]
