@@ -360,8 +360,20 @@ pub fn resolve(
             .iter()
             .find(|r| is_bound(r, &var.name))
             .ok_or_else(|| {
+                let (group, version, kind) = var.objref.gvk();
+                let wanted = ResId {
+                    gvk: crate::resid::Gvk {
+                        group,
+                        version,
+                        kind,
+                    },
+                    namespace: var.objref.namespace.clone(),
+                    name: var.objref.name.clone(),
+                };
+                let near =
+                    crate::suggest::closest_note(&wanted, map.resources().iter().map(Resource::id));
                 Error::msg(format!(
-                    "var '{var}' cannot be mapped to a field in the set of known resources"
+                    "var '{var}' cannot be mapped to a field in the set of known resources{near}"
                 ))
             })?;
         let value = field_value(res.obj(), &var.field_path).ok_or_else(|| {
@@ -722,12 +734,12 @@ spec:
         // A namespace disambiguates; a Namespace object never matches one.
         assert_eq!(
             run(two, "- name: X\n  objref: {kind: Service, name: db, apiVersion: v1, namespace: b}\n- name: NSV\n  objref: {kind: Namespace, name: nsx, apiVersion: v1, namespace: default}\n").unwrap_err(),
-            "var '{NSV Namespace.v1.[noGrp] {metadata.name}}' cannot be mapped to a field in the set of known resources"
+            "var '{NSV Namespace.v1.[noGrp] {metadata.name}}' cannot be mapped to a field in the set of known resources (closest: Namespace.v1/nsx.[noNs])"
         );
         // Without apiVersion the version is empty and matches nothing.
         assert_eq!(
             run(RES, "- name: D\n  objref: {kind: Service, name: db}\n").unwrap_err(),
-            "var '{D Service.[noVer].[noGrp] {metadata.name}}' cannot be mapped to a field in the set of known resources"
+            "var '{D Service.[noVer].[noGrp] {metadata.name}}' cannot be mapped to a field in the set of known resources (closest: Service.v1/db.[noNs])"
         );
         assert_eq!(
             run(RES, "- name: D\n  objref: {kind: ConfigMap, name: cfg, apiVersion: v1}\n  fieldref: {fieldPath: metadata.namespace}\n").unwrap_err(),

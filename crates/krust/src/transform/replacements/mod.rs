@@ -62,6 +62,24 @@ pub struct IdSelector {
 }
 
 impl IdSelector {
+    /// " (closest: ...)" naming the resources of `map` this selector was
+    /// probably meant to pick, for a message saying it picked none.
+    fn closest_note(&self, map: &ResMap) -> String {
+        if self.name.is_empty() {
+            return String::new();
+        }
+        let wanted = ResId {
+            gvk: crate::resid::Gvk {
+                group: self.group.clone(),
+                version: self.version.clone(),
+                kind: self.kind.clone(),
+            },
+            namespace: self.namespace.clone(),
+            name: self.name.clone(),
+        };
+        crate::suggest::closest_note(&wanted, map.resources().iter().map(Resource::id))
+    }
+
     /// Whether every part is empty.
     pub fn is_empty(&self) -> bool {
         *self == IdSelector::default()
@@ -408,9 +426,12 @@ fn source_value(map: &ResMap, source: &Source) -> Result<Replacing, String> {
         .resources()
         .iter()
         .filter(|res| ids(res).any(|id| source.id.selects(id)));
-    let res = selected
-        .next()
-        .ok_or_else(|| format!("nothing selected by {source}"))?;
+    let res = selected.next().ok_or_else(|| {
+        format!(
+            "nothing selected by {source}{}",
+            source.id.closest_note(map)
+        )
+    })?;
     if selected.next().is_some() {
         return Err(format!("multiple matches for selector {source}"));
     }

@@ -442,7 +442,8 @@ fn selects_by_current_or_earlier_names_exactly() {
     );
     assert_eq!(
         select_run("- source: {name: src, namespace: default, fieldPath: data.v}\n  targets: [{select: {kind: ConfigMap}, fieldPaths: [data.v]}]\n").unwrap_err(),
-        "nothing selected by [noKind].[noVer].[noGrp]/src.default:data.v"
+        // kubectl's message, then the ids that come closest.
+        "nothing selected by [noKind].[noVer].[noGrp]/src.default:data.v (closest: ConfigMap.v1/p-src.team)"
     );
 }
 
