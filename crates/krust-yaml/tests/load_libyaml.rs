@@ -101,3 +101,10 @@ fn many_tabs_after_colons_still_load() {
     let doc = data(&src);
     assert_eq!(doc.as_map().map(|m| m.len()), Some(500));
 }
+
+#[test]
+fn tab_after_colon_error_next_to_a_multibyte_character() {
+    // Found by the yaml_load fuzz target: looking for the `:` before the
+    // error, the check cut the text inside the character before it.
+    assert!(rejected("%€\r:\t0€"));
+}

@@ -131,9 +131,7 @@ pub(crate) fn patch_false_rejection(
         // The error points just past the whitespace after the `:`; go-yaml
         // agrees with saphyr when that `:` starts its line (explicit key).
         "':' must be followed by a valid YAML whitespace" => {
-            let start = text[..byte]
-                .rfind(|c: char| c != ' ' && c != '\t')
-                .map_or(0, |p| p + 1);
+            let start = text[..byte].trim_end_matches([' ', '\t']).len();
             let colon_starts_line = text[line_start..start]
                 .strip_suffix(':')
                 .is_some_and(|before| before.trim().is_empty());
