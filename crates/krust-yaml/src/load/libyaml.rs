@@ -126,7 +126,8 @@ pub(crate) fn patch_false_rejection(
         .char_indices()
         .nth(char_index)
         .map_or(text.len(), |(b, _)| b);
-    let line_start = text[..byte].rfind('\n').map_or(0, |p| p + 1);
+    // A lone `\r` (`\r\n` is already `\n`) breaks lines for both parsers.
+    let line_start = text[..byte].rfind(['\n', '\r']).map_or(0, |p| p + 1);
     match message {
         // The error points just past the whitespace after the `:`; go-yaml
         // agrees with saphyr when that `:` starts its line (explicit key).
@@ -257,7 +258,7 @@ fn quoted_continuation_lines(text: &str, open: usize) -> Option<Vec<usize>> {
             b'\\' if quote == b'"' => i += 1,
             b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 1,
             b if b == quote => return Some(lines),
-            b'\n' => lines.push(i + 1),
+            b'\n' | b'\r' => lines.push(i + 1),
             _ => {}
         }
         i += 1;
