@@ -30,6 +30,10 @@ pub struct Patch {
 enum Body {
     Strategic(Vec<Resource>),
     Json(JsonPatch),
+    /// Only empty objects (`{}`): no strategic-merge patch, so kustomize
+    /// takes the text for a JSON patch and fails to decode it, with this
+    /// message, once it has something to apply it to.
+    Undecodable(String),
 }
 
 /// The text of a patch given inline or by path, with its source for messages.
@@ -38,7 +42,14 @@ fn patch_text(
     kust_file: &std::path::Path,
     spec: &PatchSpec,
 ) -> Result<(String, PathBuf, String)> {
-    match (&spec.patch, &spec.path) {
+    // kustomize trims an inline patch, and an empty field is no field.
+    let inline = spec
+        .patch
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let path = spec.path.as_deref().filter(|p| !p.is_empty());
+    match (inline, path) {
         (Some(_), Some(_)) => Err(Error::at(
             kust_file,
             "patch and path can't be set at the same time",
@@ -48,7 +59,7 @@ fn patch_text(
             "must specify one of patch and path in a patch entry",
         )),
         (Some(text), None) => Ok((
-            text.trim().to_owned(),
+            text.to_owned(),
             kust_file.to_path_buf(),
             "inline patch".into(),
         )),
@@ -78,7 +89,10 @@ pub fn load(loader: &Loader, kust_file: &std::path::Path, spec: &PatchSpec) -> R
     let (strategic, json) = match krust_yaml::load_detailed(&text, Default::default()) {
         Ok(docs) => {
             let json = match docs.as_slice() {
-                _ if text.trim().is_empty() => Err(String::new()),
+                _ if text.is_empty() => Err(String::new()),
+                // kustomize reads a text with no document (blank, comments,
+                // `null`) as JSON `null`: a JSON patch with no operations.
+                [] => JsonPatch::from_value(&Value::Seq(Vec::new())),
                 [doc] => JsonPatch::from_value(&doc.value),
                 _ => Err(String::new()),
             };
@@ -93,6 +107,18 @@ pub fn load(loader: &Loader, kust_file: &std::path::Path, spec: &PatchSpec) -> R
                 &source,
                 format!("unable to parse {label} as a strategic-merge patch (objects with kind and metadata.name) or a JSON patch (a list of operations)"),
             ))
+        }
+        // No object (an empty file, or only empty objects): kustomize then
+        // goes on as for a JSON patch, decoding the text when it applies it.
+        // An empty text is a patch with no operations.
+        (Ok(resources), Err(_)) if resources.is_empty() => {
+            if text.is_empty() {
+                Body::Json(JsonPatch::from_value(&Value::Seq(Vec::new())).map_err(|e| Error::at(&source, e))?)
+            } else {
+                Body::Undecodable(
+                    "json: cannot unmarshal object into Go value of type jsonpatch.Patch".into(),
+                )
+            }
         }
         (Ok(resources), Err(_)) => Body::Strategic(resources),
         (Err(_), Ok(ops)) => Body::Json(ops),
@@ -198,6 +224,13 @@ impl Patch {
     pub fn apply(&self, map: &mut ResMap, legacy_json: bool, schema: &Schema) -> Result<()> {
         match &self.body {
             Body::Json(ops) => self.apply_json(map, ops, !legacy_json),
+            Body::Undecodable(message) => {
+                let matcher = self.json_target()?;
+                if map.resources().iter().any(|r| matcher.matches(r)) {
+                    return Err(self.error(message));
+                }
+                Ok(())
+            }
             Body::Strategic(patches) => {
                 match &self.target {
                     Some(target) => {
@@ -245,12 +278,17 @@ impl Patch {
         Error::at(&self.source, format!("{}: {message}", self.label))
     }
 
-    fn apply_json(&self, map: &mut ResMap, ops: &JsonPatch, store_previous: bool) -> Result<()> {
+    /// The matcher of a JSON patch's target, which it must have.
+    fn json_target(&self) -> Result<Matcher> {
         let target = self
             .target
             .as_ref()
             .ok_or_else(|| self.error("must specify a target for a JSON patch"))?;
-        let matcher = Matcher::new(target).map_err(|e| self.error(&e))?;
+        Matcher::new(target).map_err(|e| self.error(&e))
+    }
+
+    fn apply_json(&self, map: &mut ResMap, ops: &JsonPatch, store_previous: bool) -> Result<()> {
+        let matcher = self.json_target()?;
         map.transform(|res| {
             if !matcher.matches(res) {
                 return Ok(());
