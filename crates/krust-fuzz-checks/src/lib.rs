@@ -101,12 +101,8 @@ pub fn yaml_load(data: &[u8]) {
 /// as Go's JSON encoder and go-yaml v2 leave them, so `1.0` reads back as
 /// the integer `1`.
 ///
-/// One case is left out, because kustomize's own output does not read back
-/// either: strings holding U+0085 (NEL), U+2028 or U+2029. go-yaml v2,
-/// which prints kustomize's output, treats those as line breaks (YAML 1.1)
-/// and prints them raw inside scalars, while a YAML 1.2 reader (go-yaml v3,
-/// and this loader) reads them as ordinary characters, so the text that
-/// comes back differs (see [`prints_as_yaml_1_1_breaks`]).
+/// Two cases are left out, because kustomize's own output does not read
+/// back either (see [`reads_back_differently`]).
 pub fn emit_roundtrip(data: &[u8]) {
     let src = text(data);
     let Ok(docs) = load_documents(&src) else {
@@ -119,7 +115,7 @@ pub fn emit_roundtrip(data: &[u8]) {
 
 /// The round trip of one value (see [`emit_roundtrip`]).
 pub fn roundtrip(value: &Value) {
-    if prints_as_yaml_1_1_breaks(value) {
+    if reads_back_differently(value) {
         return;
     }
     let Ok(yaml) = to_yaml_string(value) else {
@@ -143,16 +139,25 @@ pub fn roundtrip(value: &Value) {
     }
 }
 
-/// Whether a string (or key) in `value` holds a character go-yaml v2
-/// treats as a line break but YAML 1.2 does not (NEL, LS, PS).
-pub fn prints_as_yaml_1_1_breaks(value: &Value) -> bool {
-    let has = |s: &str| s.contains(['\u{85}', '\u{2028}', '\u{2029}']);
+/// Whether the text kustomize prints for `value` reads back as another
+/// value, which happens in two ways:
+///
+/// * a string or key holds U+0085 (NEL), U+2028 or U+2029: go-yaml v2,
+///   which prints kustomize's output, treats those as line breaks (YAML
+///   1.1) and prints them raw inside scalars, while a YAML 1.2 reader
+///   (go-yaml v3, and this loader) reads them as ordinary characters;
+/// * a map has the key `<<` (it survives reading, for instance when two
+///   keys are written `!t <<`): go-yaml v2 never asks its resolver about
+///   `<<`, so it prints the key plain, and reading that back makes it a
+///   merge key. `kubectl kustomize` prints such a resource that way too.
+pub fn reads_back_differently(value: &Value) -> bool {
+    let breaks = |s: &str| s.contains(['\u{85}', '\u{2028}', '\u{2029}']);
     match value {
-        Value::String(s) => has(s),
-        Value::Seq(items) => items.iter().any(prints_as_yaml_1_1_breaks),
+        Value::String(s) => breaks(s),
+        Value::Seq(items) => items.iter().any(reads_back_differently),
         Value::Map(map) => map
             .iter()
-            .any(|(k, v)| has(k) || prints_as_yaml_1_1_breaks(v)),
+            .any(|(k, v)| k == "<<" || breaks(k) || reads_back_differently(v)),
         _ => false,
     }
 }
