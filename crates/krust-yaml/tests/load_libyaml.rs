@@ -119,6 +119,10 @@ fn lone_carriage_returns_break_lines_for_the_patched_rejections() {
         ("a:\r  b: [x,\r y]\r", "a:\n  b: [x,\n y]\n"),
         ("a:\n  b: \"x\ry\"\n", "a:\n  b: \"x\ny\"\n"),
     ] {
-        assert_eq!(load_documents(cr), Ok(load_documents(lf).unwrap()), "{cr:?}");
+        assert_eq!(
+            load_documents(cr),
+            Ok(load_documents(lf).unwrap()),
+            "{cr:?}"
+        );
     }
 }
