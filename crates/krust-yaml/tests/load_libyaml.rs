@@ -101,3 +101,28 @@ fn many_tabs_after_colons_still_load() {
     let doc = data(&src);
     assert_eq!(doc.as_map().map(|m| m.len()), Some(500));
 }
+
+#[test]
+fn tab_after_colon_error_next_to_a_multibyte_character() {
+    // Found by the yaml_load fuzz target: looking for the `:` before the
+    // error, the check cut the text inside the character before it.
+    assert!(rejected("%€\r:\t0€"));
+}
+
+#[test]
+fn lone_carriage_returns_break_lines_for_the_patched_rejections() {
+    // Found by fuzzing (a timeout): the line to patch was looked for after
+    // the last `\n` only, so the wrong line was indented, again and again
+    // until the work limit, and the document was then refused.
+    for (cr, lf) in [
+        ("a:\n  b: [x,\ry]\n", "a:\n  b: [x,\ny]\n"),
+        ("a:\r  b: [x,\r y]\r", "a:\n  b: [x,\n y]\n"),
+        ("a:\n  b: \"x\ry\"\n", "a:\n  b: \"x\ny\"\n"),
+    ] {
+        assert_eq!(
+            load_documents(cr),
+            Ok(load_documents(lf).unwrap()),
+            "{cr:?}"
+        );
+    }
+}

@@ -126,14 +126,13 @@ pub(crate) fn patch_false_rejection(
         .char_indices()
         .nth(char_index)
         .map_or(text.len(), |(b, _)| b);
-    let line_start = text[..byte].rfind('\n').map_or(0, |p| p + 1);
+    // A lone `\r` (`\r\n` is already `\n`) breaks lines for both parsers.
+    let line_start = text[..byte].rfind(['\n', '\r']).map_or(0, |p| p + 1);
     match message {
         // The error points just past the whitespace after the `:`; go-yaml
         // agrees with saphyr when that `:` starts its line (explicit key).
         "':' must be followed by a valid YAML whitespace" => {
-            let start = text[..byte]
-                .rfind(|c: char| c != ' ' && c != '\t')
-                .map_or(0, |p| p + 1);
+            let start = text[..byte].trim_end_matches([' ', '\t']).len();
             let colon_starts_line = text[line_start..start]
                 .strip_suffix(':')
                 .is_some_and(|before| before.trim().is_empty());
@@ -259,7 +258,7 @@ fn quoted_continuation_lines(text: &str, open: usize) -> Option<Vec<usize>> {
             b'\\' if quote == b'"' => i += 1,
             b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 1,
             b if b == quote => return Some(lines),
-            b'\n' => lines.push(i + 1),
+            b'\n' | b'\r' => lines.push(i + 1),
             _ => {}
         }
         i += 1;

@@ -30,6 +30,10 @@ pub struct Patch {
 enum Body {
     Strategic(Vec<Resource>),
     Json(JsonPatch),
+    /// Only empty objects (`{}`): no strategic-merge patch, so kustomize
+    /// takes the text for a JSON patch and fails to decode it, with this
+    /// message, once it has something to apply it to.
+    Undecodable(String),
 }
 
 /// The text of a patch given inline or by path, with its source for messages.
@@ -104,9 +108,18 @@ pub fn load(loader: &Loader, kust_file: &std::path::Path, spec: &PatchSpec) -> R
                 format!("unable to parse {label} as a strategic-merge patch (objects with kind and metadata.name) or a JSON patch (a list of operations)"),
             ))
         }
-        // kustomize takes the JSON route when no object was read (its list of
-        // strategic-merge patches is nil): that needs a target, and applies nothing.
-        (Ok(resources), Err(_)) if resources.is_empty() => Body::Json(JsonPatch::default()),
+        // No object (an empty file, or only empty objects): kustomize then
+        // goes on as for a JSON patch, decoding the text when it applies it.
+        // An empty text is a patch with no operations.
+        (Ok(resources), Err(_)) if resources.is_empty() => {
+            if text.is_empty() {
+                Body::Json(JsonPatch::default())
+            } else {
+                Body::Undecodable(
+                    "json: cannot unmarshal object into Go value of type jsonpatch.Patch".into(),
+                )
+            }
+        }
         (Ok(resources), Err(_)) => Body::Strategic(resources),
         (Err(_), Ok(ops)) => Body::Json(ops),
     };
@@ -211,6 +224,13 @@ impl Patch {
     pub fn apply(&self, map: &mut ResMap, legacy_json: bool, schema: &Schema) -> Result<()> {
         match &self.body {
             Body::Json(ops) => self.apply_json(map, ops, !legacy_json),
+            Body::Undecodable(message) => {
+                let matcher = self.json_target()?;
+                if map.resources().iter().any(|r| matcher.matches(r)) {
+                    return Err(self.error(message));
+                }
+                Ok(())
+            }
             Body::Strategic(patches) => {
                 match &self.target {
                     Some(target) => {
@@ -261,12 +281,17 @@ impl Patch {
         Error::at(&self.source, format!("{}: {message}", self.label))
     }
 
-    fn apply_json(&self, map: &mut ResMap, ops: &JsonPatch, store_previous: bool) -> Result<()> {
+    /// The matcher of a JSON patch's target, which it must have.
+    fn json_target(&self) -> Result<Matcher> {
         let target = self
             .target
             .as_ref()
             .ok_or_else(|| self.error("must specify a target for a JSON patch"))?;
-        let matcher = Matcher::new(target).map_err(|e| self.error(&e))?;
+        Matcher::new(target).map_err(|e| self.error(&e))
+    }
+
+    fn apply_json(&self, map: &mut ResMap, ops: &JsonPatch, store_previous: bool) -> Result<()> {
+        let matcher = self.json_target()?;
         map.transform(|res| {
             if !matcher.matches(res) {
                 return Ok(());
