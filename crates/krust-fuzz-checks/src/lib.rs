@@ -19,7 +19,6 @@ use std::path::Path;
 
 use krust::patch::{merge, JsonPatch, Schema};
 use krust::{BuildOptions, MemFs};
-use krust_yaml::number::format_float;
 use krust_yaml::{load_detailed, load_documents, to_yaml_string, LoadOptions, Value};
 
 /// A check: panics when the property does not hold for the input.
@@ -97,7 +96,7 @@ pub fn yaml_load(data: &[u8]) {
 /// Every document the loader reads is printed, unless kustomize could not
 /// print it either (the emitter's `Err`: non-finite floats, some control
 /// characters, over-long keys). "The value it printed" is the value after
-/// kustomize's JSON step, which [`after_json`] models: floats are printed
+/// kustomize's JSON step, which [`krust_yaml::after_json_step`] models: floats are printed
 /// as Go's JSON encoder and go-yaml v2 leave them, so `1.0` reads back as
 /// the integer `1`.
 ///
@@ -123,7 +122,7 @@ pub fn roundtrip(value: &Value) {
     };
     let back =
         load_documents(&yaml).unwrap_or_else(|e| panic!("emitted YAML does not load: {e}\n{yaml}"));
-    let expected = after_json(value);
+    let expected = krust_yaml::after_json_step(value);
     let expected: Vec<Value> = if expected.is_null() {
         Vec::new()
     } else {
@@ -159,30 +158,6 @@ pub fn reads_back_differently(value: &Value) -> bool {
             .iter()
             .any(|(k, v)| k == "<<" || breaks(k) || reads_back_differently(v)),
         _ => false,
-    }
-}
-
-/// `value` as kustomize's JSON step leaves it: a float whose printed form
-/// is an integer becomes that integer.
-pub fn after_json(value: &Value) -> Value {
-    match value {
-        Value::Float(f) => {
-            let text = format_float(*f);
-            if let Ok(i) = text.parse::<i64>() {
-                Value::Int(i)
-            } else if let Ok(u) = text.parse::<u64>() {
-                Value::UInt(u)
-            } else {
-                Value::Float(text.parse().expect("format_float prints a float"))
-            }
-        }
-        Value::Seq(items) => Value::Seq(items.iter().map(after_json).collect()),
-        Value::Map(map) => Value::from_map(
-            map.iter()
-                .map(|(k, v)| (k.clone(), after_json(v)))
-                .collect(),
-        ),
-        other => other.clone(),
     }
 }
 

@@ -14,6 +14,33 @@
 use std::borrow::Cow;
 
 use super::EmitError;
+use crate::number::format_float;
+use crate::Value;
+
+/// `value` as kustomize's JSON step leaves it, which is what the emitter's
+/// output reads back as: a float whose printed form is an integer becomes
+/// that integer.
+pub fn after_json_step(value: &Value) -> Value {
+    match value {
+        Value::Float(f) => {
+            let text = format_float(*f);
+            if let Ok(i) = text.parse::<i64>() {
+                Value::Int(i)
+            } else if let Ok(u) = text.parse::<u64>() {
+                Value::UInt(u)
+            } else {
+                text.parse().map_or(Value::Float(*f), Value::Float)
+            }
+        }
+        Value::Seq(items) => Value::Seq(items.iter().map(after_json_step).collect()),
+        Value::Map(map) => Value::from_map(
+            map.iter()
+                .map(|(k, v)| (k.clone(), after_json_step(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
 
 /// The longest JSON-escaped key text (without quotes) go-yaml v2 still reads as a key.
 const MAX_KEY_JSON_CHARS: usize = 1022;

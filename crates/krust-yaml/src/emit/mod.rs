@@ -13,6 +13,8 @@
 //! decisions depend on exactly that state.
 
 mod json;
+
+pub use json::after_json_step;
 mod resolve;
 mod scalar;
 mod sort;
