@@ -1,20 +1,26 @@
 //! Golden renders: every fixture under `tests/golden/<case>/` and every
-//! kustomization root of `examples/gitops` must render byte-identical to the
-//! output `kubectl kustomize` (kustomize v5.5.0, see `tests/golden/REFERENCE`)
-//! gave for it. `KRUST_BLESS=1 cargo test --test golden` regenerates the
-//! goldens from kubectl.
+//! kustomization root of `examples/gitops` must render, as each kustomize
+//! version krust emulates, byte-identical to what that version's real binary
+//! printed for it (or fail where it failed); see `tests/golden/REFERENCE`
+//! and `krust_suite::golden` for the file layout.
+//! `KRUST_BLESS=1 cargo test --test golden` regenerates the goldens from the
+//! oracles that `tests/oracles/install` installs.
 
 use std::path::{Path, PathBuf};
 
-use krust_suite::{check_golden, workspace_root};
+use krust::KustomizeVersion;
+use krust_suite::golden::Golden;
+use krust_suite::oracle::{self, Outcome};
+use krust_suite::workspace_root;
 
-/// Fixture cases: directories holding a kustomization and `expected.yaml`.
+/// Fixture cases: directories holding a kustomization and its goldens
+/// (`expected.yaml`, `expected.vX.Y.Z.*`).
 fn fixture_cases() -> Vec<PathBuf> {
     let dir = workspace_root().join("tests/golden");
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/golden exists")
         .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.join("expected.yaml").is_file())
+        .filter(|p| p.join("kustomization.yaml").is_file())
         .collect();
     cases.sort();
     cases
@@ -46,7 +52,7 @@ fn fixtures_render_like_kubectl() {
     assert!(!cases.is_empty(), "no golden fixtures found");
     let failures: Vec<String> = cases
         .iter()
-        .filter_map(|case| check_golden(case, &case.join("expected.yaml")).err())
+        .filter_map(|case| Golden::new(case.join("expected")).check(case).err())
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
@@ -65,9 +71,96 @@ fn examples_render_like_kubectl() {
         .iter()
         .filter_map(|root| {
             let rel = root.strip_prefix(&examples).expect("below examples");
-            let name = rel.to_string_lossy().replace('/', "-") + ".yaml";
-            check_golden(root, &goldens.join(name)).err()
+            let name = rel.to_string_lossy().replace('/', "-");
+            Golden::new(goldens.join(name)).check(root).err()
         })
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Every root with goldens: the fixtures, then the example roots, each with its stem.
+fn all_goldens() -> Vec<(PathBuf, Golden)> {
+    let mut out: Vec<(PathBuf, Golden)> = fixture_cases()
+        .into_iter()
+        .map(|case| {
+            let golden = Golden::new(case.join("expected"));
+            (case, golden)
+        })
+        .collect();
+    let examples = workspace_root().join("examples/gitops");
+    let mut roots = Vec::new();
+    kustomization_roots(&examples, &mut roots);
+    for root in roots {
+        let rel = root.strip_prefix(&examples).expect("below examples");
+        let stem = workspace_root()
+            .join("tests/golden/examples")
+            .join(rel.to_string_lossy().replace('/', "-"));
+        out.push((root, Golden::new(stem)));
+    }
+    out
+}
+
+/// The committed goldens are what the oracles print today: a golden edited
+/// by hand, or left stale by a fixture change, fails here.
+#[test]
+fn goldens_are_what_each_kustomize_prints() {
+    let mut failures = Vec::new();
+    for version in KustomizeVersion::ALL {
+        let Some(binary) = oracle::kustomize(version) else {
+            return;
+        };
+        for (root, golden) in all_goldens() {
+            let now = oracle::build(&binary, &root, &[]).unwrap();
+            let recorded = golden.expected(version).unwrap();
+            let same = match (&now, &recorded) {
+                (Outcome::Output(a), Outcome::Output(b)) => a == b,
+                (Outcome::Error(_), Outcome::Error(_)) => true,
+                _ => false,
+            };
+            if !same {
+                failures.push(format!("{} (v{version})", root.display()));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "goldens out of date (KRUST_BLESS=1 cargo test --test golden): {}",
+        failures.join(", ")
+    );
+}
+
+/// kubectl 1.32 embeds kustomize 5.5.0: its output is the v5.5.0 golden.
+#[test]
+fn kubectl_prints_the_5_5_0_goldens() {
+    let version = std::process::Command::new("kubectl")
+        .args(["version", "--client"])
+        .output();
+    let Ok(version) = version.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()) else {
+        assert!(std::env::var_os("CI").is_none(), "kubectl is not installed");
+        eprintln!("skipped: kubectl is not installed");
+        return;
+    };
+    if !version.contains("Kustomize Version: v5.5.0") {
+        eprintln!("skipped: this kubectl does not embed kustomize v5.5.0:\n{version}");
+        return;
+    }
+    let mut failures = Vec::new();
+    for (root, golden) in all_goldens() {
+        let out = std::process::Command::new("kubectl")
+            .arg("kustomize")
+            .arg(&root)
+            .output()
+            .unwrap();
+        let same = match golden.expected(KustomizeVersion::V5_5_0).unwrap() {
+            Outcome::Output(want) => out.status.success() && out.stdout == want.as_bytes(),
+            Outcome::Error(_) => !out.status.success(),
+        };
+        if !same {
+            failures.push(root.display().to_string());
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "kubectl kustomize differs from the v5.5.0 goldens: {failures:?}"
+    );
 }

@@ -184,6 +184,7 @@ fn diff_revisions(
             (head_side, head_label),
             &cwd,
             dir,
+            common.output.version.kustomize_version,
         ));
     }
     let mut roots: Vec<PathBuf> = paths

@@ -12,6 +12,8 @@ use krust::{DiskFs, MemFs};
 use krust_flux::cluster::{render_cluster, Cluster, ClusterOptions, Source};
 use krust_flux::order::GraphFormat;
 
+use crate::output::VersionArgs;
+
 /// How `--graph` draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DrawFormat {
@@ -62,6 +64,9 @@ pub struct FluxArgs {
     /// Fail on a Kustomization whose source is not mapped, instead of skipping it.
     #[arg(long = "strict-sources")]
     pub strict_sources: bool,
+
+    #[command(flatten)]
+    pub version: VersionArgs,
 }
 
 /// `render flux`.
@@ -119,6 +124,7 @@ fn render(args: &FluxArgs) -> Result<ExitCode, String> {
     let mut options = ClusterOptions {
         strict: !args.no_strict,
         strict_sources: args.strict_sources,
+        kustomize_version: args.version.kustomize_version,
         ..Default::default()
     };
     for (key, spec) in mapped {
@@ -200,6 +206,7 @@ pub fn diff_clusters(
     new: (&dyn krust::FileSystem, &str),
     repo: &Path,
     dir: &Path,
+    kustomize_version: krust::KustomizeVersion,
 ) -> krust_diff::RepoDiff {
     let rel = format!("./{}", dir.display());
     let rel = rel.trim_end_matches('/').to_owned();
@@ -210,6 +217,7 @@ pub fn diff_clusters(
         };
         let options = ClusterOptions {
             strict: true,
+            kustomize_version,
             ..Default::default()
         };
         render_cluster(&source, &rel, &options)

@@ -17,9 +17,10 @@ mod roots;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use krust::KustomizeVersion;
 
-/// Render kustomizations exactly as `kubectl kustomize` (kustomize v5.5.0) does.
+/// Render kustomizations exactly as `kustomize build` does: kustomize 5.5.0 to 5.8.1 (--kustomize-version), byte for byte.
 #[derive(Debug, Parser)]
 #[command(name = "render", version, args_conflicts_with_subcommands = true)]
 struct Cli {
@@ -47,8 +48,30 @@ enum Command {
     Promote(promote::PromoteArgs),
 }
 
+/// What `render --version` prints: krust's version, then each kustomize
+/// it emulates and the tools that embed it.
+fn version_text() -> String {
+    let mut text = format!(
+        "{}\nemulates kustomize (--kustomize-version):",
+        env!("CARGO_PKG_VERSION")
+    );
+    for v in KustomizeVersion::ALL {
+        let default = if v == KustomizeVersion::LATEST {
+            ", the default"
+        } else {
+            ""
+        };
+        text.push_str(&format!("\n  {v}  ({}{default})", v.embedded_in()));
+    }
+    text
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let parsed = Cli::command()
+        .version(&*version_text().leak())
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };

@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 
-use krust::{BuildOptions, LoadRestrictor};
+use krust::{BuildOptions, KustomizeVersion, LoadRestrictor};
 use krust_diff::format::{json, markdown, text, MarkdownOptions, TextOptions};
 use krust_diff::RepoDiff;
 
@@ -32,6 +32,9 @@ pub struct OutputArgs {
         default_value = "LoadRestrictionsRootOnly"
     )]
     pub load_restrictor: LoadRestrictor,
+
+    #[command(flatten)]
+    pub version: VersionArgs,
 }
 
 impl OutputArgs {
@@ -39,8 +42,22 @@ impl OutputArgs {
     pub fn build_options(&self) -> BuildOptions {
         BuildOptions {
             load_restrictor: self.load_restrictor,
+            kustomize_version: self.version.kustomize_version,
         }
     }
+}
+
+/// Which kustomize every command that builds reproduces.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct VersionArgs {
+    /// The kustomize whose output to reproduce byte for byte: 5.5.0 (kubectl 1.32), 5.6.0 (kubectl 1.33), 5.7.1 (kubectl 1.34/1.35) or 5.8.1 (kubectl 1.36/1.37, Flux 2.8, Argo CD 3.3); `5.8` and `v5.8.1` also work.
+    #[arg(
+        long = "kustomize-version",
+        value_name = "VERSION",
+        env = "KRUST_KUSTOMIZE_VERSION",
+        default_value_t = KustomizeVersion::LATEST
+    )]
+    pub kustomize_version: KustomizeVersion,
 }
 
 /// A repository diff in the chosen format.

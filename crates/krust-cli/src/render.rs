@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use krust::{BuildOptions, DiskFs, Graph, LoadRestrictor};
 use rayon::prelude::*;
 
+use crate::output::VersionArgs;
 use crate::paths::display_path;
 use crate::roots;
 
@@ -22,6 +23,9 @@ pub struct RenderArgs {
         default_value = "LoadRestrictionsRootOnly"
     )]
     pub load_restrictor: LoadRestrictor,
+
+    #[command(flatten)]
+    pub version: VersionArgs,
 
     /// Write each root's output to OUT/<root path>.yaml instead of stdout (required for several roots).
     #[arg(short = 'o', long = "output", value_name = "OUT")]
@@ -79,6 +83,7 @@ pub fn run(args: &RenderArgs) -> ExitCode {
     let roots = roots::filter(roots, &args.include, &args.exclude, |p| show(p));
     let options = BuildOptions {
         load_restrictor: args.load_restrictor,
+        kustomize_version: args.version.kustomize_version,
     };
     if let Some(jobs) = args.jobs.filter(|&j| j > 0) {
         let _ = rayon::ThreadPoolBuilder::new()

@@ -48,6 +48,9 @@ pub struct ClusterOptions<'fs> {
     pub sources: BTreeMap<SourceKey, Source<'fs>>,
     /// A Kustomization whose source is not mapped is an error, not a warning.
     pub strict_sources: bool,
+    /// The kustomize to build with (kustomize-controller 1.8 embeds 5.8.1,
+    /// the default).
+    pub kustomize_version: krust::KustomizeVersion,
 }
 
 /// One Flux Kustomization and what it applies.
@@ -290,6 +293,7 @@ fn render_objects(
     };
     let build = FluxBuildOptions {
         ignore: Some(ignores.get(&key, source)?),
+        kustomize_version: options.kustomize_version,
     };
     let map =
         build_flux_kustomization(source.fs, &source.root, ks, &build).map_err(|e| e.to_string())?;

@@ -204,7 +204,10 @@ pub fn json6902(data: &[u8]) {
     let Ok(patch) = JsonPatch::parse(patch) else {
         return;
     };
-    if patch.apply(&mut target).is_ok() {
+    if patch
+        .apply(&mut target, krust::KustomizeVersion::LATEST)
+        .is_ok()
+    {
         let _ = to_yaml_string(&target);
     }
 }

@@ -40,6 +40,7 @@ mod resource;
 mod scope;
 mod suggest;
 pub mod transform;
+mod version;
 
 pub use build::{build, resources_from_bytes, BuildOptions, Graph, GraphStats};
 pub use discover::{discover_roots, discover_roots_in};
@@ -49,3 +50,4 @@ pub use loader::LoadRestrictor;
 pub use resid::{Gvk, IdKey, ResId};
 pub use resmap::ResMap;
 pub use resource::{Resource, Transformation};
+pub use version::{Change, KustomizeVersion, UnknownVersion, CHANGES};

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::fs::{normalize, FileKind, FileSystem};
+use crate::version::KustomizeVersion;
 
 /// Which files a kustomization may read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -36,6 +37,8 @@ pub struct Loader<'a> {
     fs: &'a dyn FileSystem,
     root: PathBuf,
     restrictor: LoadRestrictor,
+    /// The kustomize whose rules the build follows.
+    version: KustomizeVersion,
     /// Roots of the kustomizations that led here, outermost first.
     ancestors: Vec<PathBuf>,
 }
@@ -68,8 +71,19 @@ impl<'a> Loader<'a> {
             fs,
             root,
             restrictor,
+            version: KustomizeVersion::LATEST,
             ancestors: Vec::new(),
         })
+    }
+
+    /// This loader, and every child it opens, following `version`'s rules.
+    pub fn with_version(self, version: KustomizeVersion) -> Loader<'a> {
+        Loader { version, ..self }
+    }
+
+    /// The kustomize whose rules the build follows.
+    pub fn version(&self) -> KustomizeVersion {
+        self.version
     }
 
     /// The root directory (absolute, symlinks resolved).
@@ -106,6 +120,7 @@ impl<'a> Loader<'a> {
             fs: self.fs,
             root: candidate,
             restrictor: self.restrictor,
+            version: self.version,
             ancestors,
         })
     }

@@ -65,6 +65,9 @@ pub struct FluxBuildOptions {
     /// The source's exclusions, loaded once per source with
     /// [`SourceIgnore::load`]; `None` loads them for this build.
     pub ignore: Option<SourceIgnore>,
+    /// The kustomize to build with: kustomize-controller 1.8 (Flux 2.8)
+    /// embeds 5.8.1, the default.
+    pub kustomize_version: krust::KustomizeVersion,
 }
 
 /// The kustomization the controller builds for `ks`: where it lies and its
@@ -97,6 +100,7 @@ pub fn build_flux_kustomization(
         };
         let build_options = BuildOptions {
             load_restrictor: LoadRestrictor::None,
+            kustomize_version: options.kustomize_version,
         };
         krust::build(&layered, &prepared.dir, &build_options).map_err(|source| {
             // Paths as the repository names them, wherever it is checked out.

@@ -8,6 +8,7 @@ use crate::kustomization::Kustomization;
 use crate::resmap::ResMap;
 use crate::resource::Transformation;
 use crate::transform;
+use crate::version::KustomizeVersion;
 
 /// Annotation holding a resource's origin, when `buildMetadata` asks for it.
 const ORIGIN: &str = "config.kubernetes.io/origin";
@@ -16,10 +17,16 @@ const TRANSFORMATIONS: &str = "alpha.config.kubernetes.io/transformations";
 
 /// Writes or strips what `buildMetadata` controls, then the cleanup that
 /// removing kustomize's internal annotations leaves visible.
-pub(super) fn finish(map: &mut ResMap, kust: &Kustomization) -> Result<()> {
+pub(super) fn finish(
+    map: &mut ResMap,
+    kust: &Kustomization,
+    version: KustomizeVersion,
+) -> Result<()> {
     let keep_origin = kust.has_build_metadata("originAnnotations");
     let keep_transformations = kust.has_build_metadata("transformerAnnotations");
-    let managed_by = kust.has_build_metadata("managedByLabel");
+    let managed_by = kust
+        .has_build_metadata("managedByLabel")
+        .then(|| version.managed_by());
     map.transform(|res| {
         if keep_origin {
             if let Some(origin) = res.origin().map(|o| o.annotation()) {
@@ -34,12 +41,12 @@ pub(super) fn finish(map: &mut ResMap, kust: &Kustomization) -> Result<()> {
             transform::set_entry(ensure_entry(meta, "annotations"), TRANSFORMATIONS, &text)
                 .map_err(Error::msg)?;
         }
-        if managed_by {
+        if let Some(managed_by) = &managed_by {
             let meta = ensure_map(res.obj_mut(), "metadata");
             transform::set_entry(
                 ensure_entry(meta, "labels"),
                 "app.kubernetes.io/managed-by",
-                concat!("kustomize-", "v5.5.0"),
+                managed_by,
             )
             .map_err(Error::msg)?;
         }

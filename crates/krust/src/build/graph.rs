@@ -73,7 +73,7 @@ impl<'fs> Graph<'fs> {
             applying: Vec::new(),
         };
         for root in roots {
-            if let Ok(loader) = Loader::open(&self.fs, root, self.options.load_restrictor) {
+            if let Ok(loader) = self.options.open(&self.fs, root) {
                 planner.evaluate(loader.root(), None);
             }
         }
@@ -117,7 +117,7 @@ impl<'fs> Graph<'fs> {
             }
         }
         for root in roots {
-            if let Ok(loader) = Loader::open(&self.fs, root, self.options.load_restrictor) {
+            if let Ok(loader) = self.options.open(&self.fs, root) {
                 enqueue(loader, &mut queued, &mut generation);
             }
         }
@@ -188,7 +188,7 @@ impl<'fs> Graph<'fs> {
     /// unless the build fails or sets a schema (then includers build it
     /// themselves, in context).
     fn warm(&self, dir: &Path) {
-        let Ok(loader) = Loader::open(&self.fs, dir, self.options.load_restrictor) else {
+        let Ok(loader) = self.options.open(&self.fs, dir) else {
             return;
         };
         let Ok(target) = Target::load(loader, &self.cache) else {

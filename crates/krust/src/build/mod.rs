@@ -29,6 +29,7 @@ use crate::loader::{LoadRestrictor, Loader};
 use crate::resmap::ResMap;
 use crate::transform;
 use crate::transform::vars::{self, VarSet};
+use crate::version::KustomizeVersion;
 use crate::FileSystem;
 
 pub use cache::GraphStats;
@@ -41,6 +42,15 @@ use target::Target;
 pub struct BuildOptions {
     /// Which files kustomizations may read.
     pub load_restrictor: LoadRestrictor,
+    /// Which kustomize's output to reproduce (the newest by default).
+    pub kustomize_version: KustomizeVersion,
+}
+
+impl BuildOptions {
+    /// Opens the top-level root `dir` with these options.
+    fn open<'a>(&self, fs: &'a dyn FileSystem, dir: &Path) -> Result<Loader<'a>> {
+        Ok(Loader::open(fs, dir, self.load_restrictor)?.with_version(self.kustomize_version))
+    }
 }
 
 /// Annotation that marks a resource as configuration for tools only; such
@@ -62,7 +72,7 @@ fn build_root(
     options: &BuildOptions,
     cache: &cache::Cache,
 ) -> Result<ResMap> {
-    let loader = Loader::open(fs, dir, options.load_restrictor).map_err(|e| Error {
+    let loader = options.open(fs, dir).map_err(|e| Error {
         message: format!("must build at directory: {}", e.message),
         ..e
     })?;
@@ -97,7 +107,7 @@ fn finish_root(target: &Target, cache: &cache::Cache) -> Result<ResMap> {
     drop_local_configs(&mut map)?;
     transform::sort::apply(&mut map, target.kust.sort_options.as_ref())
         .map_err(|e| e.in_file(&target.file))?;
-    finish::finish(&mut map, &target.kust)?;
+    finish::finish(&mut map, &target.kust, target.loader.version())?;
     Ok(map)
 }
 

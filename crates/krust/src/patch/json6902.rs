@@ -5,6 +5,8 @@
 
 use krust_yaml::Value;
 
+use crate::version::{Change, KustomizeVersion};
+
 /// One decoded operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
@@ -65,14 +67,17 @@ impl JsonPatch {
         self.ops.is_empty()
     }
 
-    /// Applies every operation in order. On error the object may be partly
-    /// patched; the build fails then, so nobody sees it.
-    pub fn apply(&self, doc: &mut Value) -> Result<(), String> {
-        self.ops.iter().try_for_each(|op| apply_op(doc, op))
+    /// Applies every operation in order, as the JSON patch library of
+    /// kustomize `version` does. On error the object may be partly patched;
+    /// the build fails then, so nobody sees it.
+    pub fn apply(&self, doc: &mut Value, version: KustomizeVersion) -> Result<(), String> {
+        self.ops
+            .iter()
+            .try_for_each(|op| apply_op(doc, op, version))
     }
 }
 
-fn apply_op(doc: &mut Value, op: &Operation) -> Result<(), String> {
+fn apply_op(doc: &mut Value, op: &Operation, version: KustomizeVersion) -> Result<(), String> {
     let path = &op.path;
     match op.op.as_str() {
         "add" => add(doc, path, op.value.clone().unwrap_or(Value::Null)).map_err(|e| {
@@ -81,7 +86,7 @@ fn apply_op(doc: &mut Value, op: &Operation) -> Result<(), String> {
         "remove" => remove(doc, path).map(drop).map_err(|e| {
             format!("remove operation does not apply: doc is missing path: \"{path}\": {e}")
         }),
-        "replace" => replace(doc, path, op.value.as_ref()).map_err(|e| {
+        "replace" => replace(doc, path, op.value.as_ref(), version).map_err(|e| {
             format!("replace operation does not apply: doc is missing path: \"{path}\": {e}")
         }),
         "move" => {
@@ -215,13 +220,22 @@ fn remove(doc: &mut Value, path: &str) -> Result<Value, String> {
     }
 }
 
-fn replace(doc: &mut Value, path: &str, value: Option<&Value>) -> Result<(), String> {
+fn replace(
+    doc: &mut Value,
+    path: &str,
+    value: Option<&Value>,
+    version: KustomizeVersion,
+) -> Result<(), String> {
     if path.is_empty() {
         // evanphx/json-patch v4 swaps in an object or array (`null` decodes
-        // as an empty object) and silently ignores anything else.
+        // as an empty object); anything else was silently ignored until
+        // v4.13, which reports it.
         match value {
             Some(v @ (Value::Map(_) | Value::Seq(_))) => *doc = v.clone(),
             Some(Value::Null) => *doc = Value::Map(Default::default()),
+            _ if version.has(Change::JsonPatchRootReplaceChecked) => {
+                return Err("replace operation value must be object or array".into())
+            }
             _ => {}
         }
         return Ok(());
@@ -281,7 +295,7 @@ mod tests {
 
     fn patched(doc: &str, patch: &str) -> Result<Value, String> {
         let mut doc = yaml(doc);
-        JsonPatch::parse(patch)?.apply(&mut doc)?;
+        JsonPatch::parse(patch)?.apply(&mut doc, KustomizeVersion::V5_5_0)?;
         Ok(doc)
     }
 

@@ -12,6 +12,7 @@ use crate::loader::Loader;
 use crate::patch::{self, JsonPatch, Matcher, Outcome, Schema, Selector};
 use crate::resmap::ResMap;
 use crate::resource::Resource;
+use crate::version::KustomizeVersion;
 
 /// A patch ready to apply.
 #[derive(Debug, Clone)]
@@ -24,6 +25,8 @@ pub struct Patch {
     target: Option<Selector>,
     allow_name_change: bool,
     allow_kind_change: bool,
+    /// The kustomize whose rules apply it.
+    version: KustomizeVersion,
 }
 
 #[derive(Debug, Clone)]
@@ -130,6 +133,7 @@ pub fn load(loader: &Loader, kust_file: &std::path::Path, spec: &PatchSpec) -> R
         target: spec.target.clone(),
         allow_name_change: spec.allow_name_change,
         allow_kind_change: spec.allow_kind_change,
+        version: loader.version(),
     })
 }
 
@@ -170,6 +174,7 @@ pub fn load_strategic_merge(
             target: None,
             allow_name_change: false,
             allow_kind_change: false,
+            version: loader.version(),
         });
     }
     if !entries.is_empty()
@@ -215,6 +220,7 @@ pub fn load_json6902(
         target: Some(target),
         allow_name_change: false,
         allow_kind_change: false,
+        version: loader.version(),
     })
 }
 
@@ -300,7 +306,7 @@ impl Patch {
                 res.store_previous_id();
             }
             res.forget_empty_values();
-            ops.apply(res.obj_mut())
+            ops.apply(res.obj_mut(), self.version)
                 .map_err(|e| self.error(&format!("{} : {e}", res.id())))
         })
     }

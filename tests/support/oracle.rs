@@ -1,0 +1,56 @@
+//! The reference binaries: the real `kustomize` CLI of every version krust
+//! emulates, installed by `tests/oracles/install` under `target/oracles/`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use krust::KustomizeVersion;
+
+use crate::workspace_root;
+
+/// Where `tests/oracles/install` puts kustomize `version`.
+pub fn kustomize_path(version: KustomizeVersion) -> PathBuf {
+    workspace_root().join(format!("target/oracles/v{version}/kustomize"))
+}
+
+/// The installed kustomize `version`, if any. Under `CI` a missing oracle
+/// fails the calling test (CI installs them all); elsewhere the test is
+/// skipped with the reason printed.
+pub fn kustomize(version: KustomizeVersion) -> Option<PathBuf> {
+    let path = kustomize_path(version);
+    if path.is_file() {
+        return Some(path);
+    }
+    let reason = format!(
+        "kustomize v{version} oracle not installed at {} (run tests/oracles/install)",
+        path.display()
+    );
+    assert!(std::env::var_os("CI").is_none(), "{reason}");
+    eprintln!("skipped: {reason}");
+    None
+}
+
+/// What one kustomize run gave: its output, or its error message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0 and this standard output.
+    Output(String),
+    /// A failure and what it printed on standard error.
+    Error(String),
+}
+
+/// Runs `kustomize build [flags] dir` with the binary at `binary`.
+pub fn build(binary: &Path, dir: &Path, flags: &[&str]) -> Result<Outcome, String> {
+    let out = Command::new(binary)
+        .arg("build")
+        .args(flags)
+        .arg(dir)
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
+    let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
+    Ok(if out.status.success() {
+        Outcome::Output(text(out.stdout))
+    } else {
+        Outcome::Error(text(out.stderr))
+    })
+}
