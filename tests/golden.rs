@@ -47,7 +47,7 @@ fn kustomization_roots(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 #[test]
-fn fixtures_render_like_kubectl() {
+fn fixtures_render_like_each_kustomize() {
     let cases = fixture_cases();
     assert!(!cases.is_empty(), "no golden fixtures found");
     let failures: Vec<String> = cases
@@ -58,7 +58,7 @@ fn fixtures_render_like_kubectl() {
 }
 
 #[test]
-fn examples_render_like_kubectl() {
+fn examples_render_like_each_kustomize() {
     let examples = workspace_root().join("examples/gitops");
     let mut roots = Vec::new();
     kustomization_roots(&examples, &mut roots);
