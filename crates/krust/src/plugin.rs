@@ -23,6 +23,7 @@ use crate::transform::patch::{self, Patch};
 use crate::transform::replacements::{self, Replacement, ReplacementEntry};
 use crate::transform::replicas::ReplicaSpec;
 use crate::transform::{annotations, images, labels, namespace, prefix_suffix, replicas};
+use crate::version::KustomizeVersion;
 
 /// One configured built-in transformer.
 #[derive(Debug)]
@@ -117,8 +118,14 @@ impl Transformer {
         }
     }
 
-    /// Runs the transformer; `schema` gives the OpenAPI schema for strategic merges.
-    pub fn apply(&self, map: &mut ResMap, schema: &dyn Fn() -> Arc<Schema>) -> Result<()> {
+    /// Runs the transformer as kustomize `version` does; `schema` gives the
+    /// OpenAPI schema for strategic merges.
+    pub fn apply(
+        &self,
+        map: &mut ResMap,
+        schema: &dyn Fn() -> Arc<Schema>,
+        version: KustomizeVersion,
+    ) -> Result<()> {
         match self {
             Transformer::PatchesStrategicMerge(patches) => {
                 let schema = schema();
@@ -145,7 +152,7 @@ impl Transformer {
             Transformer::Annotations { pairs, specs } => annotations::apply(map, pairs, specs),
             Transformer::Replicas { replica, specs } => replicas::apply(map, replica, specs),
             Transformer::Image { image, specs } => images::apply(map, image, specs),
-            Transformer::Replacements(list) => replacements::apply(map, list),
+            Transformer::Replacements(list) => replacements::apply(map, list, version),
         }
     }
 

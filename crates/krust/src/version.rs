@@ -128,6 +128,9 @@ pub enum Change {
     /// A JSON patch `replace` of the whole document with a scalar fails
     /// (json-patch v4.13) instead of doing nothing.
     JsonPatchRootReplaceChecked,
+    /// Replacement targets' `select` and `reject` ids are anchored regular
+    /// expressions, the namespace matched as written.
+    ReplacementTargetRegex,
 }
 
 /// Each change, the first version that has it, and what it does.
@@ -141,6 +144,11 @@ pub const CHANGES: &[(Change, KustomizeVersion, &str)] = &[
         Change::JsonPatchRootReplaceChecked,
         KustomizeVersion::V5_8_1,
         "a JSON patch replacing the whole document with a scalar fails instead of doing nothing",
+    ),
+    (
+        Change::ReplacementTargetRegex,
+        KustomizeVersion::V5_8_1,
+        "replacement targets' select and reject match group, version, kind, name and namespace as anchored regular expressions (a namespace of default no longer matches resources without one)",
     ),
 ];
 

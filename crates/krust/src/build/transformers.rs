@@ -42,7 +42,7 @@ impl Target<'_> {
         transformers.extend(self.listed_transformers(ctx, own.as_deref())?);
         let schema = || ctx.schema.borrow_mut().current();
         for (transformer, record) in &transformers {
-            transformer.apply(map, &schema)?;
+            transformer.apply(map, &schema, self.loader.version())?;
             if let Some(record) = record {
                 map.transform(|r| {
                     r.add_transformation(record.clone());

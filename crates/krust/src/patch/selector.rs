@@ -66,16 +66,31 @@ pub struct Matcher {
     annotations: Vec<Requirement>,
 }
 
+/// kustomize's selector regular expression: `pattern` must match the whole
+/// text (`^(?:pattern)$`); an empty pattern matches anything (`None`). The
+/// error is one line, naming the pattern.
+pub(crate) fn anchored(pattern: &str) -> Result<Option<Regex>, String> {
+    if pattern.is_empty() {
+        return Ok(None);
+    }
+    Regex::new(&format!("^(?:{pattern})$"))
+        .map(Some)
+        .map_err(|e| {
+            let text = e.to_string();
+            let reason = text
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .trim_start_matches("error: ");
+            format!("invalid regular expression '{pattern}': {reason}")
+        })
+}
+
 impl Matcher {
     /// Compiles `selector`; a bad regex or selector is an error.
     pub fn new(selector: &Selector) -> Result<Matcher, String> {
         let re = |field: &str, pattern: &str| -> Result<Option<Regex>, String> {
-            if pattern.is_empty() {
-                return Ok(None);
-            }
-            Regex::new(&format!("^(?:{pattern})$"))
-                .map(Some)
-                .map_err(|e| format!("invalid {field} regex in target: {e}"))
+            anchored(pattern).map_err(|e| format!("invalid {field} regex in target: {e}"))
         };
         Ok(Matcher {
             group: re("group", &selector.group)?,

@@ -38,6 +38,7 @@ use crate::patch::{Matcher, Selector as LabelSelector};
 use crate::resid::ResId;
 use crate::resmap::ResMap;
 use crate::resource::Resource;
+use crate::version::{Change, KustomizeVersion};
 
 use path::{Kind, WalkError, Walker};
 use scalar::{go_quote, resid_string, Tag};
@@ -100,6 +101,54 @@ impl IdSelector {
             && (self.group.is_empty() || self.group == id.gvk.group)
             && (self.version.is_empty() || self.version == id.gvk.version)
             && (self.kind.is_empty() || self.kind == id.gvk.kind)
+    }
+}
+
+/// How a target's `select` and `reject` ids pick resources: exactly, as
+/// [`IdSelector::selects`], until kustomize 5.8; from 5.8 each non-empty part
+/// is an anchored regular expression matched against the id as it is (the
+/// namespace too, so `default` no longer matches a resource without one).
+enum IdMatch<'a> {
+    Exact(&'a IdSelector),
+    /// Group, version, kind, name and namespace patterns.
+    Regex([Option<regex::Regex>; 5]),
+}
+
+impl<'a> IdMatch<'a> {
+    fn new(id: &'a IdSelector, regex: bool) -> Result<IdMatch<'a>> {
+        if !regex {
+            return Ok(IdMatch::Exact(id));
+        }
+        let compile = |pattern: &str| {
+            crate::patch::selector::anchored(pattern)
+                .map_err(|e| Error::msg(format!("error creating target selector: {e}")))
+        };
+        Ok(IdMatch::Regex([
+            compile(&id.group)?,
+            compile(&id.version)?,
+            compile(&id.kind)?,
+            compile(&id.name)?,
+            compile(&id.namespace)?,
+        ]))
+    }
+
+    fn selects(&self, id: &ResId) -> bool {
+        match self {
+            IdMatch::Exact(selector) => selector.selects(id),
+            IdMatch::Regex(patterns) => {
+                let parts = [
+                    &id.gvk.group,
+                    &id.gvk.version,
+                    &id.gvk.kind,
+                    &id.name,
+                    &id.namespace,
+                ];
+                patterns
+                    .iter()
+                    .zip(parts)
+                    .all(|(p, part)| p.as_ref().is_none_or(|re| re.is_match(part)))
+            }
+        }
     }
 }
 
@@ -397,8 +446,13 @@ impl Replacing {
     }
 }
 
-/// Applies `replacements` in order, each seeing the previous ones' changes.
-pub fn apply(map: &mut ResMap, replacements: &[Replacement]) -> Result<()> {
+/// Applies `replacements` in order, each seeing the previous ones' changes,
+/// as kustomize `version` does.
+pub fn apply(
+    map: &mut ResMap,
+    replacements: &[Replacement],
+    version: KustomizeVersion,
+) -> Result<()> {
     for r in replacements {
         let source = match (&r.source, r.targets.is_empty()) {
             (Some(source), false) => source,
@@ -410,7 +464,7 @@ pub fn apply(map: &mut ResMap, replacements: &[Replacement]) -> Result<()> {
         };
         let value = source_value(map, source).map_err(Error::msg)?;
         for target in &r.targets {
-            apply_target(map, &value, target)?;
+            apply_target(map, &value, target, version)?;
         }
     }
     Ok(())
@@ -493,11 +547,24 @@ fn label_matcher(sel: &TargetSelector) -> Result<Option<Matcher>> {
     .map_err(Error::msg)
 }
 
-fn apply_target(map: &mut ResMap, value: &Replacing, target: &Target) -> Result<()> {
+fn apply_target(
+    map: &mut ResMap,
+    value: &Replacing,
+    target: &Target,
+    version: KustomizeVersion,
+) -> Result<()> {
     let select = target
         .select
         .as_ref()
         .ok_or_else(|| Error::msg("target must specify resources to select"))?;
+    let regex = version.has(Change::ReplacementTargetRegex);
+    let select_id = IdMatch::new(&select.id, regex)?;
+    let reject_ids = target
+        .reject
+        .iter()
+        .filter(|r| !r.id.is_empty())
+        .map(|r| IdMatch::new(&r.id, regex))
+        .collect::<Result<Vec<_>>>()?;
     let select_labels = label_matcher(select)?;
     let reject_labels = target
         .reject
@@ -516,12 +583,8 @@ fn apply_target(map: &mut ResMap, value: &Replacing, target: &Target) -> Result<
         {
             return Ok(());
         }
-        let selected = ids(res).any(|id| select.id.selects(id));
-        let rejected = target
-            .reject
-            .iter()
-            .filter(|r| !r.id.is_empty())
-            .any(|r| ids(res).any(|id| r.id.selects(id)));
+        let selected = ids(res).any(|id| select_id.selects(id));
+        let rejected = reject_ids.iter().any(|r| ids(res).any(|id| r.selects(id)));
         if !selected || rejected {
             return Ok(());
         }

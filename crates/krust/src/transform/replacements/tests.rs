@@ -2,6 +2,7 @@
 //! v5.5.0) on the same input.
 
 use super::*;
+use crate::version::KustomizeVersion;
 
 fn yaml(src: &str) -> Value {
     krust_yaml::load_documents(src).unwrap().remove(0)
@@ -28,7 +29,7 @@ fn replacements(src: &str) -> Vec<Replacement> {
 /// Runs `repl` over `resources`; the objects afterwards, or the error message.
 fn run(resources: &str, repl: &str) -> Result<Vec<Value>, String> {
     let mut map = resmap(resources);
-    apply(&mut map, &replacements(repl)).map_err(|e| e.message)?;
+    apply(&mut map, &replacements(repl), KustomizeVersion::V5_5_0).map_err(|e| e.message)?;
     Ok(map
         .into_resources()
         .into_iter()
@@ -415,7 +416,7 @@ fn prefixed() -> ResMap {
 /// The `data.v` (or `metadata.labels.v`) of each resource after `repl`.
 fn select_run(repl: &str) -> Result<Vec<String>, String> {
     let mut map = prefixed();
-    apply(&mut map, &replacements(repl)).map_err(|e| e.message)?;
+    apply(&mut map, &replacements(repl), KustomizeVersion::V5_5_0).map_err(|e| e.message)?;
     Ok(map
         .resources()
         .iter()
