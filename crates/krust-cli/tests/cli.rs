@@ -212,7 +212,7 @@ fn several_roots_need_an_output_directory() {
 }
 
 #[test]
-fn deletion_followed_by_another_patch_document_fails_as_kustomize_does() {
+fn deletion_followed_by_another_patch_document_fails_as_kustomize_5_5_does() {
     let patch = "patches:\n- patch: |-\n    $patch: delete\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: app}\n    ---\n    apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: other}\n";
     let other = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n";
     let dir = tree(
@@ -226,7 +226,13 @@ fn deletion_followed_by_another_patch_document_fails_as_kustomize_does() {
             ("other.yaml", other),
         ],
     );
-    assert_fails_naming(&render(&["."], &dir), "kustomization.yaml");
+    for old in ["5.5.0", "5.6.0"] {
+        let args = ["--kustomize-version", old, "."];
+        assert_fails_naming(&render(&args, &dir), "kustomization.yaml");
+    }
+    // From 5.7 the deleted object is skipped and the next patch applies.
+    let out = render(&["--kustomize-version", "5.7.1", "."], &dir);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), other);
 }
 
 #[test]

@@ -139,7 +139,7 @@ impl Transformer {
                 namespace: ns,
                 specs,
                 options,
-            } => namespace::apply_with(map, ns, specs, *options),
+            } => namespace::apply_with(map, ns, specs, *options, version),
             Transformer::Prefix { prefix, specs } => prefix_suffix::apply(map, prefix, "", specs),
             Transformer::Suffix { suffix, specs } => prefix_suffix::apply(map, "", suffix, specs),
             Transformer::PrefixSuffix {
@@ -195,7 +195,8 @@ impl Transformer {
         };
         Ok(match kind {
             "PatchTransformer" => {
-                let spec = plugin_patch_spec(obj).map_err(fail)?;
+                let mut spec = plugin_patch_spec(obj).map_err(fail)?;
+                spec.resolve_options(loader.version(), false).map_err(fail)?;
                 Transformer::Patch(patch::load(loader, source, &spec)?)
             }
             "PatchJson6902Transformer" => {

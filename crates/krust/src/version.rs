@@ -125,9 +125,31 @@ pub enum Change {
     /// `buildMetadata: [managedByLabel]` writes `kustomize-v<version>`, not
     /// `kustomize-(devel)`.
     ManagedByModuleVersion,
+    /// `images:` also rewrites image volumes (`volumes[].image.reference` of
+    /// pods and pod templates).
+    ImageVolumeReferences,
+    /// A `patches` entry whose text holds no document (comments, `---`,
+    /// `null`, `[]`) is an empty JSON patch, no longer "both" kinds.
+    PatchWithoutDocumentsIsJson,
+    /// Several strategic-merge patches in one entry may follow a
+    /// `$patch: delete`: deleted objects are skipped when looking up targets.
+    PatchAfterDeleteSkipsDeleted,
+    /// A `patches` entry that yields no object and no operation (empty,
+    /// comments, `{}`) does nothing, with or without a target.
+    PatchWithoutObjectsIgnored,
+    /// `patches[].options` is decoded as a struct: keys match regardless of
+    /// case (`allownamechange`), unknown keys are an error.
+    PatchOptionsTyped,
+    /// The namespace transformer leaves objects annotated
+    /// `internal.config.kubernetes.io/helm-generated: "true"` alone, and the
+    /// build removes that annotation.
+    NamespaceSkipsHelmGenerated,
     /// A JSON patch `replace` of the whole document with a scalar fails
     /// (json-patch v4.13) instead of doing nothing.
     JsonPatchRootReplaceChecked,
+    /// A JSON patch `test` with no value passes where the path is missing
+    /// or null (json-patch v4.13; kustomize 5.5 to 5.7 crash there).
+    JsonPatchTestWithoutValue,
     /// Replacement targets' `select` and `reject` ids are anchored regular
     /// expressions, the namespace matched as written.
     ReplacementTargetRegex,
@@ -141,9 +163,44 @@ pub const CHANGES: &[(Change, KustomizeVersion, &str)] = &[
         "the managedByLabel build metadata writes kustomize-v<version> instead of kustomize-(devel)",
     ),
     (
+        Change::ImageVolumeReferences,
+        KustomizeVersion::V5_7_1,
+        "images also rewrites image volumes: spec.volumes[].image.reference and spec.template.spec.volumes[].image.reference",
+    ),
+    (
+        Change::PatchWithoutDocumentsIsJson,
+        KustomizeVersion::V5_7_1,
+        "a patch with no document (only comments, ---, null or []) is an empty JSON patch instead of an error",
+    ),
+    (
+        Change::PatchAfterDeleteSkipsDeleted,
+        KustomizeVersion::V5_7_1,
+        "patches after a $patch: delete in one entry apply (kustomize 5.5 and 5.6 crash there)",
+    ),
+    (
+        Change::PatchWithoutObjectsIgnored,
+        KustomizeVersion::V5_8_1,
+        "a patch that yields no object and no operation (empty, comments only, {}) does nothing, even without a target",
+    ),
+    (
+        Change::PatchOptionsTyped,
+        KustomizeVersion::V5_8_1,
+        "patches[].options keys match regardless of case and unknown keys are an error",
+    ),
+    (
+        Change::NamespaceSkipsHelmGenerated,
+        KustomizeVersion::V5_8_1,
+        "namespace leaves objects annotated internal.config.kubernetes.io/helm-generated: \"true\" alone; the annotation is removed from the output",
+    ),
+    (
         Change::JsonPatchRootReplaceChecked,
         KustomizeVersion::V5_8_1,
         "a JSON patch replacing the whole document with a scalar fails instead of doing nothing",
+    ),
+    (
+        Change::JsonPatchTestWithoutValue,
+        KustomizeVersion::V5_8_1,
+        "a JSON patch test without a value passes on a missing or null path (5.5 to 5.7 crash)",
     ),
     (
         Change::ReplacementTargetRegex,

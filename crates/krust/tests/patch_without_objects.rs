@@ -1,8 +1,9 @@
 //! `patches` entries whose text holds no object, each checked against
-//! `kubectl kustomize` v5.5.0. The build_kustomization fuzz target found
-//! that such a patch with a target panicked.
+//! kustomize v5.5.0 (`kubectl kustomize`), and against 5.8.1, which ignores
+//! them all. The build_kustomization fuzz target found that such a patch
+//! with a target panicked.
 
-use krust::{build, BuildOptions, MemFs};
+use krust::{build, BuildOptions, KustomizeVersion, MemFs};
 
 const SERVICE: &str =
     "apiVersion: v1\nkind: Service\nmetadata: {name: svc}\nspec: {ports: [{port: 80}]}\n";
@@ -10,8 +11,12 @@ const PRINTED: &str =
     "apiVersion: v1\nkind: Service\nmetadata:\n  name: svc\nspec:\n  ports:\n  - port: 80\n";
 
 /// Builds a kustomization with `entry` as its one patch and `patch` as
-/// `p.yaml`.
+/// `p.yaml`, as kustomize 5.5.0.
 fn render(entry: &str, patch: &str) -> Result<String, String> {
+    render_as(KustomizeVersion::V5_5_0, entry, patch)
+}
+
+fn render_as(version: KustomizeVersion, entry: &str, patch: &str) -> Result<String, String> {
     let mut fs = MemFs::new();
     fs.add_file("/app/svc.yaml", SERVICE);
     fs.add_file("/app/p.yaml", patch);
@@ -19,7 +24,11 @@ fn render(entry: &str, patch: &str) -> Result<String, String> {
         "/app/kustomization.yaml",
         format!("resources: [svc.yaml]\npatches:\n- {entry}\n"),
     );
-    build(&fs, "/app".as_ref(), &BuildOptions::default())
+    let options = BuildOptions {
+        kustomize_version: version,
+        ..BuildOptions::default()
+    };
+    build(&fs, "/app".as_ref(), &options)
         .and_then(|m| m.to_yaml())
         .map_err(|e| e.to_string())
 }
@@ -79,4 +88,14 @@ fn a_blank_inline_patch_is_no_patch() {
         "- {op: add, path: /metadata/labels, value: {a: b}}\n",
     );
     assert!(added.unwrap().contains("labels:\n    a: b\n"));
+}
+
+#[test]
+fn kustomize_5_8_ignores_every_patch_without_objects_or_operations() {
+    for patch in ["", "# comment\n", "---\n", "null\n", "{}\n", "[]\n"] {
+        for entry in ["path: p.yaml", "path: p.yaml\n  target: {kind: Service}"] {
+            let got = render_as(KustomizeVersion::V5_8_1, entry, patch);
+            assert_eq!(got.as_deref(), Ok(PRINTED), "{entry} / {patch:?}");
+        }
+    }
 }

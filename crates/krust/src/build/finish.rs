@@ -8,7 +8,7 @@ use crate::kustomization::Kustomization;
 use crate::resmap::ResMap;
 use crate::resource::Transformation;
 use crate::transform;
-use crate::version::KustomizeVersion;
+use crate::version::{Change, KustomizeVersion};
 
 /// Annotation holding a resource's origin, when `buildMetadata` asks for it.
 const ORIGIN: &str = "config.kubernetes.io/origin";
@@ -50,6 +50,9 @@ pub(super) fn finish(
             )
             .map_err(Error::msg)?;
         }
+        if version.has(Change::NamespaceSkipsHelmGenerated) {
+            remove_annotation(res.obj_mut(), transform::namespace::HELM_GENERATED);
+        }
         res.finish_build_annotations();
         stringify_annotations(res.obj_mut());
         Ok(())
@@ -75,6 +78,20 @@ fn stringify_annotations(obj: &mut Value) {
             other => other.scalar_string().unwrap_or_default(),
         };
         *value = Value::String(text);
+    }
+}
+
+/// Removes one of kustomize's internal annotations, and `annotations` with
+/// it when nothing else is left.
+fn remove_annotation(obj: &mut Value, key: &str) {
+    let Some(meta) = obj.get_mut("metadata").and_then(Value::as_map_mut) else {
+        return;
+    };
+    let Some(annotations) = meta.get_mut("annotations").and_then(Value::as_map_mut) else {
+        return;
+    };
+    if annotations.shift_remove(key).is_some() && annotations.is_empty() {
+        meta.shift_remove("annotations");
     }
 }
 

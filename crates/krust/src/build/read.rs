@@ -107,6 +107,7 @@ pub(super) fn is_nil_or_empty(doc: &Value) -> bool {
     match doc {
         Value::Null => true,
         Value::Map(m) => m.is_empty(),
+        Value::Seq(s) => s.is_empty(),
         _ => false,
     }
 }

@@ -75,9 +75,12 @@ impl Target<'_> {
         // component's patches serve every overlay that applies it); the
         // first failure in listed order is the one reported.
         let cache = ctx.cache;
-        let load = |(i, spec)| {
+        let load = |(i, spec): (usize, &crate::kustomization::PatchSpec)| {
             cache.patch(&self.file, i, || {
-                transform::patch::load(&self.loader, &self.file, spec)
+                let mut spec = spec.clone();
+                spec.resolve_options(self.loader.version(), true)
+                    .map_err(|e| Error::at(&self.file, e))?;
+                transform::patch::load(&self.loader, &self.file, &spec)
             })
         };
         let patches: Vec<Result<_>> = if k.patches.len() > 1 {
@@ -140,11 +143,16 @@ impl Target<'_> {
                 specs: config.replicas.clone(),
             });
         }
-        for image in &k.images {
-            out.push(Transformer::Image {
-                image: image.clone(),
-                specs: config.images.clone(),
-            });
+        if !k.images.is_empty() {
+            let specs = config
+                .image_specs(self.loader.version())
+                .map_err(|e| Error::at(&self.file, e))?;
+            for image in &k.images {
+                out.push(Transformer::Image {
+                    image: image.clone(),
+                    specs: specs.clone(),
+                });
+            }
         }
         if !k.replacements.is_empty() {
             out.push(Transformer::Replacements(crate::plugin::load_replacements(

@@ -11,6 +11,7 @@ use krust_yaml::Value;
 use crate::fieldspec::{merge_specs, FieldSpec, FieldSpecs};
 use crate::kustomization::field_spec;
 use crate::resid::Gvk;
+use crate::version::{Change, KustomizeVersion};
 
 /// Referrers of one kind of object: where other objects hold its name.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +97,22 @@ impl TransformerConfig {
             }
             Arc::new(config)
         })
+    }
+
+    /// The field specs an `images:` entry applies as kustomize `version`:
+    /// the tables in force, plus (from 5.7) the image-volume references.
+    pub fn image_specs(&self, version: KustomizeVersion) -> Result<FieldSpecs, String> {
+        if !version.has(Change::ImageVolumeReferences) {
+            return Ok(self.images.clone());
+        }
+        static VOLUMES: OnceLock<TransformerConfig> = OnceLock::new();
+        let volumes = VOLUMES.get_or_init(|| {
+            TransformerConfig::parse(include_str!("builtin/images-volumes.yaml"))
+                .unwrap_or_else(|e| panic!("built-in table images-volumes.yaml is invalid: {e}"))
+        });
+        let mut specs = Vec::clone(&self.images);
+        merge_specs(&mut specs, &volumes.images)?;
+        Ok(Arc::new(specs))
     }
 
     /// Parses a configuration document (kustomize's `configurations:` format).

@@ -19,6 +19,7 @@ use crate::transform::images::ImageSpec;
 use crate::transform::replacements::ReplacementEntry;
 use crate::transform::replicas::ReplicaSpec;
 use crate::transform::vars::Var;
+use crate::version::{Change, KustomizeVersion};
 
 pub use parse::{field_spec, parse_kustomization, KustomizationError};
 
@@ -60,6 +61,37 @@ pub struct PatchSpec {
     pub allow_name_change: bool,
     /// `options.allowKindChange`.
     pub allow_kind_change: bool,
+    /// The other `options` keys, as written, with their values: ignored
+    /// until kustomize 5.8, which decodes `options` as a struct (keys
+    /// matched regardless of case, unknown ones rejected).
+    pub other_options: Vec<(String, bool)>,
+}
+
+impl PatchSpec {
+    /// These options as kustomize `version` reads them; `strict` (a
+    /// kustomization's own `patches`, not a plugin's configuration) rejects
+    /// unknown keys from 5.8 on.
+    pub(crate) fn resolve_options(
+        &mut self,
+        version: KustomizeVersion,
+        strict: bool,
+    ) -> Result<(), String> {
+        if !version.has(Change::PatchOptionsTyped) {
+            return Ok(());
+        }
+        for (key, value) in std::mem::take(&mut self.other_options) {
+            if key.eq_ignore_ascii_case("allowNameChange") {
+                self.allow_name_change = value;
+            } else if key.eq_ignore_ascii_case("allowKindChange") {
+                self.allow_kind_change = value;
+            } else if strict {
+                return Err(format!(
+                    "invalid Kustomization: json: unknown field \"{key}\""
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `sortOptions:`.

@@ -260,9 +260,7 @@ pub(crate) fn patch_spec(v: &Value) -> DecodeResult<PatchSpec> {
                     match name.as_str() {
                         "allowNameChange" => p.allow_name_change = boolean(flag)?,
                         "allowKindChange" => p.allow_kind_change = boolean(flag)?,
-                        _ => {
-                            boolean(flag)?;
-                        }
+                        other => p.other_options.push((other.to_owned(), boolean(flag)?)),
                     }
                 }
             }

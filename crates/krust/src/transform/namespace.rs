@@ -11,6 +11,7 @@ use krust_yaml::Value;
 use crate::error::{Error, Result};
 use crate::fieldspec::{self, Create, FieldSpec};
 use crate::resmap::ResMap;
+use crate::version::{Change, KustomizeVersion};
 
 /// Which (Cluster)RoleBinding subjects follow the namespace
 /// (`setRoleBindingSubjects` of the NamespaceTransformer plugin).
@@ -36,7 +37,25 @@ pub struct Options {
 
 /// Sets `namespace` on every resource, using `specs` for fields beyond metadata.
 pub fn apply(map: &mut ResMap, namespace: &str, specs: &[FieldSpec]) -> Result<()> {
-    apply_with(map, namespace, specs, Options::default())
+    apply_with(
+        map,
+        namespace,
+        specs,
+        Options::default(),
+        KustomizeVersion::LATEST,
+    )
+}
+
+/// The annotation kustomize 5.8 puts on objects a Helm chart rendered; the
+/// namespace transformer leaves those alone (Helm placed them), and the
+/// build removes the annotation at the end.
+pub(crate) const HELM_GENERATED: &str = "internal.config.kubernetes.io/helm-generated";
+
+/// Whether `obj` is marked as rendered by Helm (the value exactly `"true"`).
+fn is_helm_generated(obj: &Value) -> bool {
+    obj.get_path(&["metadata", "annotations", HELM_GENERATED])
+        .and_then(Value::as_str)
+        == Some("true")
 }
 
 /// [`apply`] with the plugin's options.
@@ -45,13 +64,18 @@ pub fn apply_with(
     namespace: &str,
     specs: &[FieldSpec],
     options: Options,
+    version: KustomizeVersion,
 ) -> Result<()> {
     if namespace.is_empty() {
         return Ok(());
     }
     let meta_namespace = FieldSpec::new("", "", "", "metadata/namespace", true);
+    let skip_helm = version.has(Change::NamespaceSkipsHelmGenerated);
     map.transform(|res| {
         if matches!(res.obj(), Value::Null) || res.obj().as_map().is_some_and(|m| m.is_empty()) {
+            return Ok(());
+        }
+        if skip_helm && is_helm_generated(res.obj()) {
             return Ok(());
         }
         res.store_previous_id();

@@ -12,7 +12,7 @@ use crate::loader::Loader;
 use crate::patch::{self, JsonPatch, Matcher, Outcome, Schema, Selector};
 use crate::resmap::ResMap;
 use crate::resource::Resource;
-use crate::version::KustomizeVersion;
+use crate::version::{Change, KustomizeVersion};
 
 /// A patch ready to apply.
 #[derive(Debug, Clone)]
@@ -37,6 +37,8 @@ enum Body {
     /// takes the text for a JSON patch and fails to decode it, with this
     /// message, once it has something to apply it to.
     Undecodable(String),
+    /// No object and no operation, which kustomize 5.8 ignores.
+    Nothing,
 }
 
 /// The text of a patch given inline or by path, with its source for messages.
@@ -87,6 +89,7 @@ fn patch_text(
 /// of operations).
 pub fn load(loader: &Loader, kust_file: &std::path::Path, spec: &PatchSpec) -> Result<Patch> {
     let (text, source, label) = patch_text(loader, kust_file, spec)?;
+    let version = loader.version();
     // One parse serves both readings; a text that is not YAML is neither.
     let (strategic, json) = match krust_yaml::load_detailed(&text, Default::default()) {
         Ok(docs) => {
@@ -103,7 +106,14 @@ pub fn load(loader: &Loader, kust_file: &std::path::Path, spec: &PatchSpec) -> R
         }
         Err(e) => (Err(Error::yaml(&source, &e)), Err(e.to_string())),
     };
+    let no_objects = matches!(&strategic, Ok(resources) if resources.is_empty());
     let body = match (strategic, json) {
+        // From 5.8 a patch that yields no object and no operation does nothing.
+        _ if no_objects && version.has(Change::PatchWithoutObjectsIgnored) => Body::Nothing,
+        // 5.7 takes it for an empty JSON patch (which needs a target).
+        (Ok(_), Ok(_)) if no_objects && version.has(Change::PatchWithoutDocumentsIsJson) => {
+            Body::Json(JsonPatch::default())
+        }
         (Ok(_), Ok(_)) => return Err(Error::at(&source, format!("{label} illegally qualifies as both an SM and JSON patch"))),
         (Err(_), Err(_)) => {
             return Err(Error::at(
@@ -229,6 +239,7 @@ impl Patch {
     /// behaviour, which does not remember previous ids.
     pub fn apply(&self, map: &mut ResMap, legacy_json: bool, schema: &Schema) -> Result<()> {
         match &self.body {
+            Body::Nothing => Ok(()),
             Body::Json(ops) => self.apply_json(map, ops, !legacy_json),
             Body::Undecodable(message) => {
                 let matcher = self.json_target()?;
@@ -256,10 +267,10 @@ impl Patch {
                     None => {
                         let mut deleted = false;
                         for patch in patches {
-                            if deleted {
-                                // kustomize v5.5.0 crashes here (a nil object is
-                                // left in its resource list): fail as it does.
-                                return Err(self.error("an object deleted by `$patch: delete` is followed by another patch in the same entry, which kustomize v5.5.0 cannot apply (it crashes); put each deleting patch in its own entry"));
+                            if deleted && !self.version.has(Change::PatchAfterDeleteSkipsDeleted) {
+                                // kustomize 5.5 and 5.6 crash here (a nil object is
+                                // left in their resource list): fail as they do.
+                                return Err(self.error(&format!("an object deleted by `$patch: delete` is followed by another patch in the same entry, which kustomize {} cannot apply (it crashes); put each deleting patch in its own entry", self.version)));
                             }
                             let before = map.len();
                             let wanted = patch.id().clone();
