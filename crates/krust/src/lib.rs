@@ -1,8 +1,10 @@
 //! krust: a kustomize-compatible renderer.
 //!
-//! [`build`] renders a kustomization directory to exactly what `kubectl
-//! kustomize` (kustomize v5.5.0) prints, reading through a [`FileSystem`] so
-//! that trees on disk, in memory or in a git revision render alike. The
+//! [`build`] renders a kustomization directory to exactly what `kustomize
+//! build` prints, for the kustomize release [`BuildOptions`] names
+//! ([`KustomizeVersion`]: 5.5.0 to 5.8.1, the newest by default), reading
+//! through a [`FileSystem`] so that trees on disk, in memory or in a git
+//! revision render alike. The
 //! library never prints and never exits; every failure is an [`Error`] that
 //! names the file at fault.
 //!
