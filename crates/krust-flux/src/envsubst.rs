@@ -25,8 +25,11 @@
 //!   empty string is not an error. Non-strict: unset is the empty string.
 //!
 //! Whether strict mode is on is the caller's choice: kustomize-controller's
-//! `StrictPostBuildSubstitutions` feature gate (opt-in since v1.3 in
-//! `internal/features/features.go`; later releases may flip the default).
+//! `StrictPostBuildSubstitutions` feature gate (`internal/features/
+//! features.go`: opt-in from v1.3 through v1.8, Flux 2.8; on by default from
+//! v1.9, Flux 2.9). The strict check here is envsubst v1.7's (Flux 2.9):
+//! v1.5, which Flux 2.8 uses, fails only on a bare `${v}`, so `${v^^}` with
+//! `v` unset is the empty string there even in strict mode.
 
 mod funcs;
 mod parse;
@@ -239,9 +242,13 @@ pub fn is_substitution_disabled(obj: &Value) -> bool {
 /// `substitute` map and `substituteFrom` ConfigMaps and Secrets (`\r` is
 /// kept); keys must match [`VAR_NAME_REGEX`].
 ///
-/// Flux reads the text back with go-yaml v2 (YAML 1.1, so a substituted
-/// `yes` becomes `true` there); this reads it with krust-yaml's kustomize
-/// rules, where `yes` stays a string.
+/// Flux reads the text back with go-yaml v2 (`yaml.YAMLToJSON`) and stores
+/// it through Go's `encoding/json` (`Resource.UnmarshalJSON`); this reads it
+/// with krust-yaml's go-yaml v3 rules and then applies what differs: a
+/// substituted `yes`, `on`, `n`... is a boolean, a substituted timestamp
+/// keeps its text, integers beyond 2^53 lose precision as `float64`s, and an
+/// infinite or NaN number is an error. (A substituted value that injects a
+/// flow collection, `{a: on}`, is still read with v3's booleans.)
 pub fn substitute_resource(
     obj: &Value,
     vars: &BTreeMap<String, String>,
@@ -260,7 +267,8 @@ pub fn substitute_resource(
         .collect();
     let text = krust_yaml::to_yaml_string(obj).map_err(|e| SubstError::Emit(e.to_string()))?;
     let lookup = |name: &str| vars.get(name).cloned();
-    let output = substitute(&text, &lookup, options.strict)?;
+    let strict = options.strict;
+    let output = substitute(&text, &lookup, strict)?;
     let options = LoadOptions {
         duplicate_keys_last_wins: true,
         ..LoadOptions::default()
@@ -268,12 +276,200 @@ pub fn substitute_resource(
     let docs = krust_yaml::load_documents_with(&output, options)
         .map_err(|e| SubstError::Reparse(e.to_string()))?;
     match docs.into_iter().next() {
-        Some(v @ Value::Map(_)) => Ok(Some(v)),
+        Some(mut v @ Value::Map(_)) => {
+            as_flux_reads_it(obj, &mut v, &|s| substitute(s, &lookup, strict).ok());
+            through_go_json(&mut v)?;
+            Ok(Some(v))
+        }
         Some(_) => Err(SubstError::Reparse(
             "the substituted resource is not a mapping".to_string(),
         )),
         None => Err(SubstError::Reparse(
             "the substituted resource is empty".to_string(),
         )),
+    }
+}
+
+/// go-yaml v2 reads these plain scalars as booleans (YAML 1.1); go-yaml v3,
+/// whose rules krust-yaml's loader follows, as strings. `true`/`false` and
+/// their capitalised forms are booleans for both.
+fn yaml11_bool(text: &str) -> Option<bool> {
+    match text {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
+        _ => None,
+    }
+}
+
+/// Corrects `read`, the substituted resource as krust-yaml loaded it, to what
+/// go-yaml v2 makes of the same text, as Flux reads it (`yaml.YAMLToJSON`).
+///
+/// The two readers differ only on plain scalars: v2 reads the YAML 1.1
+/// booleans (`yes`, `on`, `N`...) as booleans, and keeps a timestamp's text
+/// where v3 turns it into a time (written back in RFC 3339). The emitter
+/// quotes every string either reader would take for something else, so such
+/// a plain scalar can only come from a substitution: a string of `original`
+/// that the emitter writes plain and that holds an expression. Its text
+/// after substitution is `subst` of it; `read` holds, at the same place, what
+/// v3 made of that text. A value that injects structure (`{a: on}`), a
+/// comment or a substituted map key is left as v3 reads it.
+fn as_flux_reads_it(original: &Value, read: &mut Value, subst: &impl Fn(&str) -> Option<String>) {
+    match (original, read) {
+        (Value::Map(orig), Value::Map(read)) => {
+            for (key, o) in orig.iter() {
+                if let Some(r) = read.get_mut(key) {
+                    as_flux_reads_it(o, r, subst);
+                }
+            }
+        }
+        (Value::Seq(orig), Value::Seq(read)) if orig.len() == read.len() => {
+            for (o, r) in orig.iter().zip(read.iter_mut()) {
+                as_flux_reads_it(o, r, subst);
+            }
+        }
+        (Value::String(template), read @ Value::String(_)) if template.contains('$') => {
+            // Written plain: the emitter prints the string as it is.
+            let plain = krust_yaml::to_yaml_string(&Value::String(template.clone()))
+                .is_ok_and(|text| text.strip_suffix('\n') == Some(template.as_str()));
+            if !plain {
+                return;
+            }
+            let Some(text) = subst(template) else {
+                return;
+            };
+            let text = text.trim_matches([' ', '\t']);
+            let Value::String(as_read) = read else {
+                return;
+            };
+            if as_read == text {
+                if let Some(b) = yaml11_bool(text) {
+                    *read = Value::Bool(b);
+                }
+            } else if looks_like_timestamp(text)
+                && krust_yaml::load_documents(text).ok().as_deref()
+                    == Some(&[Value::String(as_read.clone())][..])
+            {
+                // A timestamp v3 rewrote; v2 leaves it as written.
+                *read = Value::String(text.to_owned());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `YYYY-M-D` at the start, as every timestamp form YAML knows begins.
+fn looks_like_timestamp(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
+}
+
+/// What Go's `encoding/json` does to the substituted resource on its way
+/// back into kustomize (`json.Marshal` in `yaml.YAMLToJSON`, then
+/// `json.Unmarshal` into `interface{}` in `Resource.UnmarshalJSON`): every
+/// number becomes a `float64`, so integers beyond 2^53 are rounded, and an
+/// infinite or NaN number is refused.
+fn through_go_json(value: &mut Value) -> Result<(), SubstError> {
+    const EXACT: u64 = 1 << 53;
+    match value {
+        Value::Int(i) if i.unsigned_abs() > EXACT => {
+            *value = krust_yaml::after_json_step(&Value::Float(*i as f64));
+        }
+        Value::UInt(u) if *u > EXACT => {
+            *value = krust_yaml::after_json_step(&Value::Float(*u as f64));
+        }
+        Value::Float(f) if !f.is_finite() => {
+            let shown = if f.is_nan() {
+                "NaN"
+            } else if *f > 0.0 {
+                "+Inf"
+            } else {
+                "-Inf"
+            };
+            return Err(SubstError::Reparse(format!(
+                "json: unsupported value: {shown}"
+            )));
+        }
+        Value::Seq(items) => {
+            for item in items {
+                through_go_json(item)?;
+            }
+        }
+        Value::Map(map) => {
+            for (_, item) in map.iter_mut() {
+                through_go_json(item)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn substituted(src: &str, vars: &[(&str, &str)]) -> Result<Value, SubstError> {
+        let obj = krust_yaml::load_documents(src).unwrap().remove(0);
+        let vars = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        substitute_resource(&obj, &vars, SubstituteOptions::default()).map(Option::unwrap)
+    }
+
+    fn at<'v>(v: &'v Value, key: &str) -> &'v Value {
+        v.get_path(&["data", key]).unwrap()
+    }
+
+    /// Each expectation is what kustomize-controller v1.8.5 gives
+    /// (tests/oracles/fluxbuild).
+    #[test]
+    fn substituted_text_is_read_as_go_yaml_v2_reads_it() {
+        let v = substituted(
+            "kind: ConfigMap\nmetadata: {name: c}\ndata:\n  a: ${on}\n  b: \"${on}\"\n  c: ${no}\n  \
+             d: \"${on}: x\"\n  e: x-${on}\n  f: ${t}\n  g: ${dt}\n  h: \"${q}\"\n  i: |\n    ${on}\n    z\n",
+            &[
+                ("on", "on"),
+                ("no", "No"),
+                ("t", "2024-01-01"),
+                ("dt", "2001-12-14t21:59:43.10-05:00"),
+                ("q", "\"yes\""),
+            ],
+        )
+        .unwrap();
+        assert_eq!(at(&v, "a"), &Value::Bool(true));
+        // Quoted in the source, but the emitter writes `${on}` plain.
+        assert_eq!(at(&v, "b"), &Value::Bool(true));
+        assert_eq!(at(&v, "c"), &Value::Bool(false));
+        assert_eq!(at(&v, "d"), &Value::String("on: x".into()));
+        assert_eq!(at(&v, "e"), &Value::String("x-on".into()));
+        assert_eq!(at(&v, "f"), &Value::String("2024-01-01".into()));
+        assert_eq!(
+            at(&v, "g"),
+            &Value::String("2001-12-14t21:59:43.10-05:00".into())
+        );
+        assert_eq!(at(&v, "h"), &Value::String("yes".into()));
+        assert_eq!(at(&v, "i"), &Value::String("on\nz\n".into()));
+    }
+
+    #[test]
+    fn numbers_go_through_float64() {
+        let v = substituted(
+            "kind: ConfigMap\nmetadata: {name: c}\ndata:\n  big: ${big}\n  small: ${small}\n  kept: 12345678901234567\n",
+            &[("big", "12345678901234567890"), ("small", "9007199254740993")],
+        )
+        .unwrap();
+        assert_eq!(at(&v, "big"), &Value::UInt(12345678901234567000));
+        assert_eq!(at(&v, "small"), &Value::Int(9007199254740992));
+        assert_eq!(at(&v, "kept"), &Value::Int(12345678901234568));
+        let err = substituted(
+            "kind: ConfigMap\nmetadata: {name: c}\ndata:\n  x: ${inf}\n",
+            &[("inf", "-.inf")],
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.flux_message(),
+            "envsubst error: YAMLToJSON: json: unsupported value: -Inf"
+        );
     }
 }

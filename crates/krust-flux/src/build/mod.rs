@@ -10,7 +10,9 @@
 //!    generates one listing every `.yaml`/`.yml` manifest below it, walking
 //!    subdirectories in name order and listing a subdirectory that holds a
 //!    kustomization file as one entry instead of descending;
-//! 3. rewrites that file: `targetNamespace` replaces `namespace`,
+//! 3. rewrites that file, after a round trip through kustomize's Go type
+//!    that drops the fields kustomize does not know: a non-empty
+//!    `targetNamespace` replaces `namespace`, non-empty
 //!    `namePrefix`/`nameSuffix` replace theirs, `patches`, `components`
 //!    (and v1beta2's `patchesStrategicMerge`/`patchesJson6902`) are appended,
 //!    `images` are merged by name;
@@ -22,6 +24,7 @@
 //! time) and are left to the caller: see [`apply_common_metadata`].
 
 mod ignore;
+mod roundtrip;
 
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -273,7 +276,7 @@ fn prepare_in(
     let generated = existing.is_none();
     let (file, mut kus) = match existing {
         Some(file) => {
-            let kus = read_kustomization(fs, &file, ks)?;
+            let kus = roundtrip::through_go_type(read_kustomization(fs, &file, ks)?);
             (file, kus)
         }
         None => (dir.join(FILE_NAMES[0]), generate(fs, &dir, ks)?),
@@ -472,13 +475,15 @@ fn rewrite(
     ks: &FluxKustomization,
     kus: &mut Mapping,
 ) -> Result<(), BuildError> {
+    // The controller reads these from its typed object, where an empty
+    // string is no value at all (`omitempty`): it leaves the file's alone.
     for (key, value) in [
         ("namespace", &ks.target_namespace),
         ("namePrefix", &ks.name_prefix),
         ("nameSuffix", &ks.name_suffix),
     ] {
-        if let Some(value) = value {
-            kus.insert(key.to_owned(), value.as_str().into());
+        if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+            kus.insert(key.to_owned(), value.into());
         }
     }
 
