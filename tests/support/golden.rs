@@ -145,6 +145,7 @@ pub fn render(dir: &Path, version: KustomizeVersion) -> Result<String, krust::Er
     let options = BuildOptions {
         load_restrictor: LoadRestrictor::RootOnly,
         kustomize_version: version,
+        ..Default::default()
     };
     krust::build(&DiskFs, dir, &options)?.to_yaml()
 }

@@ -43,6 +43,7 @@ impl OutputArgs {
         BuildOptions {
             load_restrictor: self.load_restrictor,
             kustomize_version: self.version.kustomize_version,
+            ..Default::default()
         }
     }
 }

@@ -84,6 +84,7 @@ pub fn run(args: &RenderArgs) -> ExitCode {
     let options = BuildOptions {
         load_restrictor: args.load_restrictor,
         kustomize_version: args.version.kustomize_version,
+        ..Default::default()
     };
     if let Some(jobs) = args.jobs.filter(|&j| j > 0) {
         let _ = rayon::ThreadPoolBuilder::new()

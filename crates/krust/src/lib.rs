@@ -44,7 +44,7 @@ mod suggest;
 pub mod transform;
 mod version;
 
-pub use build::{build, resources_from_bytes, BuildOptions, Graph, GraphStats};
+pub use build::{build, resources_from_bytes, BuildOptions, Graph, GraphStats, Reorder};
 pub use discover::{discover_roots, discover_roots_in};
 pub use error::{Error, Result};
 pub use fs::{normalize, DiskFs, FileKind, FileSystem, MemFs};

@@ -292,6 +292,87 @@ impl Resource {
         }
     }
 
+    /// The build annotations kustomize keeps on the object while it builds
+    /// (previous ids, applied prefixes and suffixes, the hash mark of
+    /// generated objects), as far as krust tracks them: krust keeps these in
+    /// fields, kustomize in `metadata.annotations`, until the end.
+    fn build_annotations(&self) -> Vec<(String, String)> {
+        const INTERNAL: &str = "internal.config.kubernetes.io/";
+        let mut out = Vec::new();
+        let mut csv = |key: &str, values: Vec<&str>| {
+            if !values.is_empty() {
+                out.push((format!("{INTERNAL}{key}"), values.join(",")));
+            }
+        };
+        csv(
+            "previousKinds",
+            self.previous
+                .iter()
+                .map(|id| id.gvk.kind.as_str())
+                .collect(),
+        );
+        csv(
+            "previousNames",
+            self.previous.iter().map(|id| id.name.as_str()).collect(),
+        );
+        csv(
+            "previousNamespaces",
+            self.previous
+                .iter()
+                .map(|id| id.namespace.as_str())
+                .collect(),
+        );
+        csv(
+            "prefixes",
+            self.prefixes.iter().map(String::as_str).collect(),
+        );
+        csv(
+            "suffixes",
+            self.suffixes.iter().map(String::as_str).collect(),
+        );
+        if self.needs_hash {
+            out.push((format!("{INTERNAL}needsHashSuffix"), "enabled".to_owned()));
+        }
+        out
+    }
+
+    /// Runs `edit` on the object as kustomize's JSON patches see it, with
+    /// the build annotations written into `metadata.annotations` (so that
+    /// `add /metadata/annotations/x` finds a map there, as it does in
+    /// kustomize), and takes them out again afterwards.
+    pub fn with_build_annotations<T>(&mut self, edit: impl FnOnce(&mut Value) -> T) -> T {
+        let written = self.build_annotations();
+        if written.is_empty() {
+            return edit(&mut self.obj);
+        }
+        if let Some(meta) = self.obj.get_mut("metadata").and_then(Value::as_map_mut) {
+            let annotations = meta
+                .entry("annotations".to_owned())
+                .or_insert_with(|| Value::Map(Default::default()));
+            if matches!(annotations, Value::Null) {
+                *annotations = Value::Map(Default::default());
+            }
+            if let Some(map) = annotations.as_map_mut() {
+                for (key, value) in &written {
+                    map.insert(key.clone(), Value::String(value.clone()));
+                }
+            }
+        }
+        self.annotated = true;
+        let result = edit(&mut self.obj);
+        if let Some(map) = self
+            .obj
+            .get_mut("metadata")
+            .and_then(|m| m.get_mut("annotations"))
+            .and_then(Value::as_map_mut)
+        {
+            for (key, _) in &written {
+                map.shift_remove(key);
+            }
+        }
+        result
+    }
+
     /// `metadata.annotations`, if it is a map.
     pub fn annotations(&self) -> Option<&Mapping> {
         self.obj

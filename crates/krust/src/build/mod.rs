@@ -44,6 +44,20 @@ pub struct BuildOptions {
     pub load_restrictor: LoadRestrictor,
     /// Which kustomize's output to reproduce (the newest by default).
     pub kustomize_version: KustomizeVersion,
+    /// How to order the output of a kustomization without `sortOptions`.
+    pub reorder: Reorder,
+}
+
+/// The order of a build's output when the top kustomization has no
+/// `sortOptions` (kustomize's `--reorder`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Reorder {
+    /// By kind, as `kustomize build` and `kubectl kustomize` print.
+    #[default]
+    Legacy,
+    /// In the order resources were accumulated, as Flux's
+    /// kustomize-controller builds (its build options leave the order unset).
+    None,
 }
 
 impl BuildOptions {
@@ -78,11 +92,11 @@ fn build_root(
     })?;
     let target = Target::load(loader, cache)?;
     cache.count_built();
-    finish_root(&target, cache).map_err(|e| e.within(&target.file))
+    finish_root(&target, cache, options.reorder).map_err(|e| e.within(&target.file))
 }
 
 /// Builds the root kustomization `target` through to its final output.
-fn finish_root(target: &Target, cache: &cache::Cache) -> Result<ResMap> {
+fn finish_root(target: &Target, cache: &cache::Cache, reorder: Reorder) -> Result<ResMap> {
     let record_origin = !target.kust.build_metadata.is_empty();
     let build_metadata = target.kust.build_metadata.clone();
     let schema = RefCell::new(openapi::SchemaState::default());
@@ -105,8 +119,10 @@ fn finish_root(target: &Target, cache: &cache::Cache) -> Result<ResMap> {
         r.ref_vars().iter().any(|v| v == name)
     })?;
     drop_local_configs(&mut map)?;
-    transform::sort::apply(&mut map, target.kust.sort_options.as_ref())
-        .map_err(|e| e.in_file(&target.file))?;
+    let sort_options = target.kust.sort_options.as_ref();
+    if sort_options.is_some() || reorder == Reorder::Legacy {
+        transform::sort::apply(&mut map, sort_options).map_err(|e| e.in_file(&target.file))?;
+    }
     finish::finish(&mut map, &target.kust, target.loader.version())?;
     Ok(map)
 }

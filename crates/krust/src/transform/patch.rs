@@ -317,7 +317,8 @@ impl Patch {
                 res.store_previous_id();
             }
             res.forget_empty_values();
-            ops.apply(res.obj_mut(), self.version)
+            let version = self.version;
+            res.with_build_annotations(|obj| ops.apply(obj, version))
                 .map_err(|e| self.error(&format!("{} : {e}", res.id())))
         })
     }

@@ -1,0 +1,158 @@
+//! `krust-difftest`: render generated trees with krust and with each real
+//! kustomize, count divergences, shrink each to a minimal fixture.
+//!
+//! ```sh
+//! cargo run --release -p krust-difftest -- --cases 2000 --seed 7 --version 5.8.1
+//! cargo run --release -p krust-difftest -- --cases 300 --max-divergences 25 --fixtures tests/golden
+//! ```
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use clap::Parser;
+use krust::KustomizeVersion;
+use krust_difftest::compare::{compare, Verdict};
+use krust_difftest::{gen, shrink, tree_seed};
+use krust_suite::golden::Golden;
+use krust_suite::oracle::{self, Outcome};
+use rayon::prelude::*;
+
+/// Differential testing of krust against the real kustomize binaries.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Trees per version.
+    #[arg(long, default_value_t = 300)]
+    cases: u64,
+    /// The run's seed (each tree's own seed derives from it and its index).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Versions to check (repeatable; default: every version krust emulates).
+    #[arg(long = "version")]
+    versions: Vec<KustomizeVersion>,
+    /// Shrink each divergence and write it as a golden fixture below this
+    /// directory (`difftest-<seed>/`, the oracles' goldens beside it).
+    #[arg(long)]
+    fixtures: Option<PathBuf>,
+    /// At most this many divergences are shrunk per version.
+    #[arg(long, default_value_t = 5)]
+    shrink: usize,
+    /// Exit 1 when a version has more divergences than this.
+    #[arg(long)]
+    max_divergences: Option<usize>,
+    /// Print each divergence's seed and both sides' first lines.
+    #[arg(long)]
+    verbose: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let versions = if args.versions.is_empty() {
+        KustomizeVersion::ALL.to_vec()
+    } else {
+        args.versions.clone()
+    };
+    let scratch = std::env::temp_dir().join(format!("krust-difftest-{}", std::process::id()));
+    let mut failed = false;
+    for version in versions {
+        let Some(binary) = oracle::kustomize(version) else {
+            eprintln!("error: kustomize v{version} is not installed (run tests/oracles/install)");
+            return ExitCode::from(2);
+        };
+        let start = Instant::now();
+        let panics = AtomicUsize::new(0);
+        let mut diverging: Vec<(u64, Outcome, Outcome)> = (0..args.cases)
+            .into_par_iter()
+            .filter_map(|i| {
+                let seed = tree_seed(args.seed, i);
+                let dir = scratch.join(format!("{version}-{i}"));
+                let verdict = compare(&gen::tree(seed), &dir, &binary, version);
+                let _ = std::fs::remove_dir_all(&dir);
+                match verdict {
+                    Verdict::Agree => None,
+                    Verdict::ReferencePanicked => {
+                        panics.fetch_add(1, Ordering::Relaxed);
+                        None
+                    }
+                    Verdict::Diverge { kustomize, krust } => Some((seed, kustomize, krust)),
+                }
+            })
+            .collect();
+        diverging.sort_by_key(|d| d.0);
+        let secs = start.elapsed().as_secs_f64();
+        let checked = args.cases as usize - panics.load(Ordering::Relaxed);
+        println!(
+            "difftest v{version}: {} trees ({} where kustomize panicked, left out), {} divergences ({:.0} per 10,000), {:.0} trees/s",
+            args.cases,
+            panics.load(Ordering::Relaxed),
+            diverging.len(),
+            diverging.len() as f64 * 10_000.0 / checked.max(1) as f64,
+            args.cases as f64 / secs
+        );
+        if args.verbose {
+            for (seed, kustomize, krust) in &diverging {
+                println!(
+                    "  seed {seed}: kustomize {} / krust {}",
+                    first_line(kustomize),
+                    first_line(krust)
+                );
+            }
+        }
+        if let Some(out) = &args.fixtures {
+            for (seed, _, _) in diverging.iter().take(args.shrink) {
+                let path = write_fixture(out, *seed, &scratch, &binary, version);
+                println!("  minimal case of seed {seed}: {}", path.display());
+            }
+        }
+        if args
+            .max_divergences
+            .is_some_and(|max| diverging.len() > max)
+        {
+            failed = true;
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn first_line(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Output(text) => format!("{} lines", text.lines().count()),
+        Outcome::Error(e) => format!("error {:?}", e.lines().next().unwrap_or_default()),
+    }
+}
+
+/// Shrinks the tree of `seed` while it still diverges on `version`, and
+/// writes it to `out/difftest-<seed>/` with a `ROOT` file and the goldens of
+/// every oracle.
+fn write_fixture(
+    out: &std::path::Path,
+    seed: u64,
+    scratch: &std::path::Path,
+    binary: &std::path::Path,
+    version: KustomizeVersion,
+) -> PathBuf {
+    let dir = scratch.join(format!("shrink-{seed}"));
+    let small = shrink::shrink(&gen::tree(seed), &mut |t| {
+        matches!(compare(t, &dir, binary, version), Verdict::Diverge { .. })
+    });
+    let case = out.join(format!("difftest-{seed}"));
+    small.write(&case).expect("fixture written");
+    std::fs::write(
+        case.join("ROOT"),
+        format!(
+            "{}\n# difftest seed {seed}, found on kustomize v{version}\n",
+            small.root
+        ),
+    )
+    .expect("ROOT written");
+    if let Err(e) = Golden::new(case.join("expected")).bless(&case.join(&small.root)) {
+        eprintln!("warning: {e}");
+    }
+    case
+}
