@@ -104,6 +104,7 @@ pub fn build_flux_kustomization(
         let build_options = BuildOptions {
             load_restrictor: LoadRestrictor::None,
             kustomize_version: options.kustomize_version,
+            ..Default::default()
         };
         krust::build(&layered, &prepared.dir, &build_options).map_err(|source| {
             // Paths as the repository names them, wherever it is checked out.
