@@ -102,8 +102,6 @@ pub struct Resource {
     empty_values: Vec<Vec<PathSeg>>,
     /// Names of the vars bound to this resource (kustomize's `refVarNames`).
     ref_vars: Vec<String>,
-    /// Whether kustomize would have written build annotations on it.
-    annotated: bool,
 }
 
 impl Resource {
@@ -121,7 +119,6 @@ impl Resource {
             ref_vars: Vec::new(),
             empty_values: Vec::new(),
             transformations: Vec::new(),
-            annotated: false,
         }
     }
 
@@ -185,14 +182,12 @@ impl Resource {
         let mut id = self.id.clone();
         id.namespace = id.effective_namespace().to_owned();
         self.previous.push(id);
-        self.annotated = true;
     }
 
     /// Records an applied name prefix (empty ones are not recorded).
     pub fn add_prefix(&mut self, prefix: &str) {
         if !prefix.is_empty() {
             self.prefixes.push(prefix.to_owned());
-            self.annotated = true;
         }
     }
 
@@ -200,7 +195,6 @@ impl Resource {
     pub fn add_suffix(&mut self, suffix: &str) {
         if !suffix.is_empty() {
             self.suffixes.push(suffix.to_owned());
-            self.annotated = true;
         }
     }
 
@@ -217,7 +211,6 @@ impl Resource {
     /// Records where the resource came from.
     pub fn set_origin(&mut self, origin: Origin) {
         self.origin = Some(origin);
-        self.annotated = true;
     }
 
     /// Where the resource came from, if recorded.
@@ -228,8 +221,6 @@ impl Resource {
     /// Marks a generated object for a content-hash name suffix (or unmarks it).
     pub fn set_needs_hash(&mut self, needs: bool) {
         self.needs_hash = needs;
-        // kustomize tracks this in build annotations, removed at the end.
-        self.annotated = true;
     }
 
     /// Whether a content hash goes on its name at the end of the build.
@@ -275,7 +266,6 @@ impl Resource {
     /// Records that a transformer ran over it.
     pub fn add_transformation(&mut self, transformation: Transformation) {
         self.transformations.push(transformation);
-        self.annotated = true;
     }
 
     /// Transformers recorded by [`Resource::add_transformation`], in order.
@@ -358,7 +348,6 @@ impl Resource {
                 }
             }
         }
-        self.annotated = true;
         let result = edit(&mut self.obj);
         if let Some(map) = self
             .obj
@@ -380,13 +369,10 @@ impl Resource {
             .and_then(Value::as_map)
     }
 
-    /// Reproduces kustomize's end-of-build annotation cleanup: when it had
-    /// written (and now removes) build annotations, an annotations map left
-    /// empty is dropped from the object.
+    /// Reproduces kustomize's end-of-build annotation cleanup: an
+    /// annotations map left empty (by a patch, or once its build annotations
+    /// are gone) is dropped from the object, whatever emptied it.
     pub fn finish_build_annotations(&mut self) {
-        if !self.annotated {
-            return;
-        }
         let Some(meta) = self.obj.get_mut("metadata").and_then(Value::as_map_mut) else {
             return;
         };
