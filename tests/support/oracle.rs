@@ -17,14 +17,35 @@ pub fn kustomize_path(version: KustomizeVersion) -> PathBuf {
 /// fails the calling test (CI installs them all); elsewhere the test is
 /// skipped with the reason printed.
 pub fn kustomize(version: KustomizeVersion) -> Option<PathBuf> {
-    let path = kustomize_path(version);
+    installed(
+        kustomize_path(version),
+        &format!("kustomize v{version} oracle"),
+        "tests/oracles/install",
+    )
+}
+
+/// Where `tests/oracles/build-flux-oracle` puts the Flux oracle.
+pub fn fluxbuild_path() -> PathBuf {
+    workspace_root().join("target/oracles/flux/fluxbuild")
+}
+
+/// The Flux oracle (kustomize-controller's build of one Kustomization), if
+/// built; missing, as [`kustomize`].
+pub fn fluxbuild() -> Option<PathBuf> {
+    installed(
+        fluxbuild_path(),
+        "Flux oracle",
+        "tests/oracles/build-flux-oracle; needs Go",
+    )
+}
+
+/// `path` if it exists; otherwise a failure under `CI` and a printed
+/// reason elsewhere (the test then checks nothing and says so).
+fn installed(path: PathBuf, what: &str, how: &str) -> Option<PathBuf> {
     if path.is_file() {
         return Some(path);
     }
-    let reason = format!(
-        "kustomize v{version} oracle not installed at {} (run tests/oracles/install)",
-        path.display()
-    );
+    let reason = format!("{what} not installed at {} (run {how})", path.display());
     assert!(std::env::var_os("CI").is_none(), "{reason}");
     eprintln!("skipped: {reason}");
     None

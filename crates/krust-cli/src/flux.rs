@@ -52,8 +52,13 @@ pub struct FluxArgs {
     )]
     pub format: DrawFormat,
 
-    /// Leave unset variables without defaults as they are instead of failing.
-    #[arg(long = "no-strict")]
+    /// Fail on an unset variable referenced bare (`${var}`), as Flux does with
+    /// its StrictPostBuildSubstitutions feature gate on (off in Flux 2.8).
+    #[arg(long = "strict", overrides_with = "no_strict")]
+    pub strict: bool,
+
+    /// The default, as in Flux 2.8: an unset variable becomes the empty string (undoes --strict).
+    #[arg(long = "no-strict", overrides_with = "strict")]
     pub no_strict: bool,
 
     /// Map a source to a directory or to a revision of this repository:
@@ -122,7 +127,7 @@ fn render(args: &FluxArgs) -> Result<ExitCode, String> {
         }
     }
     let mut options = ClusterOptions {
-        strict: !args.no_strict,
+        strict: args.strict && !args.no_strict,
         strict_sources: args.strict_sources,
         kustomize_version: args.version.kustomize_version,
         ..Default::default()
@@ -215,8 +220,9 @@ pub fn diff_clusters(
             fs,
             root: repo.to_path_buf(),
         };
+        // Flux 2.8's default: unset variables become empty.
         let options = ClusterOptions {
-            strict: true,
+            strict: false,
             kustomize_version,
             ..Default::default()
         };

@@ -8,7 +8,9 @@
 //! `GitRepository` that syncs it (`flux-system`), and whatever else the
 //! caller knows (another directory, a revision of this repository). A
 //! Kustomization whose source is not mapped is skipped with a warning, or is
-//! an error when sources must all be known.
+//! an error when sources must all be known. A source object the render
+//! holds (a `GitRepository`...) contributes its `spec.ignore` to the files
+//! left out of the source, as source-controller packs it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -21,7 +23,7 @@ use crate::build::{
     apply_common_metadata, build_flux_kustomization, root_kustomization, FluxBuildOptions,
     SourceIgnore,
 };
-use crate::envsubst::{substitute_resource, validate_var_names, SubstituteOptions};
+use crate::envsubst::{substitute_resource, SubstituteOptions};
 use crate::model::{is_flux_kustomization, FluxKustomization};
 use crate::order::{dependency_order, draw, GraphFormat, KsId, Node};
 use crate::vars::{collect, VarsFrom};
@@ -41,8 +43,10 @@ pub type SourceKey = String;
 /// How to render a cluster.
 #[derive(Default)]
 pub struct ClusterOptions<'fs> {
-    /// Unset variables without defaults fail, as kustomize-controller's
-    /// strict substitution does.
+    /// An unset variable referenced bare (`${v}`) fails, as with
+    /// kustomize-controller's `StrictPostBuildSubstitutions` feature gate,
+    /// which Flux 2.8 leaves off (the default here too: unset variables
+    /// become empty).
     pub strict: bool,
     /// Sources besides the repository itself, by key.
     pub sources: BTreeMap<SourceKey, Source<'fs>>,
@@ -185,10 +189,21 @@ pub fn render_cluster(
         if wave.is_empty() {
             wave.push(pending.remove(0));
         }
-        let results: Vec<Outcome> = wave
+        let mut results: Vec<Outcome> = wave
             .par_iter()
             .map(|ks| render_one(repo, ks, options, &objects_so_far, &ignores))
             .collect();
+        if rendered.is_empty() {
+            // The root's own source is usually defined in what the root
+            // renders (`flux-system/gotk-sync.yaml`): when it has
+            // `spec.ignore`, the artifact the root is built from honours it.
+            if let (Some(root), Some(Ok((Some(objects), _)))) = (wave.first(), results.first()) {
+                if source_ignore(&key_of(root), objects).is_some() {
+                    let objects = objects.clone();
+                    results[0] = render_one(repo, root, options, &objects, &ignores);
+                }
+            }
+        }
         for (ks, result) in wave.into_iter().zip(results) {
             // A Kustomization that fails is recorded; the others go on.
             let (objects, mut error) = match result {
@@ -250,16 +265,52 @@ fn render_one(
 struct IgnoreCache(Mutex<BTreeMap<SourceKey, SourceIgnore>>);
 
 impl IgnoreCache {
-    fn get(&self, key: &str, source: &Source) -> Result<SourceIgnore, String> {
+    /// The source's exclusions: its `.sourceignore` files, then `spec`
+    /// (the source object's `spec.ignore`), as source-controller applies them.
+    fn get(&self, key: &str, source: &Source, spec: Option<&str>) -> Result<SourceIgnore, String> {
         let mut cache = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(found) = cache.get(key) {
-            return Ok(found.clone());
+        let mut ignore = match cache.get(key) {
+            Some(found) => found.clone(),
+            None => {
+                let loaded = SourceIgnore::load(source.fs, &source.root).map_err(|e| {
+                    format!("{}: reading .sourceignore: {e}", source.root.display())
+                })?;
+                cache.insert(key.to_owned(), loaded.clone());
+                loaded
+            }
+        };
+        if let Some(patterns) = spec {
+            ignore.add_patterns(patterns);
         }
-        let loaded = SourceIgnore::load(source.fs, &source.root)
-            .map_err(|e| format!("{}: reading .sourceignore: {e}", source.root.display()))?;
-        cache.insert(key.to_owned(), loaded.clone());
-        Ok(loaded)
+        Ok(ignore)
     }
+}
+
+/// `spec.ignore` of the source `key` (`Kind/namespace/name`) when `objects`
+/// hold that source object (the last one wins, as the last apply does):
+/// source-controller adds these patterns after the `.sourceignore` files'
+/// when it packs a GitRepository, OCIRepository or Bucket artifact.
+fn source_ignore<'v>(key: &str, objects: &'v [Value]) -> Option<&'v str> {
+    let mut parts = key.splitn(3, '/');
+    let (kind, namespace, name) = (parts.next()?, parts.next()?, parts.next()?);
+    if !matches!(kind, "GitRepository" | "OCIRepository" | "Bucket") {
+        return None;
+    }
+    objects
+        .iter()
+        .rev()
+        .find(|obj| {
+            obj.str_at(&["kind"]) == Some(kind)
+                && obj
+                    .str_at(&["apiVersion"])
+                    .is_some_and(|v| v.starts_with("source.toolkit.fluxcd.io/"))
+                && obj.str_at(&["metadata", "name"]) == Some(name)
+                && obj
+                    .str_at(&["metadata", "namespace"])
+                    .unwrap_or(crate::model::DEFAULT_NAMESPACE)
+                    == namespace
+        })?
+        .str_at(&["spec", "ignore"])
 }
 
 fn render_objects(
@@ -274,6 +325,12 @@ fn render_objects(
     if ks.suspend {
         warnings.push(format!("Kustomization {id} is suspended: not rendered"));
         return Ok(None);
+    }
+    if ks.api_version != "v1" {
+        warnings.push(format!(
+            "Kustomization {id} is kustomize.toolkit.fluxcd.io/{}, which Flux 2.8 (kustomize-controller v1.8) no longer serves: the API server refuses it",
+            ks.api_version
+        ));
     }
     let key = key_of(ks);
     let source = match options.sources.get(&key) {
@@ -292,7 +349,7 @@ fn render_objects(
         }
     };
     let build = FluxBuildOptions {
-        ignore: Some(ignores.get(&key, source)?),
+        ignore: Some(ignores.get(&key, source, source_ignore(&key, objects_so_far))?),
         kustomize_version: options.kustomize_version,
     };
     let map =
@@ -324,7 +381,8 @@ fn render_objects(
                 .iter()
                 .map(|w| format!("Kustomization {id}: {w}")),
         );
-        validate_var_names(&vars.values).map_err(|e| format!("Kustomization {id}: {e}"))?;
+        // Variable names are checked per resource, only when one is
+        // actually substituted (not disabled), as Flux does.
         let substitute = SubstituteOptions {
             strict: options.strict,
             always: false,

@@ -20,16 +20,18 @@
 //!   and `${v?d}` are parse errors (`missing closing brace`);
 //! * defaults nest: `${a:=${b}}`; every argument is evaluated before the
 //!   operator, so in strict mode an unset `b` fails even when `a` is set;
-//! * strict mode: an unset variable fails (`variable not set (strict mode):
-//!   "name"`) unless its operator is a default one; a variable set to the
-//!   empty string is not an error. Non-strict: unset is the empty string.
+//! * strict mode: an unset variable referenced bare, `${v}`, fails
+//!   (`variable not set (strict mode): "name"`); with any operator (`${v^^}`,
+//!   `${#v}`, `${v:=d}`...) it reads as the empty string, as in
+//!   non-strict mode. A variable set to the empty string is not an error.
+//!   Non-strict: unset is the empty string everywhere.
 //!
 //! Whether strict mode is on is the caller's choice: kustomize-controller's
 //! `StrictPostBuildSubstitutions` feature gate (`internal/features/
 //! features.go`: opt-in from v1.3 through v1.8, Flux 2.8; on by default from
-//! v1.9, Flux 2.9). The strict check here is envsubst v1.7's (Flux 2.9):
-//! v1.5, which Flux 2.8 uses, fails only on a bare `${v}`, so `${v^^}` with
-//! `v` unset is the empty string there even in strict mode.
+//! v1.9, Flux 2.9). The strict check here is envsubst v1.5's, which
+//! kustomize-controller v1.8 (Flux 2.8) uses; v1.7 (Flux 2.9) also fails on
+//! the operators that read the value (`${v^^}`, `${#v}`, `${v/p/r}`...).
 
 mod funcs;
 mod parse;
@@ -141,8 +143,8 @@ impl SubstError {
 /// Substitutes `${...}` expressions in `text`.
 ///
 /// `lookup` returns a variable's value, `None` when unset. With `strict`, an
-/// unset variable referenced without a default operator is an error; without
-/// it, unset reads as the empty string (Flux's non-strict mapper).
+/// unset variable referenced bare (`${v}`, no operator) is an error; with an
+/// operator, or without `strict`, unset reads as the empty string.
 pub fn substitute(
     text: &str,
     lookup: &impl Fn(&str) -> Option<String>,
@@ -154,12 +156,6 @@ pub fn substitute(
         eval(node, lookup, strict, &mut out)?;
     }
     Ok(out)
-}
-
-/// Default-providing operators handle an unset variable themselves (Go
-/// `isDefaultOp`; `-`, `+`, `?` are listed there but never parsed).
-fn is_default_op(name: &str) -> bool {
-    matches!(name, "-" | "+" | "=" | "?" | ":-" | ":+" | ":=" | ":?")
 }
 
 fn eval(
@@ -179,7 +175,8 @@ fn eval(
             }
             let value = match lookup(param) {
                 Some(v) => v,
-                None if strict && !is_default_op(name) => {
+                // envsubst v1.5 (`evalFunc`): only a bare `${v}` is checked.
+                None if strict && name.is_empty() => {
                     return Err(SubstError::VarNotSet {
                         name: param.clone(),
                     })
@@ -211,7 +208,9 @@ pub fn validate_var_names(vars: &BTreeMap<String, String>) -> Result<(), SubstEr
 /// Options of one resource's substitution (Go `SubstituteOptions`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SubstituteOptions {
-    /// Fail on unset variables without a default.
+    /// Fail on unset variables referenced bare (`${v}`), as Flux 2.8 does
+    /// with its `StrictPostBuildSubstitutions` feature gate on (it is off by
+    /// default).
     pub strict: bool,
     /// Substitute even when there are no variables at all (Go `Always`), so
     /// `${v:=d}` defaults apply; otherwise an empty variable map leaves every

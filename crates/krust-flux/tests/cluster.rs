@@ -105,3 +105,69 @@ fn a_missing_dependency_is_an_error_naming_both() {
         "Kustomization flux-system/apps depends on flux-system/databases, which this cluster does not have"
     );
 }
+
+#[test]
+fn variable_names_are_checked_only_when_a_resource_is_substituted() {
+    let mut fs = MemFs::new();
+    let substitute = "  postBuild:\n    substitute:\n      bad-name: v\n";
+    fs.add_file(
+        "/repo/clusters/demo/apps.yaml",
+        ks("apps", "./apps", &[], substitute),
+    );
+    let disabled = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: off\n  annotations:\n    kustomize.toolkit.fluxcd.io/substitute: disabled\ndata:\n  k: ${v}\n";
+    fs.add_file("/repo/apps/off.yaml", disabled);
+    let cluster = render(&fs).unwrap();
+    assert_eq!(
+        cluster.errors().count(),
+        0,
+        "{:?}",
+        cluster.errors().collect::<Vec<_>>()
+    );
+    assert!(cluster.to_yaml().unwrap().contains("k: ${v}"));
+    fs.add_file(
+        "/repo/apps/on.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: on\n",
+    );
+    let cluster = render(&fs).unwrap();
+    let errors: Vec<&str> = cluster.errors().collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("'bad-name' var name is invalid") && errors[0].contains("ConfigMap on"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn strict_fails_only_on_a_bare_unset_variable() {
+    let mut fs = MemFs::new();
+    let substitute = "  postBuild:\n    substitute:\n      set: x\n";
+    fs.add_file(
+        "/repo/clusters/demo/apps.yaml",
+        ks("apps", "./apps", &[], substitute),
+    );
+    fs.add_file(
+        "/repo/apps/cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: \"[${unset^^}]\"\n  b: \"[${#unset}]\"\n",
+    );
+    let cluster = render(&fs).unwrap();
+    assert_eq!(cluster.errors().count(), 0);
+    assert!(cluster.to_yaml().unwrap().contains("a: '[]'\n  b: '[0]'\n"));
+    fs.add_file(
+        "/repo/apps/bare.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bare\ndata:\n  a: ${unset}\n",
+    );
+    let cluster = render(&fs).unwrap();
+    let errors: Vec<&str> = cluster.errors().collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("variable not set (strict mode): \"unset\""),
+        "{errors:?}"
+    );
+    let lenient = ClusterOptions::default();
+    let source = Source {
+        fs: &fs,
+        root: PathBuf::from("/repo"),
+    };
+    let cluster = render_cluster(&source, "./clusters/demo", &lenient).unwrap();
+    assert_eq!(cluster.errors().count(), 0);
+}

@@ -1,9 +1,13 @@
 //! Which files of a source reach kustomize-controller at all.
 //!
 //! source-controller packs a GitRepository into an artifact and leaves out
-//! what `.sourceignore` files exclude, plus built-in patterns (VCS files,
-//! images and archives, CI configuration, `.sops.yaml`, `.flux.yaml`). The
-//! controller then builds from that artifact, so an ignored manifest is
+//! what `.sourceignore` files (and the GitRepository's `spec.ignore`)
+//! exclude, plus built-in patterns: when there is no such pattern at all,
+//! VCS files, images and archives, CI configuration, `.sops.yaml` and
+//! `.flux.yaml`; as soon as there is one, only the VCS files (`.git/`,
+//! `.gitignore`, `.gitmodules`, `.gitattributes`) beside them (fluxcd/pkg
+//! `artifact/storage.SourceIgnoreFilter`). The controller then builds from
+//! that artifact, so an ignored manifest is
 //! neither picked up by a generated kustomization nor readable by a written
 //! one. The rules are go-git's gitignore dialect, which fluxcd/pkg
 //! `sourceignore` uses: patterns are scoped to the directory of the
@@ -18,13 +22,14 @@ use krust::{FileKind, FileSystem};
 /// The ignore file source-controller reads in every directory.
 pub const IGNORE_FILE: &str = ".sourceignore";
 
-/// source-controller's built-in exclusions (fluxcd/pkg `sourceignore`:
-/// `ExcludeVCS`, `ExcludeExt`, `ExcludeCI`, `ExcludeExtra`), lowest priority.
+/// source-controller's built-in VCS exclusions (fluxcd/pkg `sourceignore`
+/// `ExcludeVCS`), lowest priority; they always apply.
+const VCS_PATTERNS: &[&str] = &[".git/", ".gitignore", ".gitmodules", ".gitattributes"];
+
+/// The other built-in exclusions (`ExcludeExt`, `ExcludeCI`,
+/// `ExcludeExtra`), after the VCS ones; they apply only to a source without
+/// any pattern of its own.
 const DEFAULT_PATTERNS: &[&str] = &[
-    ".git/",
-    ".gitignore",
-    ".gitmodules",
-    ".gitattributes",
     "*.jpg",
     "*.jpeg",
     "*.gif",
@@ -217,21 +222,26 @@ fn glob_at(p: &[char], n: &[char]) -> Option<bool> {
     }
 }
 
-/// The exclusions of one source: the built-in patterns, then every
-/// `.sourceignore` in the tree, outer directories before inner ones.
+/// The exclusions of one source: every `.sourceignore` in the tree (outer
+/// directories before inner ones) and `spec.ignore`, after the built-in
+/// patterns.
 #[derive(Debug, Clone)]
 pub struct SourceIgnore {
+    /// The built-in patterns that apply: [`VCS_PATTERNS`], then
+    /// [`DEFAULT_PATTERNS`] only while `patterns` is empty.
+    builtin: Vec<Pattern>,
+    /// The source's own patterns, in the order source-controller reads them.
     patterns: Vec<Pattern>,
 }
 
 impl Default for SourceIgnore {
     fn default() -> Self {
-        SourceIgnore {
-            patterns: DEFAULT_PATTERNS
-                .iter()
-                .map(|p| Pattern::parse(p, &[]))
-                .collect(),
-        }
+        let mut ignore = SourceIgnore {
+            builtin: Vec::new(),
+            patterns: Vec::new(),
+        };
+        ignore.choose_builtin();
+        ignore
     }
 }
 
@@ -242,6 +252,7 @@ impl SourceIgnore {
     pub fn load(fs: &dyn FileSystem, root: &Path) -> std::io::Result<SourceIgnore> {
         let mut ignore = SourceIgnore::default();
         ignore.load_dir(fs, root, &mut Vec::new())?;
+        ignore.choose_builtin();
         Ok(ignore)
     }
 
@@ -249,6 +260,26 @@ impl SourceIgnore {
     /// `spec.ignore`), scoped to the whole source and ranking above the files.
     pub fn add_patterns(&mut self, text: &str) {
         self.read(text, &[]);
+        self.choose_builtin();
+    }
+
+    /// Whether the source has patterns of its own, which turns off the
+    /// built-in exclusions other than the VCS ones.
+    pub fn has_patterns(&self) -> bool {
+        !self.patterns.is_empty()
+    }
+
+    fn choose_builtin(&mut self) {
+        let defaults: &[&str] = if self.patterns.is_empty() {
+            DEFAULT_PATTERNS
+        } else {
+            &[]
+        };
+        self.builtin = VCS_PATTERNS
+            .iter()
+            .chain(defaults)
+            .map(|p| Pattern::parse(p, &[]))
+            .collect();
     }
 
     fn read(&mut self, text: &str, domain: &[String]) {
@@ -283,8 +314,9 @@ impl SourceIgnore {
     /// Whether the file or directory at `rel` (components from the source
     /// root) is left out of the artifact: the last pattern with an opinion wins.
     pub fn is_ignored(&self, rel: &[&str], is_dir: bool) -> bool {
-        self.patterns
+        self.builtin
             .iter()
+            .chain(&self.patterns)
             .rev()
             .find_map(|p| p.matches(rel, is_dir))
             .unwrap_or(false)
@@ -335,6 +367,44 @@ mod tests {
         assert!(ignored("", "ci/cloudbuild.yaml", false));
         assert!(ignored("", ".github/workflows/x.yaml", false));
         assert!(!ignored("", "apps/x.yaml", false));
+    }
+
+    #[test]
+    fn any_pattern_turns_off_the_built_in_exclusions_but_the_vcs_ones() {
+        // source-controller's SourceIgnoreFilter: the defaults only without
+        // patterns; with one, the VCS patterns are kept beside it.
+        for path in [
+            "deep/.sops.yaml",
+            "ci/cloudbuild.yaml",
+            ".github/workflows/x.yaml",
+            "logo.png",
+            ".flux.yaml",
+        ] {
+            assert!(ignored("", path, false), "{path}");
+            assert!(!ignored("unrelated.yaml", path, false), "{path}");
+        }
+        for path in [
+            ".git/config",
+            "sub/.gitignore",
+            ".gitmodules",
+            "a/.gitattributes",
+        ] {
+            assert!(ignored("unrelated.yaml", path, false), "{path}");
+        }
+        // Comments and blank lines are no patterns.
+        assert!(ignored("# only a comment\n\n", "logo.png", false));
+        let mut fs = krust::MemFs::new();
+        fs.add_file("/src/apps/.sourceignore", "draft.yaml\n");
+        fs.add_file("/src/.github/ci.yaml", "");
+        let ig = SourceIgnore::load(&fs, Path::new("/src")).unwrap();
+        assert!(ig.has_patterns());
+        assert!(!ig.is_ignored(&[".github", "ci.yaml"], false));
+        let mut fs = krust::MemFs::new();
+        fs.add_file("/src/apps/.sourceignore", "# nothing\n");
+        fs.add_file("/src/.github/ci.yaml", "");
+        let ig = SourceIgnore::load(&fs, Path::new("/src")).unwrap();
+        assert!(!ig.has_patterns());
+        assert!(ig.is_ignored(&[".github", "ci.yaml"], false));
     }
 
     #[test]

@@ -15,8 +15,10 @@
 //!    `targetNamespace` replaces `namespace`, non-empty
 //!    `namePrefix`/`nameSuffix` replace theirs, `patches`, `components`
 //!    (and v1beta2's `patchesStrategicMerge`/`patchesJson6902`) are appended,
-//!    `images` are merged by name;
-//! 4. runs `kustomize build` with `LoadRestrictionsNone`.
+//!    an `images` entry of the same name is replaced, others appended;
+//! 4. runs `kustomize build` with `LoadRestrictionsNone` and kustomize's
+//!    reorder option left unset, so objects come out in accumulation order
+//!    unless the kustomization has `sortOptions`.
 //!
 //! Here the rewritten file lives in an in-memory layer over the source, so
 //! nothing is written to disk. `commonMetadata` and postBuild substitution
@@ -66,7 +68,8 @@ pub enum BuildError {
 #[derive(Debug, Clone, Default)]
 pub struct FluxBuildOptions {
     /// The source's exclusions, loaded once per source with
-    /// [`SourceIgnore::load`]; `None` loads them for this build.
+    /// [`SourceIgnore::load`] (and the source object's `spec.ignore` added
+    /// with [`SourceIgnore::add_patterns`]); `None` loads them for this build.
     pub ignore: Option<SourceIgnore>,
     /// The kustomize to build with: kustomize-controller 1.8 (Flux 2.8)
     /// embeds 5.8.1, the default.
@@ -104,7 +107,9 @@ pub fn build_flux_kustomization(
         let build_options = BuildOptions {
             load_restrictor: LoadRestrictor::None,
             kustomize_version: options.kustomize_version,
-            ..Default::default()
+            // The controller leaves kustomize's reorder option unset: only
+            // a kustomization's own sortOptions sort its output.
+            reorder: krust::Reorder::None,
         };
         krust::build(&layered, &prepared.dir, &build_options).map_err(|source| {
             // Paths as the repository names them, wherever it is checked out.
@@ -540,9 +545,10 @@ fn rewrite(
     Ok(())
 }
 
-/// `spec.images` into the kustomization's `images`: an entry of the same
-/// name is updated field by field (a new tag or digest replaces both, since
-/// together they pick the version), others are appended.
+/// `spec.images` into the kustomization's `images`, as kustomize-controller
+/// v1.8 does: the first entry of the same name is replaced as a whole (its
+/// `newName`, `newTag`, `digest`, `tagSuffix` are dropped unless the spec
+/// sets them), others are appended. (v1.9 merges field by field.)
 fn merge_images(ks: &FluxKustomization, kus: &mut Mapping) {
     if ks.images.is_empty() {
         return;
@@ -555,35 +561,24 @@ fn merge_images(ks: &FluxKustomization, kus: &mut Mapping) {
         return;
     };
     for image in &ks.images {
-        let found = list
+        let mut map = Mapping::default();
+        for (key, value) in [
+            ("name", &image.name),
+            ("newName", &image.new_name),
+            ("newTag", &image.new_tag),
+            ("digest", &image.digest),
+        ] {
+            if !value.is_empty() {
+                map.insert(key.to_owned(), value.as_str().into());
+            }
+        }
+        let replaced = Value::from_map(map);
+        match list
             .iter_mut()
-            .find(|e| e.str_at(&["name"]) == Some(image.name.as_str()))
-            .and_then(Value::as_map_mut);
-        let set = |map: &mut Mapping, key: &str, value: &str| {
-            if value.is_empty() {
-                map.shift_remove(key);
-            } else {
-                map.insert(key.to_owned(), value.into());
-            }
-        };
-        match found {
-            Some(existing) => {
-                if !image.new_name.is_empty() {
-                    set(existing, "newName", &image.new_name);
-                }
-                if !image.new_tag.is_empty() || !image.digest.is_empty() {
-                    set(existing, "newTag", &image.new_tag);
-                    set(existing, "digest", &image.digest);
-                }
-            }
-            None => {
-                let mut map = Mapping::default();
-                map.insert("name".to_owned(), image.name.as_str().into());
-                set(&mut map, "newName", &image.new_name);
-                set(&mut map, "newTag", &image.new_tag);
-                set(&mut map, "digest", &image.digest);
-                list.push(Value::from_map(map));
-            }
+            .find(|e| e.str_at(&["name"]).unwrap_or("") == image.name)
+        {
+            Some(existing) => *existing = replaced,
+            None => list.push(replaced),
         }
     }
 }
