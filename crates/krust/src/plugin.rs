@@ -23,7 +23,7 @@ use crate::transform::patch::{self, Patch};
 use crate::transform::replacements::{self, Replacement, ReplacementEntry};
 use crate::transform::replicas::ReplicaSpec;
 use crate::transform::{annotations, images, labels, namespace, prefix_suffix, replicas};
-use crate::version::KustomizeVersion;
+use crate::version::{Change, KustomizeVersion};
 
 /// One configured built-in transformer.
 #[derive(Debug)]
@@ -263,11 +263,7 @@ impl Transformer {
                 specs: specs("fieldSpecs")?.into(),
             },
             "ReplacementTransformer" => {
-                let entries = match obj.get("replacements") {
-                    Some(v) => seq_of(v, replacements::parse_replacement_entry).map_err(fail)?,
-                    None => Vec::new(),
-                };
-                Transformer::Replacements(load_replacements(loader, source, &entries)?)
+                Transformer::Replacements(replacement_config(obj, loader, source)?)
             }
             "ImageTagTransformer" => Transformer::Image {
                 image: obj.get("imageTag").map_or(Ok(ImageSpec::default()), image_spec).map_err(fail)?,
@@ -283,31 +279,86 @@ impl Transformer {
     }
 }
 
-/// The replacements of a list of entries, reading `path:` entries through
-/// `loader` (relative to the kustomization, under its load restrictions).
+/// The replacements of a kustomization's `replacements:` entries, reading
+/// `path:` entries through `loader` (relative to the kustomization, under
+/// its load restrictions), as kustomize `loader.version()` decodes them.
 pub fn load_replacements(
     loader: &Loader,
     source: &Path,
     entries: &[ReplacementEntry],
 ) -> Result<Vec<Replacement>> {
+    load_replacement_entries(loader, source, entries, |e| {
+        format!("invalid Kustomization: field replacements: {e}")
+    })
+}
+
+/// [`load_replacements`], with `inline_error` phrasing a decoding error of
+/// an inline entry.
+fn load_replacement_entries(
+    loader: &Loader,
+    source: &Path,
+    entries: &[ReplacementEntry],
+    inline_error: impl Fn(String) -> String,
+) -> Result<Vec<Replacement>> {
+    let version = loader.version();
     let mut out = Vec::new();
     for entry in entries {
         match entry {
-            ReplacementEntry::Inline(r) => out.push((**r).clone()),
+            ReplacementEntry::Inline(r) => out.push(
+                r.for_version(version)
+                    .map_err(|e| Error::at(source, inline_error(e)))?,
+            ),
             ReplacementEntry::Path(path) => {
                 let (file, bytes) = loader.load(path).map_err(|e| e.in_file(source))?;
                 let text = crate::error::utf8_string(&file, bytes)?;
-                out.extend(
-                    krust_yaml::load_documents(&text)
-                        .map_err(|e| Error::yaml(&file, &e))
-                        .and_then(|docs| {
-                            replacements::replacements_from_documents(docs)
-                                .map_err(|e| Error::at(&file, e))
-                        })?,
-                );
+                let docs = krust_yaml::load_documents(&text).map_err(|e| Error::yaml(&file, &e))?;
+                for r in replacements::replacements_from_documents(docs)
+                    .map_err(|e| Error::at(&file, e))?
+                {
+                    out.push(r.for_version(version).map_err(|e| Error::at(&file, e))?);
+                }
             }
         }
     }
+    Ok(out)
+}
+
+/// A `ReplacementTransformer` plugin configuration. kustomize decodes it
+/// without rejecting unknown keys (and matches keys regardless of case).
+/// Its 5.5 and 5.6 releases also read a list of replacements from a key
+/// literally named `omitempty` (the JSON tag of a struct field meant to be
+/// internal) and apply those first.
+fn replacement_config(obj: &Value, loader: &Loader, source: &Path) -> Result<Vec<Replacement>> {
+    let version = loader.version();
+    let fail = |e: String| Error::at(source, format!("builtin ReplacementTransformer: {e}"));
+    let field = |name: &str| {
+        let map = obj.as_map()?;
+        map.get(name)
+            .or_else(|| {
+                map.iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v)
+            })
+            .filter(|v| !v.is_null())
+    };
+    let mut out = Vec::new();
+    if !version.has(Change::ReplacementConfigIgnoresOmitempty) {
+        if let Some(list) = field("omitempty") {
+            let parsed = seq_of(list, replacements::parse_replacement_leniently)
+                .map_err(|e| fail(format!("omitempty: {e}")))?;
+            for r in parsed {
+                out.push(r.for_version(version).map_err(&fail)?);
+            }
+        }
+    }
+    let entries = match field("replacements") {
+        Some(v) => seq_of(v, replacements::parse_replacement_entry_leniently)
+            .map_err(|e| fail(format!("replacements: {e}")))?,
+        None => Vec::new(),
+    };
+    out.extend(load_replacement_entries(loader, source, &entries, |e| {
+        format!("builtin ReplacementTransformer: {e}")
+    })?);
     Ok(out)
 }
 

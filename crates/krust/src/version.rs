@@ -153,6 +153,17 @@ pub enum Change {
     /// Replacement targets' `select` and `reject` ids are anchored regular
     /// expressions, the namespace matched as written.
     ReplacementTargetRegex,
+    /// `replacements[].sourceValue`: a literal string as the value, in
+    /// place of a source resource's field (before, an unknown field).
+    ReplacementSourceValue,
+    /// A `kind: ReplacementTransformer` plugin configuration no longer
+    /// reads replacements from a top-level key literally named
+    /// `omitempty` (a 5.5/5.6 struct-tag accident).
+    ReplacementConfigIgnoresOmitempty,
+    /// Replacement target paths may go through a string field holding
+    /// JSON or YAML, which is rewritten (and scalars on the way of a path
+    /// are parsed, not refused).
+    ReplacementStructuredTargets,
 }
 
 /// Each change, the first version that has it, and what it does.
@@ -206,6 +217,21 @@ pub const CHANGES: &[(Change, KustomizeVersion, &str)] = &[
         Change::ReplacementTargetRegex,
         KustomizeVersion::V5_8_1,
         "replacement targets' select and reject match group, version, kind, name and namespace as anchored regular expressions (a namespace of default no longer matches resources without one)",
+    ),
+    (
+        Change::ReplacementSourceValue,
+        KustomizeVersion::V5_7_1,
+        "replacements may take a literal sourceValue instead of a source (before, sourceValue is an unknown field)",
+    ),
+    (
+        Change::ReplacementConfigIgnoresOmitempty,
+        KustomizeVersion::V5_7_1,
+        "a ReplacementTransformer plugin configuration no longer applies replacements listed under a top-level omitempty key",
+    ),
+    (
+        Change::ReplacementStructuredTargets,
+        KustomizeVersion::V5_8_1,
+        "replacement targets may reach inside JSON or YAML held in a string field, which is rewritten (kustomize's JSON or YAML formatting)",
     ),
 ];
 

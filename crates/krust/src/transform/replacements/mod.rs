@@ -24,15 +24,22 @@
 //!   the whole source node. `delimiter`/`index` pick a part of the source
 //!   text and replace (or, out of range, prepend/append) a part of the target
 //!   text.
+//!
+//! Later versions add (see [`crate::version::Change`]): target selectors as
+//! anchored regular expressions (5.8); `sourceValue`, a literal string in
+//! place of a source (5.7, an unknown field before); target paths that go
+//! through a string holding JSON or YAML, rewritten as kustomize writes it
+//! (5.8, the `structured` module).
 
 pub(crate) mod path;
 pub(crate) mod scalar;
+mod structured;
 
 use std::fmt;
 
 use krust_yaml::Value;
 
-use crate::decode::{boolean, fields_with, integer, map_of, seq_of as list, string};
+use crate::decode::{boolean, fields_with, integer, map_of, seq_of as list, string, type_error};
 use crate::error::{Error, Result};
 use crate::patch::{Matcher, Selector as LabelSelector};
 use crate::resid::ResId;
@@ -241,10 +248,52 @@ pub struct Target {
 /// One replacement.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Replacement {
-    /// Where the value comes from (required).
+    /// Where the value comes from (this or `source_value` required).
     pub source: Option<Source>,
+    /// `sourceValue` (kustomize 5.7+): a literal string to write instead of
+    /// a field of a source resource.
+    pub source_value: Option<String>,
+    /// How `sourceValue` was written, which older versions judge.
+    pub source_value_field: SourceValueField,
     /// Where it goes (at least one required).
     pub targets: Vec<Target>,
+}
+
+/// How a replacement's `sourceValue` key was written. kustomize added the
+/// field in 5.7; before, it is an unknown field: an error in a
+/// kustomization (decoded strictly), ignored in a replacements file or a
+/// plugin configuration.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SourceValueField {
+    /// Not written.
+    #[default]
+    Absent,
+    /// Written where unknown fields are errors (even as `null`).
+    Strict,
+    /// Written where unknown fields are ignored.
+    Lenient,
+    /// Written, where unknown fields are ignored, with a value that is not
+    /// a string: the decoding error, which 5.7 and later report.
+    NotAString(String),
+}
+
+impl Replacement {
+    /// This replacement as kustomize `version` decodes it: before 5.7 a
+    /// `sourceValue` fails a kustomization and is ignored elsewhere; from
+    /// 5.7 a value that is not a string is an error everywhere.
+    pub fn for_version(&self, version: KustomizeVersion) -> Result<Replacement, String> {
+        let mut r = self.clone();
+        let known = version.has(Change::ReplacementSourceValue);
+        match (&r.source_value_field, known) {
+            (SourceValueField::NotAString(e), true) => return Err(format!("sourceValue: {e}")),
+            (SourceValueField::Strict, false) => {
+                return Err("json: unknown field \"sourceValue\"".into())
+            }
+            (_, false) => r.source_value = None,
+            _ => {}
+        }
+        Ok(r)
+    }
 }
 
 /// One entry of a kustomization's `replacements:`: inline, or a file.
@@ -266,9 +315,25 @@ pub fn parse_replacement(v: &Value) -> Result<Replacement, String> {
     replacement(v, true)
 }
 
+/// Decodes one inline replacement leniently (unknown fields ignored), as
+/// kustomize decodes plugin configurations.
+pub fn parse_replacement_leniently(v: &Value) -> Result<Replacement, String> {
+    replacement(v, false)
+}
+
 /// Decodes one entry of a kustomization's `replacements:` (strictly): an
 /// inline replacement or `{path: file}`; both at once is kustomize's error.
 pub fn parse_replacement_entry(v: &Value) -> Result<ReplacementEntry, String> {
+    replacement_entry(v, true)
+}
+
+/// [`parse_replacement_entry`] for a plugin configuration, where unknown
+/// fields are ignored.
+pub fn parse_replacement_entry_leniently(v: &Value) -> Result<ReplacementEntry, String> {
+    replacement_entry(v, false)
+}
+
+fn replacement_entry(v: &Value, strict: bool) -> Result<ReplacementEntry, String> {
     let mut path = String::new();
     let mut rest = krust_yaml::Mapping::default();
     for (key, value) in map_of(v)? {
@@ -278,7 +343,7 @@ pub fn parse_replacement_entry(v: &Value) -> Result<ReplacementEntry, String> {
             rest.insert(key.clone(), value.clone());
         }
     }
-    let inline = replacement(&Value::from_map(rest), true)?;
+    let inline = replacement(&Value::from_map(rest), strict)?;
     if path.is_empty() {
         return Ok(ReplacementEntry::Inline(Box::new(inline)));
     }
@@ -314,12 +379,32 @@ pub fn replacements_from_documents(docs: Vec<Value>) -> Result<Vec<Replacement>,
 
 fn replacement(v: &Value, strict: bool) -> Result<Replacement, String> {
     let mut r = Replacement::default();
-    for (field, value) in fields_with(v, &["source", "targets"], strict)? {
+    let known = &["source", "targets", "sourceValue"];
+    for (field, value) in fields_with(v, known, strict)? {
         let at = |e: String| format!("{field}: {e}");
         match field {
             "source" => r.source = Some(source(value, strict).map_err(at)?),
-            _ => r.targets = list(value, |t| target(t, strict)).map_err(at)?,
+            "targets" => r.targets = list(value, |t| target(t, strict)).map_err(at)?,
+            _ => match (value, strict) {
+                (Value::String(text), _) => r.source_value = Some(text.clone()),
+                (other, true) => return Err(at(type_error("a string", other))),
+                (other, false) => {
+                    r.source_value_field =
+                        SourceValueField::NotAString(type_error("a string", other))
+                }
+            },
         }
+    }
+    // Go matches the key regardless of case; `null` still counts as written.
+    let written = map_of(v)?
+        .keys()
+        .any(|k| k.eq_ignore_ascii_case("sourceValue"));
+    if written && r.source_value_field == SourceValueField::Absent {
+        r.source_value_field = if strict {
+            SourceValueField::Strict
+        } else {
+            SourceValueField::Lenient
+        };
     }
     Ok(r)
 }
@@ -454,15 +539,26 @@ pub fn apply(
     version: KustomizeVersion,
 ) -> Result<()> {
     for r in replacements {
-        let source = match (&r.source, r.targets.is_empty()) {
-            (Some(source), false) => source,
-            _ => {
+        let literal = r
+            .source_value
+            .as_ref()
+            .filter(|_| version.has(Change::ReplacementSourceValue));
+        if (literal.is_none() && r.source.is_none()) || r.targets.is_empty() {
+            return Err(Error::msg(
+                "replacements must specify a source and at least one target",
+            ));
+        }
+        let value = match (literal, &r.source) {
+            (Some(_), Some(_)) => {
                 return Err(Error::msg(
-                    "replacements must specify a source and at least one target",
+                    "value and resource selectors are mutually exclusive",
                 ))
             }
+            // kyaml's `NewScalarRNode`: no tag, plain style.
+            (Some(text), None) => Replacing::Scalar(Tag::Untagged, text.clone()),
+            (None, Some(source)) => source_value(map, source).map_err(Error::msg)?,
+            (None, None) => unreachable!("checked above"),
         };
-        let value = source_value(map, source).map_err(Error::msg)?;
         for target in &r.targets {
             apply_target(map, &value, target, version)?;
         }
@@ -558,6 +654,7 @@ fn apply_target(
         .as_ref()
         .ok_or_else(|| Error::msg("target must specify resources to select"))?;
     let regex = version.has(Change::ReplacementTargetRegex);
+    let structured = version.has(Change::ReplacementStructuredTargets);
     let select_id = IdMatch::new(&select.id, regex)?;
     let reject_ids = target
         .reject
@@ -589,19 +686,69 @@ fn apply_target(
             return Ok(());
         }
         for field_path in field_paths {
-            write_field(res.obj_mut(), value, field_path, target.options.as_ref())
-                .map_err(Error::msg)?;
+            let empties = structured.then(|| written_empty_nulls(res));
+            write_field(
+                res.obj_mut(),
+                value,
+                field_path,
+                target.options.as_ref(),
+                empties.as_deref(),
+            )
+            .map_err(Error::msg)?;
         }
         Ok(())
     })
 }
 
-/// kustomize's `copyValueToTarget` for one field path.
+/// The nulls of `res` written as `key:` with no value (kyaml reads those
+/// as empty text, other nulls as `null`), by address in its object. Only
+/// meaningful until the object changes.
+fn written_empty_nulls(res: &Resource) -> Vec<*const Value> {
+    fn has_null(v: &Value) -> bool {
+        match v {
+            Value::Null => true,
+            Value::Map(m) => m.values().any(has_null),
+            Value::Seq(items) => items.iter().any(has_null),
+            _ => false,
+        }
+    }
+    fn gone(before: &Value, after: &Value, out: &mut Vec<*const Value>) {
+        match (before, after) {
+            (Value::Map(b), Value::Map(a)) => {
+                for (k, v) in b.iter() {
+                    match a.get(k) {
+                        None if v.is_null() => out.push(v),
+                        Some(av) => gone(v, av, out),
+                        None => {}
+                    }
+                }
+            }
+            (Value::Seq(b), Value::Seq(a)) => {
+                for (v, av) in b.iter().zip(a) {
+                    gone(v, av, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if has_null(res.obj()) {
+        let mut dropped = res.clone();
+        dropped.drop_empty_values();
+        gone(res.obj(), dropped.obj(), &mut out);
+    }
+    out
+}
+
+/// kustomize's `copyValueToTarget` for one field path. `empties` (from
+/// kustomize 5.8 on) turns on writing inside JSON or YAML held in a string
+/// (see [`structured`]) and lists the nulls written as `key:`.
 fn write_field(
     obj: &mut Value,
     value: &Replacing,
     field_path: &str,
     options: Option<&FieldOptions>,
+    empties: Option<&[*const Value]>,
 ) -> Result<(), String> {
     let create = options.is_some_and(|o| o.create).then(|| value.kind());
     let not_found = if create.is_some() {
@@ -615,12 +762,22 @@ fn write_field(
             go_quote(field_path)
         )
     };
+    let parts = path::split(field_path);
+    let empty = |v: &Value| empties.is_some_and(|e| e.iter().any(|&p| std::ptr::eq(p, v)));
+    if empties.is_some() && structured::write(obj, value, &parts, create, &empty)? {
+        return Ok(());
+    }
+    let delimiter = options.is_some_and(|o| !o.delimiter.is_empty());
+    let mut inside = |field: &Value, rest: &[String]| {
+        structured::walk_inside(field, empty(field), rest, create, delimiter, field_path)
+    };
     let mut set = |node: &mut Value, created: bool| set_field(node, created, value, options);
     let mut walker = Walker {
         create,
         set: &mut set,
+        inside: empties.map(|_| &mut inside as &mut path::Inside<'_>),
     };
-    match walker.walk(obj, &path::split(field_path), false) {
+    match walker.walk(obj, &parts, false) {
         Ok(0) => Err(not_found),
         Ok(_) => Ok(()),
         Err(WalkError::Path(e)) => Err(format!("{not_found}: {e}")),

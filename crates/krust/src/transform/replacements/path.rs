@@ -15,7 +15,7 @@
 //!   happens in kyaml inside a node that is never printed, so the walk goes
 //!   on in a scratch node and the document is left unchanged.
 
-use krust_yaml::{Mapping, Value};
+use krust_yaml::{Mapping, PathSeg, Value};
 use regex::Regex;
 
 /// kyaml's `SmarterPathSplitter(path, ".")`.
@@ -131,39 +131,73 @@ fn elements(node: &Value) -> Result<&[Value], String> {
 /// kyaml's `PathGetter` without creation: the node at `parts`, `None` when
 /// some part is missing.
 pub(crate) fn lookup<'v>(root: &'v Value, parts: &[String]) -> Result<Option<&'v Value>, String> {
+    Ok(locate(root, parts)?.map(|segs| at(root, &segs)))
+}
+
+/// [`lookup`], as the map keys and list indexes that lead to the node.
+pub(crate) fn locate(root: &Value, parts: &[String]) -> Result<Option<Vec<PathSeg>>, String> {
     let mut node = root;
+    let mut segs = Vec::new();
     for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
         let next = if let Ok(index) = part.parse::<i64>() {
             let index = usize::try_from(index)
                 .map_err(|_| format!("array index {index} cannot be negative"))?;
-            elements(node)?.get(index)
+            elements(node)?
+                .get(index)
+                .map(|v| (PathSeg::Index(index), v))
         } else if part == "-" {
-            elements(node)?.last()
+            let items = elements(node)?;
+            items.last().map(|v| (PathSeg::Index(items.len() - 1), v))
         } else if part == "*" {
             return Err("wildcard is not supported in PathGetter".into());
         } else if is_list_index(part) {
             let (key, value) = split_index(part)?;
-            first_element(node, key, value)?
+            first_element(node, key, value)?.map(|(i, v)| (PathSeg::Index(i), v))
         } else {
             match node {
                 Value::Null => None,
-                Value::Map(map) => map.get(part),
+                Value::Map(map) => map.get(part).map(|v| (PathSeg::Key(part.to_owned()), v)),
                 other => return Err(wrong_kind("MappingNode", other)),
             }
         };
         match next {
-            Some(n) => node = n,
+            Some((seg, n)) => {
+                segs.push(seg);
+                node = n;
+            }
             None => return Ok(None),
         }
     }
-    Ok(Some(node))
+    Ok(Some(segs))
+}
+
+/// The node at `segs`, which [`locate`] found in `root`.
+pub(crate) fn at<'v>(root: &'v Value, segs: &[PathSeg]) -> &'v Value {
+    segs.iter().fold(root, |node, seg| match (seg, node) {
+        (PathSeg::Key(k), Value::Map(m)) => &m[k.as_str()],
+        (PathSeg::Index(i), Value::Seq(items)) => &items[*i],
+        _ => unreachable!("located path"),
+    })
+}
+
+/// The node at `segs`, which [`locate`] found in `root`, for changing.
+pub(crate) fn at_mut<'v>(root: &'v mut Value, segs: &[PathSeg]) -> &'v mut Value {
+    segs.iter().fold(root, |node, seg| match (seg, node) {
+        (PathSeg::Key(k), Value::Map(m)) => &mut m[k.as_str()],
+        (PathSeg::Index(i), Value::Seq(items)) => &mut items[*i],
+        _ => unreachable!("located path"),
+    })
 }
 
 /// kyaml's `ElementMatcher`: the first element equal to `value` (no key), or
 /// the first map element whose field `key` holds exactly `value`.
-fn first_element<'v>(node: &'v Value, key: &str, value: &str) -> Result<Option<&'v Value>, String> {
+fn first_element<'v>(
+    node: &'v Value,
+    key: &str,
+    value: &str,
+) -> Result<Option<(usize, &'v Value)>, String> {
     let items = elements(node)?;
-    Ok(items.iter().find(|item| {
+    Ok(items.iter().enumerate().find(|(_, item)| {
         if key.is_empty() {
             node_text(item) == value
         } else {
@@ -219,12 +253,18 @@ impl From<String> for WalkError {
     }
 }
 
+/// Counts the matches of the rest of a path inside a scalar's text.
+pub(crate) type Inside<'s> = dyn FnMut(&Value, &[String]) -> Result<usize, WalkError> + 's;
+
 /// kyaml's `PathMatcher`, calling a setter on every node the path matches.
 pub(crate) struct Walker<'s, F> {
     /// Create missing parts; the leaf gets this kind.
     pub(crate) create: Option<Kind>,
     /// Called with each matched node and whether the walk just created it.
     pub(crate) set: &'s mut F,
+    /// kyaml 0.21 (kustomize 5.8): a scalar field with path left is parsed
+    /// and the rest walked in a throw-away copy; this does that walk.
+    pub(crate) inside: Option<&'s mut Inside<'s>>,
 }
 
 impl<F> Walker<'_, F>
@@ -278,6 +318,12 @@ where
         match node {
             Value::Map(map) => {
                 if let Some(field) = map.get_mut(name) {
+                    let scalar = !matches!(field, Value::Map(_) | Value::Seq(_));
+                    if let Some(inside) =
+                        self.inside.as_mut().filter(|_| scalar && !rest.is_empty())
+                    {
+                        return inside(field, rest);
+                    }
                     return self.walk(field, rest, false);
                 }
                 if self.create.is_none() {
@@ -487,6 +533,7 @@ mod tests {
         Walker {
             create,
             set: &mut set,
+            inside: None,
         }
         .walk(doc, &split(path), false)
     }

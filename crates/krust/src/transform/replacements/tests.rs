@@ -615,3 +615,128 @@ fn decodes_strictly_inline_and_leniently_from_files() {
     );
     assert!(parse_replacement_file("source: {fieldPath: [x]}\n").is_err());
 }
+
+/// [`run`] as kustomize `version`.
+fn run_as(version: KustomizeVersion, resources: &str, repl: &str) -> Result<Vec<Value>, String> {
+    let mut map = resmap(resources);
+    let list: Vec<Replacement> = replacements(repl)
+        .iter()
+        .map(|r| r.for_version(version))
+        .collect::<Result<_, _>>()?;
+    apply(&mut map, &list, version).map_err(|e| e.message)?;
+    Ok(map
+        .into_resources()
+        .into_iter()
+        .map(Resource::into_obj)
+        .collect())
+}
+
+const SOURCE_VALUE_TARGET: &str = r#"
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: t
+data:
+  answer: "1"
+  part: a-b
+  map: {k: v}
+"#;
+
+#[test]
+fn source_value_is_an_untagged_plain_scalar() {
+    let out = run_as(
+        KustomizeVersion::V5_7_1,
+        SOURCE_VALUE_TARGET,
+        r#"
+- sourceValue: "42"
+  targets:
+  - select: {name: t}
+    fieldPaths: [data.answer, data.new, data.map]
+    options: {create: true}
+- sourceValue: prefix-suffix
+  targets:
+  - select: {name: t}
+    fieldPaths: [data.part]
+    options: {delimiter: "-", index: 1}
+"#,
+    )
+    .unwrap();
+    // The existing string keeps its type; created and replaced-whole
+    // fields read the text as plain YAML.
+    assert_eq!(
+        out[0].get("data"),
+        Some(&yaml(
+            "{answer: '42', part: a-prefix-suffix, map: 42, new: 42}"
+        ))
+    );
+}
+
+#[test]
+fn source_value_errors_and_versions() {
+    let both = "- sourceValue: x\n  source: {name: t}\n  targets: [{select: {name: t}}]\n";
+    assert_eq!(
+        run_as(KustomizeVersion::V5_8_1, SOURCE_VALUE_TARGET, both).unwrap_err(),
+        "value and resource selectors are mutually exclusive"
+    );
+    let null = "- sourceValue: null\n  targets: [{select: {name: t}}]\n";
+    assert_eq!(
+        run_as(KustomizeVersion::V5_8_1, SOURCE_VALUE_TARGET, null).unwrap_err(),
+        "replacements must specify a source and at least one target"
+    );
+    // Before 5.7 the field is unknown: an error in a kustomization (even
+    // as null), ignored where unknown fields are.
+    for text in [both, null] {
+        assert_eq!(
+            run_as(KustomizeVersion::V5_6_0, SOURCE_VALUE_TARGET, text).unwrap_err(),
+            "json: unknown field \"sourceValue\""
+        );
+    }
+    let lenient = parse_replacement_file("sourceValue: 42\ntargets: [{select: {name: t}}]\n")
+        .unwrap()
+        .remove(0);
+    assert_eq!(
+        lenient
+            .for_version(KustomizeVersion::V5_5_0)
+            .unwrap()
+            .source_value,
+        None
+    );
+    assert_eq!(
+        lenient.for_version(KustomizeVersion::V5_7_1).unwrap_err(),
+        "sourceValue: json: cannot unmarshal number into a string"
+    );
+    assert_eq!(
+        parse_replacement(&yaml("sourceValue: 42\n")).unwrap_err(),
+        "sourceValue: json: cannot unmarshal number into a string"
+    );
+}
+
+#[test]
+fn targets_inside_json_and_yaml_strings_from_5_8() {
+    let resources = r#"
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: t
+data:
+  j: '{"a":{"port":8080}}'
+  y: |
+    a:
+      port: 8080 # the port
+"#;
+    let repl = "- sourceValue: \"9090\"\n  targets: [{select: {name: t}, fieldPaths: [data.j.a.port, data.y.a.port]}]\n";
+    let out = run_as(KustomizeVersion::V5_8_1, resources, repl).unwrap();
+    assert_eq!(
+        out[0].get("data"),
+        Some(&yaml(
+            "{j: '{\"a\":{\"port\":9090}}', y: \"a:\\n  port: 9090 # the port\"}"
+        ))
+    );
+    let err = run_as(KustomizeVersion::V5_7_1, resources, repl).unwrap_err();
+    assert!(
+        err.starts_with(
+            "unable to find field \"data.j.a.port\" in replacement target: wrong node kind"
+        ),
+        "{err}"
+    );
+}
