@@ -175,6 +175,74 @@ impl ShortestDigits {
     }
 }
 
+/// Go's `strconv.FormatFloat(f, 'g', -1, 32)`: `f` rounded to float32, in
+/// its shortest round-tripping digits, laid out as `%e` when the decimal
+/// exponent is below -4 or at least 6 (`1e+06`, `1.2345679e+08`,
+/// `1e-05`), else as `%f` (`1000`, `0.33333334`); `+Inf`, `-Inf`, `NaN`.
+pub fn go_format_float32(f: f64) -> String {
+    let x = f as f32;
+    if x.is_nan() {
+        return "NaN".to_owned();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "+Inf" } else { "-Inf" }.to_owned();
+    }
+    if x == 0.0 {
+        return if x.is_sign_negative() { "-0" } else { "0" }.to_owned();
+    }
+    // `{:e}` gives the shortest round-tripping digits; where two candidates
+    // of that length are equally near, Go takes the correctly rounded one,
+    // which fixed-precision formatting also gives.
+    let mut text = format!("{x:e}");
+    let len = text
+        .bytes()
+        .take_while(|&b| b != b'e')
+        .filter(u8::is_ascii_digit)
+        .count();
+    if len > 1 {
+        let rounded = format!("{x:.*e}", len - 1);
+        if rounded != text && rounded.parse::<f32>() == Ok(x) {
+            text = rounded;
+        }
+    }
+    let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let negative = mantissa.starts_with('-');
+    let mut digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    while digits.len() > 1 && digits.ends_with('0') {
+        digits.pop();
+    }
+    let mut out = String::with_capacity(digits.len() + 8);
+    if negative {
+        out.push('-');
+    }
+    if !(-4..6).contains(&exponent) {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push('e');
+        out.push(if exponent < 0 { '-' } else { '+' });
+        out.push_str(&format!("{:02}", exponent.abs()));
+    } else if exponent < 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', (-exponent - 1) as usize));
+        out.push_str(&digits);
+    } else {
+        let point = exponent as usize + 1;
+        if digits.len() <= point {
+            out.push_str(&digits);
+            out.extend(std::iter::repeat_n('0', point - digits.len()));
+        } else {
+            out.push_str(&digits[..point]);
+            out.push('.');
+            out.push_str(&digits[point..]);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::format_float;

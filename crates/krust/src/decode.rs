@@ -4,6 +4,7 @@
 //! the wrong JSON type is an error phrased as Go phrases it.
 
 use indexmap::IndexMap;
+use krust_yaml::number::go_format_float32;
 use krust_yaml::{Mapping, Value};
 
 /// A decoding problem, as text (callers add the file).
@@ -46,6 +47,27 @@ pub(crate) fn integer(v: &Value) -> DecodeResult<i64> {
         Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Ok(*f as i64),
         Value::Null => Ok(0),
         other => Err(type_error("an int64", other)),
+    }
+}
+
+/// What sigs.k8s.io/yaml's `Unmarshal` (and `UnmarshalStrict`) does to a
+/// scalar headed for a Go `string` field before decoding JSON
+/// (`convertToJSONableObject`): a number or boolean becomes its text, ints
+/// in decimal, floats as `strconv.FormatFloat(f, 'g', -1, 32)` (`0.5`,
+/// `0.33333334`, `1e+06`, `+Inf`), booleans as `true` or `false`. Anything
+/// else is left for [`string`] to judge.
+///
+/// Only the target struct's own string fields get this, and map values:
+/// a field promoted from an embedded struct (a field spec's `group`,
+/// `version` and `kind`, from `resid.Gvk`) does not, a quirk of that
+/// function. kustomization files, read with `YAMLToJSON`, never do.
+pub(crate) fn coerced_string(v: &Value) -> DecodeResult<String> {
+    match v {
+        Value::Int(i) => Ok(i.to_string()),
+        Value::UInt(u) => Ok(u.to_string()),
+        Value::Float(f) => Ok(go_format_float32(*f)),
+        Value::Bool(b) => Ok(b.to_string()),
+        other => string(other),
     }
 }
 
@@ -134,5 +156,30 @@ mod tests {
         );
         assert_eq!(integer(&Value::Float(3.0)).unwrap(), 3);
         assert!(integer(&Value::Float(3.5)).is_err());
+    }
+
+    /// What kustomize made of a `configurations:` field spec's `path`.
+    #[test]
+    fn sigs_yaml_unmarshal_coerces_scalars_into_strings() {
+        let cases = [
+            (Value::Int(420), "420"),
+            (Value::UInt(u64::MAX), "18446744073709551615"),
+            (Value::Float(1.5), "1.5"),
+            (Value::Float(1000.0), "1000"),
+            (Value::Float(0.3333333333333333), "0.33333334"),
+            (Value::Float(12345678.0), "1.2345678e+07"),
+            (Value::Float(1e-5), "1e-05"),
+            (Value::Float(0.0001), "0.0001"),
+            (Value::Float(-0.0), "-0"),
+            (Value::Float(f64::INFINITY), "+Inf"),
+            (Value::Float(f64::NAN), "NaN"),
+            (Value::Bool(true), "true"),
+            (Value::Null, ""),
+            (Value::String("x".into()), "x"),
+        ];
+        for (value, want) in cases {
+            assert_eq!(coerced_string(&value).as_deref(), Ok(want), "{value:?}");
+        }
+        assert!(coerced_string(&Value::Seq(Vec::new())).is_err());
     }
 }

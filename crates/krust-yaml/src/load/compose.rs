@@ -13,11 +13,11 @@ use std::borrow::Cow;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span, Tag};
 
 use super::folded;
-use super::keys::{collection_key_error, scalar_key, At, Key, KeyContext, Role};
+use super::keys::{collection_key_error, scalar_key, scalar_key_v2, At, Key, KeyContext, Role};
 use super::kyaml;
 use super::libyaml;
-use super::merge::{check_merge_element, check_merge_value, Origin, PendingMap};
-use super::resolve::{resolve_scalar, TagKind};
+use super::merge::{check_merge_element, check_merge_value, OrderedMap, Origin, PendingMap};
+use super::resolve::{resolve_scalar, resolve_scalar_v2, TagKind};
 use super::source::Source;
 use super::{LoadOptions, PosError};
 use crate::{PathSeg, Value};
@@ -71,7 +71,7 @@ pub(crate) fn first_document(
         let current = patched.as_deref().unwrap_or(text);
         let before = budget.remaining;
         let failure = match compose_once(current, line_offset, opts, budget) {
-            Ok((Some(value), true, _)) => {
+            Ok((Some(value), true, _)) if !opts.go_yaml_v2 => {
                 // kyaml's merge expansion can differ once merged mappings
                 // have merges of their own; recompute the kyaml way (empty
                 // values are not tracked through merge keys).
@@ -220,10 +220,19 @@ enum Body {
         merge_source: bool,
     },
     Map {
-        entries: PendingMap,
+        entries: Entries,
         key: Option<Key>,
         context: KeyContext,
     },
+}
+
+/// A mapping's entries so far, kept for the rules in force.
+#[derive(Debug)]
+enum Entries {
+    /// kyaml's (go-yaml v3 after `DeAnchor`).
+    Kyaml(PendingMap),
+    /// go-yaml v2's ([`LoadOptions::go_yaml_v2`]).
+    V2(OrderedMap),
 }
 
 /// A finished node on its way into its parent.
@@ -400,14 +409,14 @@ impl Composer<'_, '_> {
         tag: Option<&Tag>,
         at: At,
     ) -> Result<(), PosError> {
-        let tag = TagKind::of(tag);
+        let tag = self.tag_kind(tag);
         let plain = style == ScalarStyle::Plain;
         if let Cow::Owned(owned) = &mut text {
             // The scanner reserves generously while it reads a scalar; values
             // live for the whole build, so they keep only what they use.
             owned.shrink_to_fit();
         }
-        if style == ScalarStyle::Folded && self.awaiting_key().is_none() {
+        if style == ScalarStyle::Folded && self.awaiting_key().is_none() && !self.opts.go_yaml_v2 {
             if let Some(changed) = folded::round_trip(&text) {
                 text = Cow::Owned(changed);
             }
@@ -433,14 +442,21 @@ impl Composer<'_, '_> {
         at: At,
     ) -> Result<(), PosError> {
         if let Some(context) = self.awaiting_key() {
-            let key = scalar_key(text, plain, tag, context, at)?;
+            let key = if self.opts.go_yaml_v2 {
+                scalar_key_v2(text, plain, tag, at)?
+            } else {
+                scalar_key(text, plain, tag, context, at)?
+            };
             return self.set_key(key);
         }
         let error = |message: String| PosError::new(message, at.line, at.col);
         if plain && tag == TagKind::None && text.is_empty() && !self.in_flow() {
             self.record_empty_value();
         }
-        let value = if plain && tag == TagKind::None && text.is_empty() && self.in_flow() {
+        let value = if self.opts.go_yaml_v2 {
+            let (_, resolved) = resolve_scalar_v2(&text, plain, tag).map_err(error)?;
+            resolved.into_value(text).map_err(error)?
+        } else if plain && tag == TagKind::None && text.is_empty() && self.in_flow() {
             // kyaml writes an empty null back as `''` inside a flow
             // collection, so `{a: }` reaches JSON as `a: ""`.
             Value::String(String::new())
@@ -486,7 +502,7 @@ impl Composer<'_, '_> {
             ..
         }) = self.frames.last_mut()
         {
-            if key.role == Role::Merge && entries.has_merge() {
+            if key.role == Role::Merge && matches!(entries, Entries::Kyaml(e) if e.has_merge()) {
                 return Err(PosError::new(
                     "duplicate merge key",
                     key.at.line,
@@ -498,6 +514,15 @@ impl Composer<'_, '_> {
             *slot = Some(key);
         }
         Ok(())
+    }
+
+    /// A node's tag under the rules in force.
+    fn tag_kind(&self, tag: Option<&Tag>) -> TagKind {
+        if self.opts.go_yaml_v2 {
+            TagKind::of_v2(tag)
+        } else {
+            TagKind::of(tag)
+        }
     }
 
     /// Whether the innermost open collection is in flow style.
@@ -538,8 +563,13 @@ impl Composer<'_, '_> {
             } else {
                 KeyContext::Nested
             };
+            let entries = if self.opts.go_yaml_v2 {
+                Entries::V2(OrderedMap::default())
+            } else {
+                Entries::Kyaml(PendingMap::default())
+            };
             Body::Map {
-                entries: PendingMap::default(),
+                entries,
                 key: None,
                 context,
             }
@@ -547,7 +577,7 @@ impl Composer<'_, '_> {
         self.frames.push(Frame {
             body,
             anchor,
-            tag: TagKind::of(tag),
+            tag: self.tag_kind(tag),
             at,
             size: 1,
             child_height: 0,
@@ -574,7 +604,11 @@ impl Composer<'_, '_> {
         let value = match frame.body {
             Body::Seq { items, .. } => Value::Seq(items),
             Body::Map { entries, .. } => {
-                Value::from_map(entries.finish(self.opts.duplicate_keys_last_wins)?)
+                let last_wins = self.opts.duplicate_keys_last_wins;
+                Value::from_map(match entries {
+                    Entries::Kyaml(entries) => entries.finish(last_wins)?,
+                    Entries::V2(entries) => entries.finish(last_wins)?,
+                })
             }
         };
         let height = frame.child_height + 1;
@@ -670,7 +704,10 @@ impl Composer<'_, '_> {
                 if key.role == Role::Merge {
                     check_merge_value(&node.value, node.origin).map_err(error)?;
                 }
-                entries.push(key, node.value);
+                match entries {
+                    Entries::Kyaml(entries) => entries.push(key, node.value),
+                    Entries::V2(entries) => entries.push(key, node.value),
+                }
             }
         }
         Ok(())

@@ -9,9 +9,10 @@
 //! kubectl: an implicit empty key (`? ` or `"": x`) becomes `""`, a root key
 //! explicitly tagged `!!null ''` is silently dropped, any other null key fails.
 
+use crate::number::go_format_float32;
 use std::borrow::Cow;
 
-use super::resolve::{resolve_scalar, Resolved, TagKind};
+use super::resolve::{resolve_scalar, resolve_scalar_v2, Resolved, TagKind};
 use super::PosError;
 
 /// Where a key was written (stream line, 1-based; column, 0-based).
@@ -127,6 +128,60 @@ fn kind_name(kind: TagKind) -> &'static str {
     }
 }
 
+/// A mapping key as sigs.k8s.io/yaml turns it into a JSON key: go-yaml v2
+/// decodes it into `interface{}`, then `convertToJSONableObject` writes
+/// strings as they are, ints in decimal, floats with
+/// `strconv.FormatFloat(f, 'g', -1, 32)` (`.inf`, `-.inf`, `.nan` for the
+/// special values) and booleans as `true`/`false`; a null or uint64 key is
+/// an error. The same holds at every depth. A merge key is `<<` written
+/// plain, with the non-specific tag `!`, or tagged `!!merge`.
+pub(crate) fn scalar_key_v2(
+    text: Cow<'_, str>,
+    plain: bool,
+    tag: TagKind,
+    at: At,
+) -> Result<Key, PosError> {
+    let implicit = (plain && tag == TagKind::None) || tag == TagKind::NonSpecific;
+    if text == "<<" && (implicit || tag == TagKind::Merge) {
+        let name = text.into_owned();
+        return Ok(Key {
+            name,
+            role: Role::Merge,
+            at,
+        });
+    }
+    let error = |m: String| PosError::new(m, at.line, at.col);
+    let (_, resolved) = resolve_scalar_v2(&text, plain, tag).map_err(error)?;
+    let name = match resolved {
+        // (v2 resolves timestamps to their text.)
+        Resolved::Text | Resolved::Timestamp(_) => text.into_owned(),
+        Resolved::Decoded(s) => s,
+        Resolved::Bool(b) => b.to_string(),
+        Resolved::Int(i) => i.to_string(),
+        Resolved::Float(f) => match go_format_float32(f).as_str() {
+            "+Inf" => ".inf".to_owned(),
+            "-Inf" => "-.inf".to_owned(),
+            "NaN" => ".nan".to_owned(),
+            other => other.to_owned(),
+        },
+        Resolved::UInt(_) | Resolved::Null => {
+            let what = if resolved == Resolved::Null {
+                "null"
+            } else {
+                "uint64"
+            };
+            return Err(error(format!(
+                "mapping key {text:?} is a {what}, which kustomize cannot convert to a JSON key (unsupported map key of type: {what})"
+            )));
+        }
+    };
+    Ok(Key {
+        name,
+        role: Role::Entry,
+        at,
+    })
+}
+
 /// The error for a sequence or mapping used as a key.
 pub(crate) fn collection_key_error(what: &str, at: At) -> PosError {
     PosError::new(
@@ -212,5 +267,90 @@ mod tests {
             role("<<", true, TagKind::Int),
             Role::MergeName { error: Some(_) }
         ));
+    }
+
+    fn v2_name(text: &str, plain: bool, tag: TagKind) -> Result<String, String> {
+        let at = At { line: 1, col: 0 };
+        scalar_key_v2(Cow::Borrowed(text), plain, tag, at)
+            .map(|k| k.name)
+            .map_err(|e| e.message)
+    }
+
+    /// Keys as `kustomize build` printed them from a JSON patch value.
+    #[test]
+    fn v2_keys_become_json_keys() {
+        let cases = [
+            ("yes", "true"),
+            ("off", "false"),
+            ("n", "false"),
+            ("0x10", "16"),
+            ("1_000", "1000"),
+            ("1.5", "1.5"),
+            ("1e3", "1000"),
+            ("2021-01-01", "2021-01-01"),
+            ("0.3333333333333333", "0.33333334"),
+            ("123456789.0", "1.2345679e+08"),
+            (".inf", ".inf"),
+            ("-.inf", "-.inf"),
+            (".nan", ".nan"),
+            ("a", "a"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(
+                v2_name(text, true, TagKind::None).as_deref(),
+                Ok(want),
+                "{text}"
+            );
+        }
+        assert_eq!(v2_name("yes", false, TagKind::None).as_deref(), Ok("yes"));
+        assert_eq!(v2_name("aGk=", true, TagKind::Binary).as_deref(), Ok("hi"));
+        assert_eq!(v2_name("1", true, TagKind::NonSpecific).as_deref(), Ok("1"));
+        for bad in ["~", "", "null", "18446744073709551615"] {
+            assert!(v2_name(bad, true, TagKind::None).is_err(), "{bad}");
+        }
+        assert_eq!(v2_name("", false, TagKind::None).as_deref(), Ok(""));
+    }
+
+    #[test]
+    fn v2_merge_keys() {
+        let role = |text: &str, plain, tag| {
+            scalar_key_v2(Cow::Borrowed(text), plain, tag, At { line: 1, col: 0 })
+                .unwrap()
+                .role
+        };
+        assert_eq!(role("<<", true, TagKind::None), Role::Merge);
+        assert_eq!(role("<<", true, TagKind::NonSpecific), Role::Merge);
+        assert_eq!(role("<<", false, TagKind::NonSpecific), Role::Merge);
+        assert_eq!(role("<<", false, TagKind::Merge), Role::Merge);
+        assert_eq!(role("<<", false, TagKind::None), Role::Entry);
+        assert_eq!(role("<<", true, TagKind::Str), Role::Entry);
+        assert_eq!(role("foo", true, TagKind::Merge), Role::Entry);
+    }
+
+    #[test]
+    fn go_float32_formatting() {
+        let cases = [
+            (0.0, "0"),
+            (-0.0, "-0"),
+            (1.0, "1"),
+            (1000.0, "1000"),
+            (123456.0, "123456"),
+            (1e6, "1e+06"),
+            (1234567.0, "1.234567e+06"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (0.1, "0.1"),
+            (1.5, "1.5"),
+            (-2.25, "-2.25"),
+            (1e300, "+Inf"),
+            (f64::NEG_INFINITY, "-Inf"),
+            (f64::NAN, "NaN"),
+            (16777217.0, "1.6777216e+07"),
+            (3.4e38, "3.4e+38"),
+            (1e-45, "1e-45"),
+        ];
+        for (f, want) in cases {
+            assert_eq!(go_format_float32(f), want, "{f}");
+        }
     }
 }

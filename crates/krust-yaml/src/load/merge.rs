@@ -114,6 +114,61 @@ impl PendingMap {
     }
 }
 
+/// A mapping read as go-yaml v2 reads one into `interface{}` (the reading
+/// behind sigs.k8s.io/yaml): every entry, merge keys included, is set in
+/// order, each overwriting what an earlier one set. A merge key sets the
+/// entries of its mapping, or of its sequence's mappings from the last to
+/// the first (so the earlier wins), and a mapping may have several. With
+/// `last_wins` false (`UnmarshalStrict`) setting a key twice, by merge or
+/// not, is an error.
+#[derive(Debug, Default)]
+pub(crate) struct OrderedMap {
+    entries: Vec<(Key, Value)>,
+}
+
+impl OrderedMap {
+    /// Records one `key: value` pair; a merge key's value must already have
+    /// passed [`check_merge_value`].
+    pub(crate) fn push(&mut self, key: Key, value: Value) {
+        self.entries.push((key, value));
+    }
+
+    /// The finished mapping.
+    pub(crate) fn finish(self, last_wins: bool) -> Result<Mapping, PosError> {
+        let mut map = Mapping::with_capacity_and_hasher(self.entries.len(), Default::default());
+        for (key, value) in self.entries {
+            let at = (key.at.line, key.at.col);
+            let mut set = |name: String, value: Value| {
+                if !last_wins && map.contains_key(&name) {
+                    let message = format!("key {name:?} already set in map");
+                    return Err(PosError::new(message, at.0, at.1));
+                }
+                map.insert(name, value);
+                Ok(())
+            };
+            match (key.role, value) {
+                (Role::Merge, Value::Map(source)) => {
+                    for (k, v) in *source {
+                        set(k, v)?;
+                    }
+                }
+                (Role::Merge, Value::Seq(sources)) => {
+                    for source in sources.into_iter().rev() {
+                        if let Value::Map(source) = source {
+                            for (k, v) in *source {
+                                set(k, v)?;
+                            }
+                        }
+                    }
+                }
+                (Role::Merge, _) => {}
+                (_, value) => set(key.name, value)?,
+            }
+        }
+        Ok(map)
+    }
+}
+
 /// Adds merged entries the mapping does not have; earlier sources win.
 fn merge_into(map: &mut Mapping, merged: Value) {
     match merged {

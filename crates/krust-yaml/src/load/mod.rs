@@ -18,6 +18,12 @@
 //! * [`libyaml`]: where go-yaml's scanner accepts or rejects what saphyr does not;
 //! * [`resolve`]: plain-scalar and tag resolution (with [`strconv`],
 //!   [`timestamp`] and [`binary`] for Go's number, time and base64 rules).
+//!
+//! kustomize reads its own configuration (kustomization files, JSON 6902
+//! patches written in YAML, `configurations:` and `crds:` files, ...) with
+//! sigs.k8s.io/yaml instead, that is go-yaml v2 and YAML 1.1 scalars; with
+//! [`LoadOptions::go_yaml_v2`] the same composer reads that way (the v2
+//! resolver in [`resolve`], v2 keys in [`keys`], v2 merges in [`merge`]).
 
 mod binary;
 mod compose;
@@ -56,6 +62,49 @@ pub struct LoadOptions {
     /// kustomize reads kustomization files through sigs.k8s.io/yaml (go-yaml
     /// v2), which does that; resources go through go-yaml v3, which refuses.
     pub duplicate_keys_last_wins: bool,
+    /// Read as sigs.k8s.io/yaml does (`YAMLToJSON`, `Unmarshal`): go-yaml v2
+    /// decoding into `interface{}`, then conversion to JSON, instead of
+    /// kyaml and go-yaml v3. kustomize reads kustomization files, JSON 6902
+    /// patches written in YAML, `configurations:` and `crds:` files, custom
+    /// OpenAPI schemas and replacement files this way. The differences:
+    ///
+    /// * scalars resolve by go-yaml v2's YAML 1.1 rules: `yes`, `no`, `on`,
+    ///   `off`, `y`, `n` (and their capitalised and upper-case spellings) are
+    ///   booleans, timestamps keep their text, `!` makes a string;
+    /// * every mapping key becomes the string sigs.k8s.io/yaml makes of it,
+    ///   at any depth (`yes` is `"true"`, `0x10` is `"16"`, `1e3` is
+    ///   `"1000"`); null and uint64 keys are errors;
+    /// * merge keys are applied in order, each overwriting earlier entries,
+    ///   and a mapping may have several;
+    /// * only the stream's first document is read, even when it is null
+    ///   (then there is no document);
+    /// * none of kyaml's rewriting (folded scalars, empty values in flow
+    ///   collections) happens.
+    ///
+    /// Set [`LoadOptions::duplicate_keys_last_wins`] too, except for
+    /// `UnmarshalStrict` (which kustomize uses for `configurations:` files).
+    pub go_yaml_v2: bool,
+}
+
+impl LoadOptions {
+    /// sigs.k8s.io/yaml's `YAMLToJSON` and `Unmarshal`: go-yaml v2, a
+    /// repeated key replacing the earlier one (see [`LoadOptions::go_yaml_v2`]).
+    pub fn sigs_k8s_yaml() -> LoadOptions {
+        LoadOptions {
+            duplicate_keys_last_wins: true,
+            go_yaml_v2: true,
+            ..LoadOptions::default()
+        }
+    }
+
+    /// sigs.k8s.io/yaml's `UnmarshalStrict`: go-yaml v2, a repeated key an error.
+    pub fn sigs_k8s_yaml_strict() -> LoadOptions {
+        LoadOptions {
+            duplicate_keys_last_wins: false,
+            go_yaml_v2: true,
+            ..LoadOptions::default()
+        }
+    }
 }
 
 impl Default for LoadOptions {
@@ -64,6 +113,7 @@ impl Default for LoadOptions {
             max_depth: 1000,
             max_alias_nodes: 1_000_000,
             duplicate_keys_last_wins: false,
+            go_yaml_v2: false,
         }
     }
 }
@@ -100,6 +150,18 @@ pub struct Document {
 pub fn load_detailed(src: &str, opts: LoadOptions) -> Result<Vec<Document>, LoadError> {
     let src = split::normalize_newlines(src);
     let mut budget = compose::AliasBudget::new(opts.max_alias_nodes);
+    if opts.go_yaml_v2 {
+        // go-yaml v2's `Unmarshal` parses the stream's first document only.
+        let document = compose::first_document(&src, 0, opts, &mut budget)
+            .map_err(PosError::into_load_error)?;
+        return Ok(document
+            .map(|(value, empty_values)| Document {
+                value,
+                empty_values,
+            })
+            .into_iter()
+            .collect());
+    }
     let mut documents = Vec::new();
     for chunk in split::split_documents(&src)? {
         let document = compose::first_document(chunk.text, chunk.line_offset, opts, &mut budget)
@@ -137,5 +199,96 @@ impl PosError {
             line: self.line.max(1),
             column: self.col + 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v2(src: &str) -> Result<Vec<Value>, LoadError> {
+        load_documents_with(src, LoadOptions::sigs_k8s_yaml())
+    }
+
+    fn one(src: &str) -> Value {
+        let mut docs = v2(src).unwrap();
+        assert_eq!(docs.len(), 1, "{src}");
+        docs.remove(0)
+    }
+
+    fn yaml(value: &Value) -> String {
+        crate::to_yaml_string(value).unwrap()
+    }
+
+    /// As `kustomize build` printed these values from a JSON patch.
+    #[test]
+    fn go_yaml_v2_documents() {
+        let doc = one(
+            "a: yes\nb: ! on\nc: 2021-01-01\nd: 0644\ne: 0o-17\nnested: {1: a, true: b, 1.50: c, y: d}\n",
+        );
+        assert_eq!(
+            yaml(&doc),
+            "a: true\nb: \"on\"\nc: \"2021-01-01\"\nd: 420\ne: 0o-17\nnested:\n  \"1\": a\n  \"1.5\": c\n  \"true\": d\n"
+        );
+        // kyaml's rewriting does not happen: `{k: }` is null, a folded
+        // scalar keeps go-yaml's folding.
+        let doc = one("flow: {k: , j: ~}\nfold: >\n  a\n  b\n\n   c\n");
+        assert_eq!(
+            yaml(&doc),
+            "flow:\n  j: null\n  k: null\nfold: |\n  a b\n\n   c\n"
+        );
+    }
+
+    #[test]
+    fn go_yaml_v2_merges_apply_in_order() {
+        let doc = one(concat!(
+            "base: &b {a: 1, b: 2, c: 3}\n",
+            "other: &o {b: 20, d: 40}\n",
+            "before: {a: 0, <<: *b, c: 30}\n",
+            "list: {<<: [*o, *b], e: 5}\n",
+            "twice: {<<: *b, x: 1, <<: *o}\n",
+            "bang: {! <<: *o, y: 1}\n",
+        ));
+        let get = |k: &str| yaml(doc.get(k).unwrap());
+        assert_eq!(get("before"), "a: 1\nb: 2\nc: 30\n");
+        assert_eq!(get("list"), "a: 1\nb: 20\nc: 3\nd: 40\ne: 5\n");
+        assert_eq!(get("twice"), "a: 1\nb: 20\nc: 3\nd: 40\nx: 1\n");
+        assert_eq!(get("bang"), "b: 20\nd: 40\n\"true\": 1\n");
+        assert!(v2("a: {<<: 1}\n").is_err());
+        assert!(v2("s: &s [1]\na: {<<: *s}\n").is_err());
+    }
+
+    #[test]
+    fn go_yaml_v2_reads_the_first_document_only() {
+        assert_eq!(one("a: 1\n---\na: 2\n---\n[bad\n"), one("a: 1\n"));
+        assert_eq!(v2("---\n---\na: 1\n").unwrap(), Vec::<Value>::new());
+        assert_eq!(v2("~\n---\na: 1\n").unwrap(), Vec::<Value>::new());
+        assert_eq!(v2("# nothing\n").unwrap(), Vec::<Value>::new());
+        assert_eq!(v2("").unwrap(), Vec::<Value>::new());
+        assert_eq!(one("# c\n---\na: 1\n"), one("a: 1\n"));
+    }
+
+    #[test]
+    fn go_yaml_v2_duplicate_keys() {
+        // `yes` and `true` are the same key to go-yaml v2.
+        assert_eq!(
+            one("a: 1\na: 2\nyes: 3\ntrue: 4\n"),
+            one("a: 2\n\"true\": 4\n")
+        );
+        let strict = LoadOptions::sigs_k8s_yaml_strict();
+        let err = load_documents_with("x:\n  a: 1\n  a: 2\n", strict).unwrap_err();
+        assert_eq!(err.message, "key \"a\" already set in map");
+        assert_eq!(err.line, 3);
+        assert!(load_documents_with("b: &b {a: 1}\nm: {a: 0, <<: *b}\n", strict).is_err());
+        assert!(load_documents_with("m: {a: 0, b: 1}\n", strict).is_ok());
+    }
+
+    #[test]
+    fn go_yaml_v2_keys_json_cannot_hold() {
+        assert!(v2("~: a\n").is_err());
+        assert!(v2("a: {? : b}\n").is_err());
+        assert!(v2("a: {18446744073709551615: b}\n").is_err());
+        assert!(v2("a: {[1]: b}\n").is_err());
+        assert_eq!(one("'': a\n"), one("\"\": a\n"));
     }
 }

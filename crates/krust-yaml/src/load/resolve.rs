@@ -6,6 +6,9 @@
 //! or timestamp by the YAML 1.2 core schema plus Go's number syntax; explicit
 //! core tags force (and check) a type; any other tag leaves the text as a
 //! string. Each rule was checked against `kubectl kustomize` v5.5.0.
+//!
+//! [`resolve_scalar_v2`] is go-yaml v2's variant (YAML 1.1 booleans,
+//! timestamps kept as text), for what kustomize reads with sigs.k8s.io/yaml.
 
 use std::borrow::Cow;
 
@@ -32,6 +35,10 @@ pub(crate) enum TagKind {
     /// `!!seq`, `!!map`, local tags like `!foo`, and any other tag: go-yaml
     /// cannot resolve these, so a scalar keeps its text.
     Other,
+    /// The non-specific tag `!`, as go-yaml v2 sees it (see
+    /// [`TagKind::of_v2`]): never resolved, so a scalar keeps its text, yet
+    /// "implicit" for merge keys. The v3 rules fold it into [`TagKind::None`].
+    NonSpecific,
 }
 
 const CORE_PREFIX: &str = "tag:yaml.org,2002:";
@@ -64,6 +71,19 @@ impl TagKind {
         }
     }
 
+    /// [`TagKind::of`] for go-yaml v2, which keeps `!` as a tag of its own.
+    pub(crate) fn of_v2(tag: Option<&Tag>) -> TagKind {
+        let bang = tag.is_some_and(|t| {
+            let (handle, suffix) = (t.handle.as_str(), t.suffix.as_str());
+            (handle.is_empty() && suffix == "!") || (handle == "!" && suffix.is_empty())
+        });
+        if bang {
+            TagKind::NonSpecific
+        } else {
+            TagKind::of(tag)
+        }
+    }
+
     /// The short tag go-yaml names in its error messages.
     fn short(self) -> &'static str {
         match self {
@@ -75,7 +95,7 @@ impl TagKind {
             TagKind::Timestamp => "!!timestamp",
             TagKind::Binary => "!!binary",
             TagKind::Merge => "!!merge",
-            TagKind::Other => "a custom tag",
+            TagKind::Other | TagKind::NonSpecific => "a custom tag",
         }
     }
 }
@@ -255,6 +275,109 @@ fn resolve_prefixed_fallback(plain: &str) -> Option<Resolved> {
         if let Some(digits) = plain.strip_prefix('-').and_then(|p| p.strip_prefix(prefix)) {
             return parse_int(&format!("-{digits}"), base).map(Resolved::Int);
         }
+    }
+    None
+}
+
+/// Resolves a scalar as go-yaml v2 decodes it into `interface{}`, the first
+/// step of sigs.k8s.io/yaml's `YAMLToJSON` and `Unmarshal` (go-yaml v2's
+/// `resolve.go` and `decoder.scalar`). It differs from [`resolve_scalar`]:
+///
+/// * the YAML 1.1 booleans `y`, `yes`, `on`, `n`, `no`, `off` (lower case,
+///   capitalised or upper case) are booleans;
+/// * a timestamp keeps its text (v2 hands `interface{}` the string), though
+///   it still counts as a `!!timestamp` for explicit tags;
+/// * `0o` text that Go's base-0 parsing refuses is a string (only `0b` gets
+///   a second chance);
+/// * the non-specific tag `!` makes any scalar a string.
+pub(crate) fn resolve_scalar_v2(
+    text: &str,
+    plain: bool,
+    tag: TagKind,
+) -> Result<(TagKind, Resolved), String> {
+    match tag {
+        TagKind::None if !plain => Ok((TagKind::Str, Resolved::Text)),
+        TagKind::Str => Ok((TagKind::Str, Resolved::Text)),
+        TagKind::Binary => {
+            let bytes = decode_base64(text)
+                .ok_or_else(|| "!!binary value contains invalid base64 data".to_owned())?;
+            Ok((TagKind::Binary, Resolved::Decoded(go_lossy_utf8(&bytes))))
+        }
+        TagKind::Merge | TagKind::Other | TagKind::NonSpecific => Ok((tag, Resolved::Text)),
+        _ => {
+            let try_timestamp = matches!(tag, TagKind::None | TagKind::Timestamp);
+            let (kind, resolved) =
+                resolve_plain_v2(text, try_timestamp).unwrap_or((TagKind::Str, Resolved::Text));
+            check_tag(text, tag, kind, resolved)
+        }
+    }
+}
+
+/// go-yaml's final check that an implicitly resolved value fits an explicit tag.
+fn check_tag(
+    text: &str,
+    tag: TagKind,
+    kind: TagKind,
+    resolved: Resolved,
+) -> Result<(TagKind, Resolved), String> {
+    if tag == TagKind::None || tag == kind {
+        return Ok((kind, resolved));
+    }
+    // `!!float` accepts an integer that fits in int64 (but not a uint64).
+    if let (TagKind::Float, Resolved::Int(i)) = (tag, &resolved) {
+        return Ok((TagKind::Float, Resolved::Float(*i as f64)));
+    }
+    Err(format!(
+        "cannot decode {} `{}` as a {}",
+        kind.short(),
+        text,
+        tag.short()
+    ))
+}
+
+/// go-yaml v2's implicit type of a plain scalar, or `None` for a string.
+fn resolve_plain_v2(text: &str, try_timestamp: bool) -> Option<(TagKind, Resolved)> {
+    if let Some(word) = resolve_word(text).or_else(|| resolve_word_v1_1(text)) {
+        return Some((kind_of(&word), word));
+    }
+    let resolved = match text.as_bytes().first() {
+        Some(b'.') => resolve_dot_float(text)?,
+        Some(b'0'..=b'9' | b'+' | b'-') => {
+            if try_timestamp && Timestamp::parse(text).is_some() {
+                return Some((TagKind::Timestamp, Resolved::Text));
+            }
+            resolve_number_v2(&without_underscores(text))?
+        }
+        _ => return None,
+    };
+    Some((kind_of(&resolved), resolved))
+}
+
+/// The YAML 1.1 booleans go-yaml v2's table adds to [`resolve_word`]'s.
+fn resolve_word_v1_1(text: &str) -> Option<Resolved> {
+    Some(match text {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Resolved::Bool(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Resolved::Bool(false),
+        _ => return None,
+    })
+}
+
+/// Int, uint, float, then the `0b` second chance (v2 has no `0o` one), for
+/// text without underscores.
+fn resolve_number_v2(plain: &str) -> Option<Resolved> {
+    if let Some(i) = parse_int(plain, 0) {
+        return Some(Resolved::Int(i));
+    }
+    if let Some(u) = parse_uint(plain, 0) {
+        return Some(Resolved::UInt(u));
+    }
+    if is_yaml_float(plain) {
+        if let Some(f) = parse_decimal_float(plain) {
+            return Some(Resolved::Float(f));
+        }
+    }
+    if plain.starts_with("0b") || plain.starts_with("-0b") {
+        return resolve_prefixed_fallback(plain);
     }
     None
 }
@@ -479,5 +602,122 @@ mod tests {
         assert_eq!(tag("!", "foo"), TagKind::Other);
         assert_eq!(tag("tag:yaml.org,2002:", "map"), TagKind::Other);
         assert_eq!(TagKind::of(None), TagKind::None);
+    }
+
+    fn v2(text: &str) -> Value {
+        v2_tagged(text, TagKind::None).unwrap()
+    }
+
+    fn v2_tagged(text: &str, tag: TagKind) -> Result<Value, String> {
+        resolve_scalar_v2(text, true, tag)?
+            .1
+            .into_value(Cow::Borrowed(text))
+    }
+
+    /// Expectations from `kustomize build` (a JSON patch written in YAML,
+    /// which kustomize reads with sigs.k8s.io/yaml).
+    #[test]
+    fn v2_booleans_follow_yaml_1_1() {
+        for t in [
+            "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE",
+        ] {
+            assert_eq!(v2(t), Value::Bool(true), "{t}");
+        }
+        for f in [
+            "n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE",
+        ] {
+            assert_eq!(v2(f), Value::Bool(false), "{f}");
+        }
+        for word in [
+            "yES", "oN", "nO", "tRUE", "nULL", "yes!", "onn", "<<", "NaN", "inf",
+        ] {
+            assert_eq!(v2(word), s(word), "{word}");
+        }
+        for n in ["", "~", "null", "Null", "NULL"] {
+            assert_eq!(v2(n), Value::Null, "{n}");
+        }
+    }
+
+    #[test]
+    fn v2_numbers() {
+        let ints = [
+            ("0644", 420),
+            ("0o17", 15),
+            ("0x1F", 31),
+            ("1_000", 1000),
+            ("0b101", 5),
+            ("0b-101", -5),
+            ("-0b101", -5),
+            ("+12", 12),
+            ("-0x10", -16),
+        ];
+        for (text, want) in ints {
+            assert_eq!(v2(text), Value::Int(want), "{text}");
+        }
+        assert_eq!(
+            v2("12345678901234567890"),
+            Value::UInt(12345678901234567890)
+        );
+        let floats = [
+            (".5", 0.5),
+            ("1e3", 1000.0),
+            ("1.0", 1.0),
+            ("1_0.5", 10.5),
+            ("08", 8.0),
+            (".5121_00", 0.5121),
+        ];
+        for (text, want) in floats {
+            assert_eq!(v2(text), Value::Float(want), "{text}");
+        }
+        assert_eq!(v2(".inf"), Value::Float(f64::INFINITY));
+        assert_eq!(v2("-.INF"), Value::Float(f64::NEG_INFINITY));
+        assert!(matches!(v2(".NaN"), Value::Float(f) if f.is_nan()));
+        // v3 gives `0o` text a second chance; v2 does not.
+        assert_eq!(v2("0o-17"), s("0o-17"));
+        assert_eq!(plain("0o-17"), Value::Int(-15));
+        for text in ["+.inf_", "1e400", "0x", "1.2.3", "12:30", "-0b-1", "_1"] {
+            assert_eq!(v2(text), s(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn v2_timestamps_keep_their_text() {
+        for text in [
+            "2021-01-01",
+            "2001-12-14 21:59:43.10",
+            "2001-12-14T21:59:43+24:00",
+        ] {
+            assert_eq!(v2(text), s(text), "{text}");
+            assert_eq!(v2_tagged(text, TagKind::Timestamp), Ok(s(text)), "{text}");
+        }
+        assert_eq!(
+            v2_tagged("12", TagKind::Timestamp),
+            Err("cannot decode !!int `12` as a !!timestamp".to_owned())
+        );
+        // Not a date after all: a number or a string.
+        assert_eq!(v2("2021-13-01"), s("2021-13-01"));
+    }
+
+    #[test]
+    fn v2_tags() {
+        assert_eq!(v2_tagged("12", TagKind::NonSpecific), Ok(s("12")));
+        assert_eq!(v2_tagged("", TagKind::NonSpecific), Ok(s("")));
+        assert_eq!(v2_tagged("1", TagKind::Str), Ok(s("1")));
+        assert_eq!(v2_tagged("1", TagKind::Float), Ok(Value::Float(1.0)));
+        assert_eq!(v2_tagged("yes", TagKind::Bool), Ok(Value::Bool(true)));
+        assert_eq!(v2_tagged("aGk=", TagKind::Binary), Ok(s("hi")));
+        assert_eq!(v2_tagged("12", TagKind::Other), Ok(s("12")));
+        assert_eq!(
+            v2_tagged("yes", TagKind::Int),
+            Err("cannot decode !!bool `yes` as a !!int".to_owned())
+        );
+        let quoted = resolve_scalar_v2("yes", false, TagKind::None).unwrap();
+        assert_eq!(quoted, (TagKind::Str, Resolved::Text));
+        let bang = Tag {
+            handle: String::new(),
+            suffix: "!".to_owned(),
+        };
+        assert_eq!(TagKind::of_v2(Some(&bang)), TagKind::NonSpecific);
+        assert_eq!(TagKind::of(Some(&bang)), TagKind::None);
     }
 }

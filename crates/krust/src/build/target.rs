@@ -99,14 +99,21 @@ impl<'a> Target<'a> {
         let mut config = TransformerConfig::clone(builtin);
         for path in &self.kust.configurations {
             let (file, text) = self.load_text(path)?;
-            let docs = krust_yaml::load_documents(&text).map_err(|e| Error::yaml(&file, &e))?;
+            // kustomize reads these with sigs.k8s.io/yaml's `UnmarshalStrict`.
+            let options = krust_yaml::LoadOptions::sigs_k8s_yaml_strict();
+            let docs = krust_yaml::load_documents_with(&text, options)
+                .map_err(|e| Error::yaml(&file, &e))?;
             let extra =
                 TransformerConfig::from_documents(&docs).map_err(|e| Error::at(&file, e))?;
             config.merge(&extra).map_err(|e| Error::at(&file, e))?;
         }
         for path in &self.kust.crds {
             let (file, text) = self.load_text(path)?;
-            let docs = krust_yaml::load_documents(&text).map_err(|e| Error::yaml(&file, &e))?;
+            // kustomize reads these with sigs.k8s.io/yaml's `Unmarshal` (or,
+            // when the text starts with `{`, as JSON, which reads the same).
+            let options = krust_yaml::LoadOptions::sigs_k8s_yaml();
+            let docs = krust_yaml::load_documents_with(&text, options)
+                .map_err(|e| Error::yaml(&file, &e))?;
             let doc = docs
                 .first()
                 .ok_or_else(|| Error::at(&file, "empty OpenAPI definition file"))?;
@@ -333,11 +340,10 @@ fn read_kustomization(loader: &Loader) -> Result<LoadedKustomization> {
         .read(&file)
         .map_err(|e| Error::at(&file, e.to_string()))?;
     let text = crate::error::utf8_str(&file, &bytes)?;
-    // kustomize reads this file with go-yaml v2, where a repeated key wins.
-    let options = krust_yaml::LoadOptions {
-        duplicate_keys_last_wins: true,
-        ..Default::default()
-    };
+    // kustomize reads this file with sigs.k8s.io/yaml's `YAMLToJSON` (go-yaml
+    // v2: YAML 1.1 scalars, a repeated key wins), then decodes the JSON into
+    // its Go struct, so `namespace: yes` is a boolean where a string belongs.
+    let options = krust_yaml::LoadOptions::sigs_k8s_yaml();
     let docs =
         krust_yaml::load_documents_with(text, options).map_err(|e| Error::yaml(&file, &e))?;
     let kust = kustomization::parse_kustomization(docs.first()).map_err(|e| {

@@ -115,14 +115,18 @@ impl TransformerConfig {
         Ok(Arc::new(specs))
     }
 
-    /// Parses a configuration document (kustomize's `configurations:` format).
+    /// Parses a configuration document (kustomize's `configurations:`
+    /// format), read as kustomize reads one: sigs.k8s.io/yaml's
+    /// `UnmarshalStrict` (go-yaml v2 scalars, repeated keys an error).
     pub fn parse(src: &str) -> Result<TransformerConfig, String> {
-        let docs = krust_yaml::load_documents(src).map_err(|e| e.to_string())?;
+        let options = krust_yaml::LoadOptions::sigs_k8s_yaml_strict();
+        let docs = krust_yaml::load_documents_with(src, options).map_err(|e| e.to_string())?;
         TransformerConfig::from_documents(&docs)
     }
 
-    /// [`TransformerConfig::parse`] of a file already read as YAML (so that
-    /// YAML errors keep their position).
+    /// [`TransformerConfig::parse`] of a file already read as YAML (with
+    /// [`krust_yaml::LoadOptions::sigs_k8s_yaml_strict`], so that YAML
+    /// errors keep their position).
     pub fn from_documents(docs: &[Value]) -> Result<TransformerConfig, String> {
         let mut config = TransformerConfig::default();
         let Some(doc) = docs.first() else {
@@ -332,9 +336,40 @@ fn gvk_order(gvk: &Gvk) -> (i64, String) {
 fn specs(value: &Value) -> Result<Vec<FieldSpec>, String> {
     match value {
         Value::Null => Ok(Vec::new()),
-        Value::Seq(items) => items.iter().map(field_spec).collect(),
+        Value::Seq(items) => items
+            .iter()
+            .map(|item| field_spec(with_path_coerced(item)?.as_ref()))
+            .collect(),
         other => Err(format!("expected a list, found {}", other.type_name())),
     }
+}
+
+/// A field spec with a number or boolean `path` turned into text, as
+/// sigs.k8s.io/yaml's `Unmarshal` does before decoding (`path: 0.5` is the
+/// field `0.5`); `group`, `version` and `kind` come from an embedded struct,
+/// which that conversion skips, so they must be strings already.
+fn with_path_coerced(item: &Value) -> Result<std::borrow::Cow<'_, Value>, String> {
+    use std::borrow::Cow;
+    let Value::Map(map) = item else {
+        return Ok(Cow::Borrowed(item));
+    };
+    let is_path = |k: &str, v: &Value| {
+        k.eq_ignore_ascii_case("path")
+            && matches!(
+                v,
+                Value::Int(_) | Value::UInt(_) | Value::Float(_) | Value::Bool(_)
+            )
+    };
+    if !map.iter().any(|(k, v)| is_path(k, v)) {
+        return Ok(Cow::Borrowed(item));
+    }
+    let mut map = map.clone();
+    for (k, v) in map.iter_mut() {
+        if is_path(k, v) {
+            *v = Value::String(crate::decode::coerced_string(v)?);
+        }
+    }
+    Ok(Cow::Owned(Value::Map(map)))
 }
 
 fn back_refs(value: &Value) -> Result<Vec<NameBackRefs>, String> {

@@ -23,16 +23,33 @@ pub struct JsonPatch {
 }
 
 impl JsonPatch {
-    /// Decodes a patch from its text: a JSON array, or YAML for the same list.
+    /// Decodes a patch from its text as kustomize does. Text that starts
+    /// with `[` is JSON for the patch library (read here as the YAML it also
+    /// is). Any other text is YAML that kustomize first converts with
+    /// sigs.k8s.io/yaml's `YAMLToJSON`: go-yaml v2 rules (`value: yes` is
+    /// `true`, `value: 2021-01-01` keeps its text), the first document only,
+    /// and no operations when that document is null or missing (blank text,
+    /// comments). Empty text is an error.
     pub fn parse(text: &str) -> Result<JsonPatch, String> {
-        if text.trim().is_empty() {
+        if text.is_empty() {
             return Err("empty json patch operations".into());
         }
-        let docs = krust_yaml::load_documents(text).map_err(|e| e.to_string())?;
-        match docs.as_slice() {
-            [doc] => JsonPatch::from_value(doc),
-            [] => Err("empty json patch operations".into()),
-            _ => Err("a JSON patch must be a single list of operations".into()),
+        if text.starts_with('[') && !is_json(text) {
+            return Err(
+                "the patch starts with `[` but is not JSON (kustomize reads such a patch as JSON only)"
+                    .into(),
+            );
+        }
+        // Valid JSON reads as go-yaml v2 reads it (a repeated key wins, as
+        // in Go's JSON decoder).
+        let options = krust_yaml::LoadOptions::sigs_k8s_yaml();
+        let docs = krust_yaml::load_documents_with(text, options).map_err(|e| e.to_string())?;
+        match docs.first() {
+            None => Ok(JsonPatch::default()),
+            Some(doc) => {
+                check_json_encodable(doc)?;
+                JsonPatch::from_value(doc)
+            }
         }
     }
 
@@ -73,7 +90,199 @@ impl JsonPatch {
     pub fn apply(&self, doc: &mut Value, version: KustomizeVersion) -> Result<(), String> {
         self.ops
             .iter()
-            .try_for_each(|op| apply_op(doc, op, version))
+            .try_for_each(|op| apply_op(doc, op, version))?;
+        numbers_through_float64(doc);
+        Ok(())
+    }
+}
+
+/// kustomize reads the patched object's JSON back with Go's `json.Unmarshal`
+/// into `map[string]interface{}` (kyaml's `RNode.UnmarshalJSON`), which
+/// makes every number a float64: integers beyond 2^53, patched or not, keep
+/// only float64's digits (`12345678901234567890` prints as
+/// `12345678901234567000`). Smaller integers survive unchanged.
+fn numbers_through_float64(v: &mut Value) {
+    const EXACT: u64 = 1 << 53;
+    match v {
+        Value::Int(i) if i.unsigned_abs() > EXACT => *v = Value::Float(*i as f64),
+        Value::UInt(u) if *u > EXACT => *v = Value::Float(*u as f64),
+        Value::Seq(items) => items.iter_mut().for_each(numbers_through_float64),
+        Value::Map(map) => map.values_mut().for_each(numbers_through_float64),
+        _ => {}
+    }
+}
+
+/// Whether `text` is one JSON value with nothing but JSON whitespace
+/// around it, by the grammar Go's `encoding/json` enforces (nesting up to
+/// its limit of 10000).
+fn is_json(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    // Open arrays (`[`) and objects (`{`).
+    let mut open: Vec<u8> = Vec::new();
+    loop {
+        // A value.
+        skip_json_space(b, &mut i);
+        match b.get(i) {
+            Some(&c @ (b'[' | b'{')) => {
+                if open.len() >= 10_000 {
+                    return false;
+                }
+                i += 1;
+                skip_json_space(b, &mut i);
+                let close = if c == b'[' { b']' } else { b'}' };
+                if b.get(i) == Some(&close) {
+                    i += 1;
+                } else {
+                    open.push(c);
+                    if c == b'{' && !json_key(b, &mut i) {
+                        return false;
+                    }
+                    continue;
+                }
+            }
+            Some(b'"') => {
+                if !json_string(b, &mut i) {
+                    return false;
+                }
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                if !json_number(b, &mut i) {
+                    return false;
+                }
+            }
+            _ => {
+                let literal = ["true", "false", "null"]
+                    .into_iter()
+                    .find(|l| b[i..].starts_with(l.as_bytes()));
+                match literal {
+                    Some(l) => i += l.len(),
+                    None => return false,
+                }
+            }
+        }
+        // What follows a value: closing brackets, then a comma or the end.
+        loop {
+            skip_json_space(b, &mut i);
+            let Some(&container) = open.last() else {
+                return i == b.len();
+            };
+            let close = if container == b'[' { b']' } else { b'}' };
+            match b.get(i) {
+                Some(b',') => {
+                    i += 1;
+                    if container == b'{' && !json_key(b, &mut i) {
+                        return false;
+                    }
+                    break;
+                }
+                Some(&c) if c == close => {
+                    i += 1;
+                    open.pop();
+                }
+                _ => return false,
+            }
+        }
+    }
+}
+
+fn skip_json_space(b: &[u8], i: &mut usize) {
+    while matches!(b.get(*i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        *i += 1;
+    }
+}
+
+/// An object key and its colon.
+fn json_key(b: &[u8], i: &mut usize) -> bool {
+    skip_json_space(b, i);
+    if b.get(*i) != Some(&b'"') || !json_string(b, i) {
+        return false;
+    }
+    skip_json_space(b, i);
+    if b.get(*i) != Some(&b':') {
+        return false;
+    }
+    *i += 1;
+    true
+}
+
+/// A string, from its opening quote.
+fn json_string(b: &[u8], i: &mut usize) -> bool {
+    *i += 1;
+    while let Some(&c) = b.get(*i) {
+        *i += 1;
+        match c {
+            b'"' => return true,
+            b'\\' => match b.get(*i) {
+                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => *i += 1,
+                Some(b'u')
+                    if b.len() > *i + 4 && b[*i + 1..*i + 5].iter().all(u8::is_ascii_hexdigit) =>
+                {
+                    *i += 5
+                }
+                _ => return false,
+            },
+            0..=0x1f => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// A number: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+fn json_number(b: &[u8], i: &mut usize) -> bool {
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - start
+    };
+    if b.get(*i) == Some(&b'-') {
+        *i += 1;
+    }
+    match b.get(*i) {
+        Some(b'0') => *i += 1,
+        Some(b'1'..=b'9') => {
+            digits(i);
+        }
+        _ => return false,
+    }
+    if b.get(*i) == Some(&b'.') {
+        *i += 1;
+        if digits(i) == 0 {
+            return false;
+        }
+    }
+    if matches!(b.get(*i), Some(b'e' | b'E')) {
+        *i += 1;
+        if matches!(b.get(*i), Some(b'+' | b'-')) {
+            *i += 1;
+        }
+        if digits(i) == 0 {
+            return false;
+        }
+    }
+    true
+}
+
+/// Go's `json.Marshal` refuses infinities and NaN, so a patch holding one
+/// (`value: .inf`) never reaches the patch library.
+fn check_json_encodable(v: &Value) -> Result<(), String> {
+    match v {
+        Value::Float(f) if !f.is_finite() => {
+            let shown = if f.is_nan() {
+                "NaN"
+            } else if *f > 0.0 {
+                "+Inf"
+            } else {
+                "-Inf"
+            };
+            Err(format!("json: unsupported value: {shown}"))
+        }
+        Value::Seq(items) => items.iter().try_for_each(check_json_encodable),
+        Value::Map(map) => map.values().try_for_each(check_json_encodable),
+        _ => Ok(()),
     }
 }
 
@@ -311,8 +520,8 @@ mod tests {
         let got = patched(
             "spec: {replicas: 1, list: [a, b]}\n",
             r#"[{"op": "replace", "path": "/spec/replicas", "value": 3},
-                {"op": "add", "path": "/spec/list/1", "value": x},
-                {"op": "add", "path": "/spec/list/-", "value": z},
+                {"op": "add", "path": "/spec/list/1", "value": "x"},
+                {"op": "add", "path": "/spec/list/-", "value": "z"},
                 {"op": "remove", "path": "/spec/list/0"},
                 {"op": "add", "path": "/metadata", "value": {"name": "n"}}]"#,
         )
@@ -372,5 +581,64 @@ mod tests {
         assert!(patched("a: 1\n", r#"[{"op": "replace", "path": "a", "value": 2}]"#).is_err());
         assert!(patched("a: 1\n", r#"[{"op": "copy", "from": "", "path": "/b"}]"#).is_err());
         assert!(JsonPatch::parse("a: b\n").is_err());
+    }
+
+    /// kustomize reads text starting with `[` as JSON only, other text as
+    /// YAML through sigs.k8s.io/yaml (go-yaml v2, the first document).
+    #[test]
+    fn text_is_json_or_go_yaml_v2() {
+        let value = |text: &str| {
+            let patch = JsonPatch::parse(text).unwrap();
+            patch.ops[0].value.clone().unwrap()
+        };
+        assert_eq!(
+            value("- {op: add, path: /a, value: yes}\n"),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            value("- {op: add, path: /a, value: 2021-01-01}\n---\n- bad\n"),
+            Value::String("2021-01-01".into())
+        );
+        assert_eq!(
+            value(r#"[{"op": "add", "path": "/a", "value": {"k": 1, "k": 2}}]"#),
+            yaml("k: 2\n")
+        );
+        assert!(JsonPatch::parse("[{op: add, path: /a, value: 1}]").is_err());
+        assert!(JsonPatch::parse("[{\"op\": \"add\"}]\n---\n").is_err());
+        assert!(JsonPatch::parse("- {op: add, path: /a, value: .inf}\n").is_err());
+        assert!(JsonPatch::parse("# nothing\n").unwrap().is_empty());
+        assert!(JsonPatch::parse("").is_err());
+    }
+
+    #[test]
+    fn json_syntax() {
+        for good in [
+            "[]",
+            " [ ] \n",
+            r#"[{"a": [1, -0.5e+3, true, false, null, "x\u00e9\n"]}, {}]"#,
+            "[0]",
+        ] {
+            assert!(is_json(good), "{good}");
+        }
+        for bad in [
+            "[",
+            "[1,]",
+            "[01]",
+            "[1.]",
+            "[.5]",
+            "[+1]",
+            "[\"a\tb\"]",
+            "[\"\\x\"]",
+            "[{a: 1}]",
+            "[{\"a\" 1}]",
+            "[] []",
+            "[nul]",
+            "['a']",
+        ] {
+            assert!(!is_json(bad), "{bad}");
+        }
+        let deep = |n| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(is_json(&deep(10_000)));
+        assert!(!is_json(&deep(10_001)));
     }
 }

@@ -90,29 +90,30 @@ fn patch_text(
 pub fn load(loader: &Loader, kust_file: &std::path::Path, spec: &PatchSpec) -> Result<Patch> {
     let (text, source, label) = patch_text(loader, kust_file, spec)?;
     let version = loader.version();
-    // One parse serves both readings; a text that is not YAML is neither.
-    let (strategic, json) = match krust_yaml::load_detailed(&text, Default::default()) {
-        Ok(docs) => {
-            // kustomize reads a JSON patch from the first document only; a
-            // text with no document (blank, comments, `null`) reads as an
-            // empty list of operations, but an empty text does not.
-            let json = match docs.first() {
-                _ if text.is_empty() => Err(String::new()),
-                None => Ok(JsonPatch::default()),
-                Some(doc) if doc.value.is_null() => Ok(JsonPatch::default()),
-                Some(doc) => JsonPatch::from_value(&doc.value),
-            };
-            (resources_from_documents(&source, docs), json)
-        }
-        Err(e) => (Err(Error::yaml(&source, &e)), Err(e.to_string())),
+    // kustomize reads the text twice: as objects (kyaml, like resources)
+    // and as JSON patch operations (sigs.k8s.io/yaml, go-yaml v2 rules, the
+    // first document only: a text with no document, such as blank or
+    // comments or `null`, has no operations, but an empty text is an error).
+    let strategic = match krust_yaml::load_detailed(&text, Default::default()) {
+        Ok(docs) => resources_from_documents(&source, docs),
+        Err(e) => Err(Error::yaml(&source, &e)),
     };
+    let json = JsonPatch::parse(&text);
     let no_objects = matches!(&strategic, Ok(resources) if resources.is_empty());
+    let no_operations = matches!(&json, Ok(ops) if ops.is_empty());
     let body = match (strategic, json) {
         // From 5.8 a patch that yields no object and no operation does nothing.
         _ if no_objects && version.has(Change::PatchWithoutObjectsIgnored) => Body::Nothing,
         // 5.7 takes it for an empty JSON patch (which needs a target).
         (Ok(_), Ok(_)) if no_objects && version.has(Change::PatchWithoutDocumentsIsJson) => {
             Body::Json(JsonPatch::default())
+        }
+        // From 5.7 objects and no operations (the text's first document is
+        // null, `---` then objects) are "both" only when both are non-empty.
+        (Ok(resources), Ok(_))
+            if no_operations && version.has(Change::PatchWithoutDocumentsIsJson) =>
+        {
+            Body::Strategic(resources)
         }
         (Ok(_), Ok(_)) => return Err(Error::at(&source, format!("{label} illegally qualifies as both an SM and JSON patch"))),
         (Err(_), Err(_)) => {
