@@ -376,17 +376,10 @@ fn through_go_json(value: &mut Value) -> Result<(), SubstError> {
         Value::UInt(u) if *u > EXACT => {
             *value = krust_yaml::after_json_step(&Value::Float(*u as f64));
         }
-        Value::Float(f) if !f.is_finite() => {
-            let shown = if f.is_nan() {
-                "NaN"
-            } else if *f > 0.0 {
-                "+Inf"
-            } else {
-                "-Inf"
-            };
-            return Err(SubstError::Reparse(format!(
-                "json: unsupported value: {shown}"
-            )));
+        Value::Float(f) => {
+            if let Some(message) = krust_yaml::number::json_unsupported(*f) {
+                return Err(SubstError::Reparse(message));
+            }
         }
         Value::Seq(items) => {
             for item in items {

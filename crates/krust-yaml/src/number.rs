@@ -243,6 +243,23 @@ pub fn go_format_float32(f: f64) -> String {
     out
 }
 
+/// Go's `json.Marshal` refuses infinities and NaN: the message it gives
+/// for `f`, or `None` when `f` is finite. kustomize hits it wherever a value
+/// goes through JSON (a JSON patch's values, Flux's substituted resources).
+pub fn json_unsupported(f: f64) -> Option<String> {
+    if f.is_finite() {
+        return None;
+    }
+    let shown = if f.is_nan() {
+        "NaN"
+    } else if f > 0.0 {
+        "+Inf"
+    } else {
+        "-Inf"
+    };
+    Some(format!("json: unsupported value: {shown}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::format_float;

@@ -165,19 +165,7 @@ fn resolve_core(text: &str, tag: TagKind) -> Result<(TagKind, Resolved), String>
     let try_timestamp = matches!(tag, TagKind::None | TagKind::Timestamp);
     let resolved = resolve_plain(text, try_timestamp).unwrap_or(Resolved::Text);
     let kind = kind_of(&resolved);
-    if tag == TagKind::None || tag == kind {
-        return Ok((kind, resolved));
-    }
-    // `!!float` accepts an integer that fits in int64 (but not a uint64).
-    if let (TagKind::Float, Resolved::Int(i)) = (tag, &resolved) {
-        return Ok((TagKind::Float, Resolved::Float(*i as f64)));
-    }
-    Err(format!(
-        "cannot decode {} `{}` as a {}",
-        kind.short(),
-        text,
-        tag.short()
-    ))
+    check_tag(text, tag, kind, resolved)
 }
 
 /// The type go-yaml reports for an implicitly resolved value.

@@ -270,16 +270,7 @@ fn json_number(b: &[u8], i: &mut usize) -> bool {
 /// (`value: .inf`) never reaches the patch library.
 fn check_json_encodable(v: &Value) -> Result<(), String> {
     match v {
-        Value::Float(f) if !f.is_finite() => {
-            let shown = if f.is_nan() {
-                "NaN"
-            } else if *f > 0.0 {
-                "+Inf"
-            } else {
-                "-Inf"
-            };
-            Err(format!("json: unsupported value: {shown}"))
-        }
+        Value::Float(f) => krust_yaml::number::json_unsupported(*f).map_or(Ok(()), Err),
         Value::Seq(items) => items.iter().try_for_each(check_json_encodable),
         Value::Map(map) => map.values().try_for_each(check_json_encodable),
         _ => Ok(()),
