@@ -15,7 +15,7 @@ pub mod number;
 mod strconv;
 mod value;
 
-pub use emit::{after_json_step, emit_document, to_yaml_string, EmitError};
+pub use emit::{after_json_step, emit_document, to_yaml_string, write_go_json_string, EmitError};
 pub use load::{
     load_detailed, load_documents, load_documents_with, Document, LoadError, LoadOptions,
 };

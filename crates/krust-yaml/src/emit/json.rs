@@ -95,6 +95,31 @@ fn fits_key_limit(key: &str) -> bool {
     json_chars <= MAX_KEY_JSON_CHARS
 }
 
+/// Writes `s` as a JSON string the way Go's `encoding/json` does (HTML
+/// escaping on, its default): `<`, `>`, `&`, U+2028 and U+2029 as `\u00XX`
+/// escapes, control characters as `\b \f \n \r \t` or `\u00XX`. Used
+/// wherever kustomize's output depends on Go's JSON text (content hashes,
+/// replacements into JSON strings).
+pub fn write_go_json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
 /// Characters Go's JSON encoder writes for `c`.
 fn json_escaped_len(c: char) -> usize {
     match c {

@@ -14,7 +14,7 @@
 
 mod json;
 
-pub use json::after_json_step;
+pub use json::{after_json_step, write_go_json_string};
 mod resolve;
 mod scalar;
 mod sort;

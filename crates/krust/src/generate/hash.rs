@@ -123,7 +123,7 @@ impl Json {
             Json::Null => out.push_str("null"),
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Json::Num(f) => write_go_float(*f, out),
-            Json::Str(s) => write_go_string(s, out),
+            Json::Str(s) => krust_yaml::write_go_json_string(s, out),
             Json::Array(items) => {
                 out.push('[');
                 for (i, item) in items.iter().enumerate() {
@@ -142,7 +142,7 @@ impl Json {
                     if i > 0 {
                         out.push(',');
                     }
-                    write_go_string(k, out);
+                    krust_yaml::write_go_json_string(k, out);
                     out.push(':');
                     v.write(out)?;
                 }
@@ -151,29 +151,6 @@ impl Json {
         }
         Ok(())
     }
-}
-
-/// A string as Go's `encoding/json` writes it (with `SetEscapeHTML(true)`,
-/// the default): `<`, `>`, `&`, U+2028 and U+2029 escaped, control characters
-/// as `\b \f \n \r \t` or `\u00XX`.
-fn write_go_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// A `float64` as Go's `encoding/json` writes it: shortest digits, fixed
@@ -419,7 +396,7 @@ mod tests {
             "0 -0 1 1.5 100000000000000000000 1e+21 0.000001 1e-7 123456789 1.2e-10 1e+100 "
         );
         let mut s = String::new();
-        write_go_string("a\"\\\u{7f}\u{1}\u{2029}é", &mut s);
+        krust_yaml::write_go_json_string("a\"\\\u{7f}\u{1}\u{2029}é", &mut s);
         assert_eq!(s, "\"a\\\"\\\\\u{7f}\\u0001\\u2029é\"");
     }
 
