@@ -47,7 +47,7 @@ fn candidates(tree: &Tree) -> Vec<Tree> {
             out.push(with_file(tree, path, kept.join("\n---\n")));
         }
         let lines: Vec<&str> = text.lines().collect();
-        for start in 0..lines.len() {
+        for start in (0..lines.len()).filter(|&i| !is_identity(lines[i])) {
             let end = block_end(&lines, start);
             let mut kept: Vec<&str> = lines[..start].to_vec();
             kept.extend_from_slice(&lines[end..]);
@@ -55,6 +55,13 @@ fn candidates(tree: &Tree) -> Vec<Tree> {
         }
     }
     out
+}
+
+/// A document's own `apiVersion` or `kind`: kept, because an object
+/// without them diverges in ways of its own (`apiVersion: null`), and a
+/// shrink that drops them drifts away from the divergence it started with.
+fn is_identity(line: &str) -> bool {
+    line.starts_with("apiVersion:") || line.starts_with("kind:")
 }
 
 fn with_file(tree: &Tree, path: &str, text: String) -> Tree {
@@ -110,6 +117,24 @@ mod tests {
         assert_eq!(
             small.files["app/kustomization.yaml"],
             "commonLabels:\n  bad: here\n"
+        );
+    }
+
+    #[test]
+    fn keeps_each_document_s_api_version_and_kind() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            "app/kustomization.yaml".to_owned(),
+            "apiVersion: v1\nkind: A\nx: 1\ny: 2\n".to_owned(),
+        );
+        let tree = Tree {
+            files,
+            root: "app".to_owned(),
+        };
+        let small = shrink(&tree, &mut |t| t.files.values().any(|f| f.contains("x: 1")));
+        assert_eq!(
+            small.files["app/kustomization.yaml"],
+            "apiVersion: v1\nkind: A\nx: 1\n"
         );
     }
 }
