@@ -175,6 +175,60 @@ impl ShortestDigits {
     }
 }
 
+/// Go's `strconv.FormatFloat(f, 'g', -1, 64)` (also what `fmt` prints for
+/// `%v`): shortest digits, exponent form (`1e+06`, `1e-05`) when the
+/// decimal exponent is below -4 or at least 6; `NaN`, `+Inf`, `-Inf`.
+pub fn go_format_g(f: f64) -> String {
+    if let Some(special) = go_non_finite(f) {
+        return special.to_owned();
+    }
+    let mut out = String::new();
+    ShortestDigits::of(f).write_go_g(&mut out);
+    out
+}
+
+/// Go's `encoding/json` text for a float64: shortest digits in fixed
+/// notation, or exponent form with an unpadded exponent (`1e-7`, `1e+21`)
+/// when the magnitude is below 1e-6 or at least 1e21. `None` for NaN and
+/// infinities, which it refuses (see [`json_unsupported`]).
+pub fn go_json_float(f: f64) -> Option<String> {
+    if !f.is_finite() {
+        return None;
+    }
+    let digits = ShortestDigits::of(f);
+    let mut out = String::new();
+    if digits.negative {
+        out.push('-');
+    }
+    let exponent = if digits.is_zero() {
+        0
+    } else {
+        digits.point - 1
+    };
+    if digits.is_zero() || (-6..21).contains(&exponent) {
+        digits.write_fixed_form(&mut out);
+    } else {
+        digits.write_exponent_form(exponent, &mut out);
+        if let Some(at) = out
+            .rfind(['-', '+'])
+            .filter(|&at| out[at + 1..].starts_with('0'))
+        {
+            out.remove(at + 1);
+        }
+    }
+    Some(out)
+}
+
+/// Go's spelling of a non-finite float, or `None` for a finite one.
+fn go_non_finite(f: f64) -> Option<&'static str> {
+    match f {
+        f if f.is_nan() => Some("NaN"),
+        f if f == f64::INFINITY => Some("+Inf"),
+        f if f == f64::NEG_INFINITY => Some("-Inf"),
+        _ => None,
+    }
+}
+
 /// Go's `strconv.FormatFloat(f, 'g', -1, 32)`: `f` rounded to float32, in
 /// its shortest round-tripping digits, laid out as `%e` when the decimal
 /// exponent is below -4 or at least 6 (`1e+06`, `1.2345679e+08`,
@@ -324,5 +378,30 @@ mod tests {
         assert_eq!(format_float(f64::NAN), ".nan");
         assert_eq!(format_float(f64::INFINITY), ".inf");
         assert_eq!(format_float(f64::NEG_INFINITY), "-.inf");
+    }
+
+    /// Checked with Go (`strconv.FormatFloat(f, 'g', -1, 64)` and
+    /// `json.Marshal`), including ties where the shortest digits have two
+    /// equally near candidates and Go takes the correctly rounded one.
+    #[test]
+    fn go_g_and_json_layouts() {
+        use super::{go_format_g, go_json_float};
+        assert_eq!(go_format_g(936038335362287.3), "9.360383353622872e+14");
+        assert_eq!(
+            go_json_float(936038335362287.3).as_deref(),
+            Some("936038335362287.2")
+        );
+        assert_eq!(
+            go_json_float(-1737470848118124.3).as_deref(),
+            Some("-1737470848118124.2")
+        );
+        assert_eq!(go_json_float(1e21).as_deref(), Some("1e+21"));
+        assert_eq!(go_json_float(1e-7).as_deref(), Some("1e-7"));
+        assert_eq!(go_json_float(0.000001).as_deref(), Some("0.000001"));
+        assert_eq!(go_json_float(-0.0).as_deref(), Some("-0"));
+        assert_eq!(go_json_float(f64::NAN), None);
+        assert_eq!(go_format_g(1e6), "1e+06");
+        assert_eq!(go_format_g(0.0001), "0.0001");
+        assert_eq!(go_format_g(f64::NEG_INFINITY), "-Inf");
     }
 }

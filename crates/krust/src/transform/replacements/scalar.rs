@@ -104,42 +104,10 @@ pub(crate) fn to_value(tag: Tag, text: &str) -> Result<Value, String> {
     }
 }
 
-/// Go's `fmt.Sprintf("%v", f)` for a float64: shortest digits, `%e` layout
-/// when the exponent is below -4 or at least 6.
+/// Go's `fmt.Sprintf("%v", f)` for a float64 (`strconv.FormatFloat(f, 'g',
+/// -1, 64)`).
 pub(crate) fn go_format_float(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
-    }
-    let sci = format!("{f:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => ("-", m),
-        None => ("", mantissa),
-    };
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    if !(-4..6).contains(&exp) {
-        let (first, rest) = digits.split_at(1);
-        let dot = if rest.is_empty() { "" } else { "." };
-        let esign = if exp < 0 { '-' } else { '+' };
-        return format!("{sign}{first}{dot}{rest}e{esign}{:02}", exp.unsigned_abs());
-    }
-    // Plain layout: the decimal point goes after `exp + 1` digits.
-    let point = exp + 1;
-    let body = if point <= 0 {
-        format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
-    } else {
-        let point = point as usize;
-        if digits.len() <= point {
-            format!("{digits}{}", "0".repeat(point - digits.len()))
-        } else {
-            format!("{}.{}", &digits[..point], &digits[point..])
-        }
-    };
-    format!("{sign}{body}")
+    krust_yaml::number::go_format_g(f)
 }
 
 /// kustomize's `Gvk.String()`: `Kind.version.group`, with placeholders for empty parts.

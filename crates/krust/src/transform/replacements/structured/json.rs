@@ -165,39 +165,8 @@ pub(crate) fn string(s: &str, out: &mut String) {
 }
 
 /// `encoding/json`'s float64 format: shortest digits, fixed notation
-/// unless the magnitude is below 1e-6 or at least 1e21, where it is
-/// `%e`-like with the exponent unpadded (`1e-7`, `1e+21`).
+/// unless the magnitude is below 1e-6 or at least 1e21 (`1e-7`, `1e+21`);
+/// `None` for NaN and infinities.
 pub(crate) fn float(f: f64) -> Option<String> {
-    if !f.is_finite() {
-        return None;
-    }
-    let abs = f.abs();
-    let sci = format!("{f:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        let sign = if exp < 0 { '-' } else { '+' };
-        return Some(
-            format!("{mantissa}e{sign}{:02}", exp.unsigned_abs())
-                .replace("e-0", "e-")
-                .replace("e+0", "e+"),
-        );
-    }
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => ("-", m),
-        None => ("", mantissa),
-    };
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let point = exp + 1;
-    let body = if point <= 0 {
-        format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
-    } else {
-        let point = point as usize;
-        if digits.len() <= point {
-            format!("{digits}{}", "0".repeat(point - digits.len()))
-        } else {
-            format!("{}.{}", &digits[..point], &digits[point..])
-        }
-    };
-    Some(format!("{sign}{body}"))
+    krust_yaml::number::go_json_float(f)
 }
