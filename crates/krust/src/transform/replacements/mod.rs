@@ -12,7 +12,7 @@
 //!   (`nothing selected by …`, `multiple matches for selector …`). Targets
 //!   may add label and annotation selectors; `reject` entries remove
 //!   resources matching their id *or* their label/annotation selectors.
-//! * **Paths** are dotted kyaml paths (see [`path`]): for the source, exact
+//! * **Paths** are dotted kyaml paths (see the `path` module): for the source, exact
 //!   `[k=v]` selectors, indexes and `-`; for targets, `[k=v]` is an
 //!   unanchored regex, `*` enters every list element, and `create` adds
 //!   missing fields (lists only by appending at index `len`). A target path
