@@ -41,6 +41,10 @@ struct Args {
     /// Exit 1 when a version has more divergences than this.
     #[arg(long)]
     max_divergences: Option<usize>,
+    /// Check only these trees (their own seeds, as printed by `--verbose`),
+    /// instead of `--cases` trees of `--seed`.
+    #[arg(long = "tree")]
+    trees: Vec<u64>,
     /// Print each divergence's seed and both sides' first lines.
     #[arg(long)]
     verbose: bool,
@@ -62,10 +66,16 @@ fn main() -> ExitCode {
         };
         let start = Instant::now();
         let panics = AtomicUsize::new(0);
-        let mut diverging: Vec<(u64, Outcome, Outcome)> = (0..args.cases)
-            .into_par_iter()
-            .filter_map(|i| {
-                let seed = tree_seed(args.seed, i);
+        let seeds: Vec<u64> = if args.trees.is_empty() {
+            (0..args.cases).map(|i| tree_seed(args.seed, i)).collect()
+        } else {
+            args.trees.clone()
+        };
+        let cases = seeds.len();
+        let mut diverging: Vec<(u64, Outcome, Outcome)> = seeds
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, &seed)| {
                 let dir = scratch.join(format!("{version}-{i}"));
                 let verdict = compare(&gen::tree(seed), &dir, &binary, version);
                 let _ = std::fs::remove_dir_all(&dir);
@@ -81,14 +91,14 @@ fn main() -> ExitCode {
             .collect();
         diverging.sort_by_key(|d| d.0);
         let secs = start.elapsed().as_secs_f64();
-        let checked = args.cases as usize - panics.load(Ordering::Relaxed);
+        let checked = cases - panics.load(Ordering::Relaxed);
         println!(
             "difftest v{version}: {} trees ({} where kustomize panicked, left out), {} divergences ({:.0} per 10,000), {:.0} trees/s",
-            args.cases,
+            cases,
             panics.load(Ordering::Relaxed),
             diverging.len(),
             diverging.len() as f64 * 10_000.0 / checked.max(1) as f64,
-            args.cases as f64 / secs
+            cases as f64 / secs
         );
         if args.verbose {
             for (seed, kustomize, krust) in &diverging {
@@ -97,6 +107,13 @@ fn main() -> ExitCode {
                     first_line(kustomize),
                     first_line(krust)
                 );
+                if let Some((line, k, r)) = first_difference(kustomize, krust) {
+                    println!(
+                        "    line {line}: kustomize {k:?}\n    {:>width$}  krust     {r:?}",
+                        "",
+                        width = 4 + line.to_string().len()
+                    );
+                }
             }
         }
         if let Some(out) = &args.fixtures {
@@ -125,6 +142,28 @@ fn first_line(outcome: &Outcome) -> String {
         Outcome::Output(text) => format!("{} lines", text.lines().count()),
         Outcome::Error(e) => format!("error {:?}", e.lines().next().unwrap_or_default()),
     }
+}
+
+/// The first line where two outputs differ, with each side's text there.
+fn first_difference(a: &Outcome, b: &Outcome) -> Option<(usize, String, String)> {
+    let (Outcome::Output(a), Outcome::Output(b)) = (a, b) else {
+        return None;
+    };
+    let (mut a, mut b) = (a.lines(), b.lines());
+    for line in 1.. {
+        match (a.next(), b.next()) {
+            (None, None) => return None,
+            (x, y) if x == y => continue,
+            (x, y) => {
+                return Some((
+                    line,
+                    x.unwrap_or("<end>").to_owned(),
+                    y.unwrap_or("<end>").to_owned(),
+                ))
+            }
+        }
+    }
+    None
 }
 
 /// Shrinks the tree of `seed` while it still diverges on `version`, and

@@ -17,9 +17,9 @@ use super::keys::{collection_key_error, scalar_key, scalar_key_v2, At, Key, KeyC
 use super::kyaml;
 use super::libyaml;
 use super::merge::{check_merge_element, check_merge_value, OrderedMap, Origin, PendingMap};
-use super::resolve::{resolve_scalar, resolve_scalar_v2, TagKind};
+use super::resolve::{resolve_scalar, resolve_scalar_v2, Resolved, TagKind};
 use super::source::Source;
-use super::{LoadOptions, PosError};
+use super::{Document, LoadOptions, PosError};
 use crate::{PathSeg, Value};
 
 /// How many more nodes alias expansion may create in this stream.
@@ -64,24 +64,25 @@ pub(crate) fn first_document(
     line_offset: usize,
     opts: LoadOptions,
     budget: &mut AliasBudget,
-) -> Result<Option<(Value, EmptyValues)>, PosError> {
+) -> Result<Option<Document>, PosError> {
     let mut patched: Option<String> = None;
     let mut work = 0usize;
     loop {
         let current = patched.as_deref().unwrap_or(text);
         let before = budget.remaining;
         let failure = match compose_once(current, line_offset, opts, budget) {
-            Ok((Some(value), true, _)) if !opts.go_yaml_v2 => {
+            Ok((Some(document), true)) if !opts.go_yaml_v2 => {
                 // kyaml's merge expansion can differ once merged mappings
                 // have merges of their own; recompute the kyaml way (empty
-                // values are not tracked through merge keys).
+                // values and texts are not tracked through merge keys).
                 let limit = opts.max_alias_nodes.saturating_mul(4).max(1 << 20);
-                return Ok(Some((
-                    kyaml::document(current, limit).unwrap_or(value),
-                    Vec::new(),
-                )));
+                return Ok(Some(Document {
+                    value: kyaml::document(current, limit).unwrap_or(document.value),
+                    empty_values: Vec::new(),
+                    scalar_texts: Vec::new(),
+                }));
             }
-            Ok((document, _, empty)) => return Ok(document.map(|d| (d, empty))),
+            Ok((document, _)) => return Ok(document),
             Err(Failure::Invalid(e)) => return Err(e),
             Err(Failure::Scan { error, flow_start }) => (error, flow_start),
         };
@@ -100,9 +101,6 @@ pub(crate) fn first_document(
         }
     }
 }
-
-/// Paths of map entries written with no value (see [`crate::Document`]).
-type EmptyValues = Vec<Vec<PathSeg>>;
 
 /// Why one parse of a chunk stopped.
 enum Failure {
@@ -129,7 +127,7 @@ fn compose_once(
     line_offset: usize,
     opts: LoadOptions,
     budget: &mut AliasBudget,
-) -> Result<(Option<Value>, bool, EmptyValues), Failure> {
+) -> Result<(Option<Document>, bool), Failure> {
     let mut parser = Parser::new_from_str(text);
     let mut composer = Composer {
         source: Source::new(text),
@@ -143,6 +141,7 @@ fn compose_once(
         explicit_key_in_gap: false,
         saw_merge: false,
         empty_values: Vec::new(),
+        scalar_texts: Vec::new(),
     };
     while let Some(next) = parser.next_event() {
         let (event, span) = match next {
@@ -154,16 +153,20 @@ fn compose_once(
         };
         composer.check_gap(span)?;
         match event {
-            Event::StreamEnd => return Ok((None, false, Vec::new())),
+            Event::StreamEnd => return Ok((None, false)),
             Event::DocumentEnd => {
-                let document = composer.finish_document();
-                return Ok((document, composer.saw_merge, composer.empty_values));
+                let document = composer.finish_document().map(|value| Document {
+                    value,
+                    empty_values: std::mem::take(&mut composer.empty_values),
+                    scalar_texts: std::mem::take(&mut composer.scalar_texts),
+                });
+                return Ok((document, composer.saw_merge));
             }
             Event::Nothing | Event::StreamStart | Event::DocumentStart(_) => {}
             event => composer.event(event, span)?,
         }
     }
-    Ok((None, false, Vec::new()))
+    Ok((None, false))
 }
 
 fn scan_error(e: &ScanError, line_offset: usize) -> PosError {
@@ -263,6 +266,8 @@ struct Composer<'t, 'b> {
     saw_merge: bool,
     /// Paths of map entries written with no value at all (`key:`).
     empty_values: Vec<Vec<PathSeg>>,
+    /// Non-string scalars not written in their canonical spelling.
+    scalar_texts: Vec<(Vec<PathSeg>, String)>,
 }
 
 impl Composer<'_, '_> {
@@ -462,7 +467,14 @@ impl Composer<'_, '_> {
             Value::String(String::new())
         } else {
             let (_, resolved) = resolve_scalar(&text, plain, tag).map_err(error)?;
-            resolved.into_value(text).map_err(error)?
+            let typed = !matches!(resolved, Resolved::Text | Resolved::Decoded(_));
+            let value = resolved.into_value(Cow::Borrowed(&text)).map_err(error)?;
+            if typed && origin == Origin::Node && !is_canonical(&value, &text) {
+                if let Some(path) = self.current_path() {
+                    self.scalar_texts.push((path, text.into_owned()));
+                }
+            }
+            value
         };
         self.attach(Node {
             value,
@@ -478,6 +490,16 @@ impl Composer<'_, '_> {
     /// keeps such a field apart from an explicit `null`: a strategic merge
     /// drops it, while `key: null` stays.
     fn record_empty_value(&mut self) {
+        if let Some(path) = self.current_path() {
+            if matches!(path.last(), Some(PathSeg::Key(_))) {
+                self.empty_values.push(path);
+            }
+        }
+    }
+
+    /// The path of the node about to be attached; `None` below a complex
+    /// or merge key, which no path names.
+    fn current_path(&self) -> Option<Vec<PathSeg>> {
         let mut path = Vec::with_capacity(self.frames.len());
         for frame in &self.frames {
             match &frame.body {
@@ -485,12 +507,10 @@ impl Composer<'_, '_> {
                 Body::Map { key: Some(key), .. } if key.role == Role::Entry => {
                     path.push(PathSeg::Key(key.name.clone()))
                 }
-                Body::Map { .. } => return,
+                Body::Map { .. } => return None,
             }
         }
-        if matches!(path.last(), Some(PathSeg::Key(_))) {
-            self.empty_values.push(path);
-        }
+        Some(path)
     }
 
     fn set_key(&mut self, key: Key) -> Result<(), PosError> {
@@ -735,5 +755,14 @@ impl Composer<'_, '_> {
     fn alias_name(&mut self, span: Span) -> String {
         let written = self.source.slice(span.start.index(), span.end.index());
         written.trim_start_matches('*').to_owned()
+    }
+}
+
+/// Whether `text` is how the value model would spell `value` itself, so that
+/// keeping the text would add nothing (`null`, `true`, `42`, `1.5`).
+fn is_canonical(value: &Value, text: &str) -> bool {
+    match value {
+        Value::Null => text == "null",
+        other => other.scalar_string().is_some_and(|s| s == text),
     }
 }

@@ -144,6 +144,13 @@ pub struct Document {
     /// null but which kustomize's strategic merge drops (an explicit `null`
     /// it keeps).
     pub empty_values: Vec<Vec<PathSeg>>,
+    /// Scalars that resolved to null, a bool, a number or a timestamp, with
+    /// the text they were written as, where that text is not the value's
+    /// canonical spelling (`1.50`, `0o644`, `~`, `yes` under a `!!bool`
+    /// tag). kyaml keeps a node's text, and kustomize reads some fields
+    /// (annotations) as that text. Aliased and merge-key values are not
+    /// tracked.
+    pub scalar_texts: Vec<(Vec<PathSeg>, String)>,
 }
 
 /// [`load_documents_with`], keeping each document's [`Document::empty_values`].
@@ -154,22 +161,13 @@ pub fn load_detailed(src: &str, opts: LoadOptions) -> Result<Vec<Document>, Load
         // go-yaml v2's `Unmarshal` parses the stream's first document only.
         let document = compose::first_document(&src, 0, opts, &mut budget)
             .map_err(PosError::into_load_error)?;
-        return Ok(document
-            .map(|(value, empty_values)| Document {
-                value,
-                empty_values,
-            })
-            .into_iter()
-            .collect());
+        return Ok(document.into_iter().collect());
     }
     let mut documents = Vec::new();
     for chunk in split::split_documents(&src)? {
         let document = compose::first_document(chunk.text, chunk.line_offset, opts, &mut budget)
             .map_err(PosError::into_load_error)?;
-        documents.extend(document.map(|(value, empty_values)| Document {
-            value,
-            empty_values,
-        }));
+        documents.extend(document);
     }
     Ok(documents)
 }

@@ -54,31 +54,8 @@ pub(super) fn finish(
             remove_annotation(res.obj_mut(), transform::namespace::HELM_GENERATED);
         }
         res.finish_build_annotations();
-        stringify_annotations(res.obj_mut());
         Ok(())
     })
-}
-
-/// kustomize rewrites a resource's annotations at the end of every build (as
-/// `map[string]string`), so every value comes out a string: `a: 1` prints as
-/// `a: "1"`. The value model keeps canonical spellings only, so a number
-/// written `1.50` comes out `"1.5"` here where kustomize keeps `"1.50"`.
-fn stringify_annotations(obj: &mut Value) {
-    let Some(annotations) = obj
-        .get_mut("metadata")
-        .and_then(|m| m.get_mut("annotations"))
-        .and_then(Value::as_map_mut)
-    else {
-        return;
-    };
-    for value in annotations.values_mut() {
-        let text = match &*value {
-            Value::String(_) | Value::Map(_) | Value::Seq(_) => continue,
-            Value::Null => String::new(),
-            other => other.scalar_string().unwrap_or_default(),
-        };
-        *value = Value::String(text);
-    }
 }
 
 /// Removes one of kustomize's internal annotations, and `annotations` with

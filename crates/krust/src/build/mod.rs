@@ -34,7 +34,7 @@ use crate::FileSystem;
 
 pub use cache::GraphStats;
 pub use graph::Graph;
-pub use read::{resources_from_bytes, resources_from_documents};
+pub use read::{patches_from_bytes, patches_from_documents, resources_from_bytes};
 use target::Target;
 
 /// How to build.

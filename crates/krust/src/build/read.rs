@@ -19,14 +19,42 @@ pub fn resources_from_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<Resource>> 
     resources_from_documents(path, docs)
 }
 
+/// Parses a strategic-merge patch file: as a resource file, except that
+/// an empty or null `metadata.annotations` stays (merged, it clears the
+/// target's annotations).
+pub fn patches_from_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<Resource>> {
+    let text = crate::error::utf8_str(path, bytes)?;
+    let docs =
+        krust_yaml::load_detailed(text, Default::default()).map_err(|e| Error::yaml(path, &e))?;
+    patches_from_documents(path, docs)
+}
+
 /// The resources in documents already parsed from the file at `path` (only
 /// used in error messages).
 pub fn resources_from_documents(path: &Path, docs: Vec<Document>) -> Result<Vec<Resource>> {
+    objects_from_documents(path, docs, Read::Resources)
+}
+
+/// The patches in documents already parsed from the file at `path` (see
+/// [`patches_from_bytes`]).
+pub fn patches_from_documents(path: &Path, docs: Vec<Document>) -> Result<Vec<Resource>> {
+    objects_from_documents(path, docs, Read::Patches)
+}
+
+/// What a file's objects are for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Read {
+    Resources,
+    Patches,
+}
+
+fn objects_from_documents(path: &Path, docs: Vec<Document>, read: Read) -> Result<Vec<Resource>> {
     let mut queue: VecDeque<Document> = docs.into();
     let mut out = Vec::with_capacity(queue.len());
     while let Some(Document {
         value: doc,
         empty_values,
+        scalar_texts,
     }) = queue.pop_front()
     {
         if is_nil_or_empty(&doc) {
@@ -45,7 +73,11 @@ pub fn resources_from_documents(path: &Path, docs: Vec<Document>) -> Result<Vec<
                     Value::Seq(items) => {
                         queue.extend(items.iter().enumerate().map(|(i, item)| Document {
                             value: item.clone(),
-                            empty_values: item_empty_values(&empty_values, i),
+                            empty_values:
+                                empty_values.iter().filter_map(|p| in_item(p, i)).collect(),
+                            // kustomize inlines list items through Go maps,
+                            // which keeps no scalar's text.
+                            scalar_texts: Vec::new(),
                         }))
                     }
                     Value::Null => {}
@@ -64,27 +96,25 @@ pub fn resources_from_documents(path: &Path, docs: Vec<Document>) -> Result<Vec<
         }
         check_resource(path, &doc)?;
         let mut doc = doc;
-        drop_empty_annotations(&mut doc);
+        if read == Read::Resources {
+            drop_empty_annotations(&mut doc);
+        }
         let mut res = Resource::new(doc);
         res.set_empty_values(empty_values);
+        res.set_scalar_texts(&scalar_texts);
         out.push(res);
     }
     Ok(out)
 }
 
-/// The empty-value paths of a list's item `index`, relative to the item.
-fn item_empty_values(paths: &[Vec<PathSeg>], index: usize) -> Vec<Vec<PathSeg>> {
-    paths
-        .iter()
-        .filter_map(|p| match p.as_slice() {
-            [PathSeg::Key(items), PathSeg::Index(i), rest @ ..]
-                if items == "items" && *i == index =>
-            {
-                Some(rest.to_vec())
-            }
-            _ => None,
-        })
-        .collect()
+/// A path of a list document, relative to its item `index`, if it is in it.
+fn in_item(path: &[PathSeg], index: usize) -> Option<Vec<PathSeg>> {
+    match path {
+        [PathSeg::Key(items), PathSeg::Index(i), rest @ ..] if items == "items" && *i == index => {
+            Some(rest.to_vec())
+        }
+        _ => None,
+    }
 }
 
 /// kustomize's reader sets and then removes its own annotations on every

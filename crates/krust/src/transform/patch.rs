@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use krust_yaml::Value;
 
-use crate::build::{resources_from_bytes, resources_from_documents};
+use crate::build::{patches_from_bytes, patches_from_documents};
 use crate::error::{Error, Result};
 use crate::kustomization::PatchSpec;
 use crate::loader::Loader;
@@ -95,7 +95,7 @@ pub fn load(loader: &Loader, kust_file: &std::path::Path, spec: &PatchSpec) -> R
     // first document only: a text with no document, such as blank or
     // comments or `null`, has no operations, but an empty text is an error).
     let strategic = match krust_yaml::load_detailed(&text, Default::default()) {
-        Ok(docs) => resources_from_documents(&source, docs),
+        Ok(docs) => patches_from_documents(&source, docs),
         Err(e) => Err(Error::yaml(&source, &e)),
     };
     let json = JsonPatch::parse(&text);
@@ -157,7 +157,7 @@ pub fn load_strategic_merge(
 ) -> Result<Vec<Patch>> {
     let mut patches = Vec::new();
     for entry in entries {
-        let inline = resources_from_bytes(kust_file, entry.as_bytes());
+        let inline = patches_from_bytes(kust_file, entry.as_bytes());
         let (resources, source, label) = match inline {
             Ok(resources) if !resources.is_empty() => (
                 resources,
@@ -172,7 +172,7 @@ pub fn load_strategic_merge(
                     )
                 })?;
                 (
-                    resources_from_bytes(&file, &bytes)?,
+                    patches_from_bytes(&file, &bytes)?,
                     file,
                     format!("patch '{entry}'"),
                 )
@@ -263,7 +263,11 @@ impl Patch {
                         let [patch] = patches.as_slice() else {
                             return Err(self.error("a strategic-merge patch with a target must hold exactly one object"));
                         };
-                        self.apply_strategic(map, patch, schema, &selected)
+                        // kustomize merges a copy of a targeted patch whose
+                        // labels and annotations went through string maps.
+                        let mut patch = patch.clone();
+                        patch.rewrite_labels_and_annotations();
+                        self.apply_strategic(map, &patch, schema, &selected)
                     }
                     None => {
                         let mut deleted = false;
@@ -320,7 +324,10 @@ impl Patch {
             res.forget_empty_values();
             let version = self.version;
             res.with_build_annotations(|obj| ops.apply(obj, version))
-                .map_err(|e| self.error(&format!("{} : {e}", res.id())))
+                .map_err(|e| self.error(&format!("{} : {e}", res.id())))?;
+            // kustomize then writes the annotations back as a string map.
+            res.rewrite_annotations();
+            Ok(())
         })
     }
 
@@ -362,6 +369,7 @@ impl Patch {
                 *res.obj_mut() = Value::Null;
                 return Ok(());
             }
+            res.adopt_scalar_texts(patch);
             let obj = res.obj_mut();
             if !self.allow_kind_change {
                 set_top(obj, "kind", Some(kind));

@@ -8,6 +8,10 @@
 
 use krust_yaml::{Mapping, PathSeg, Value};
 
+mod scalar_text;
+
+use scalar_text::{MetaMap, MetaText};
+
 use crate::resid::ResId;
 
 /// A transformer that ran over a resource, as kustomize's transformations
@@ -100,6 +104,8 @@ pub struct Resource {
     /// Map entries written with no value (`key:`), until a strategic merge
     /// drops them as kyaml does (or a JSON round trip makes them plain nulls).
     empty_values: Vec<Vec<PathSeg>>,
+    /// Label and annotation values written in a spelling the value model drops.
+    meta_texts: Vec<MetaText>,
     /// Names of the vars bound to this resource (kustomize's `refVarNames`).
     ref_vars: Vec<String>,
 }
@@ -118,6 +124,7 @@ impl Resource {
             needs_hash: false,
             ref_vars: Vec::new(),
             empty_values: Vec::new(),
+            meta_texts: Vec::new(),
             transformations: Vec::new(),
         }
     }
@@ -248,9 +255,43 @@ impl Resource {
         }
     }
 
-    /// Forgets which nulls were written empty (after a JSON round trip they are plain nulls).
+    /// Forgets which nulls were written empty and how scalars were spelled:
+    /// after a JSON round trip they are plain nulls and canonical numbers.
     pub fn forget_empty_values(&mut self) {
         self.empty_values.clear();
+        self.meta_texts.clear();
+    }
+
+    /// Records the text of the document's scalars that the value model
+    /// spells otherwise (see [`krust_yaml::Document::scalar_texts`]).
+    pub fn set_scalar_texts(&mut self, texts: &[(Vec<PathSeg>, String)]) {
+        self.meta_texts = scalar_text::meta_texts(&self.obj, texts);
+    }
+
+    /// After `patch` was merged into this object: labels and annotations
+    /// the patch set take its spelling.
+    pub fn adopt_scalar_texts(&mut self, patch: &Resource) {
+        let own = std::mem::take(&mut self.meta_texts);
+        self.meta_texts = scalar_text::merged(&self.obj, own, &patch.meta_texts);
+    }
+
+    /// kustomize's `SetLabels(GetLabels())` and `SetAnnotations(GetAnnotations())`,
+    /// as done to a copy of a targeted patch before it merges: both maps
+    /// become maps of strings (each value the text it was written as, a
+    /// null `"null"` or `"~"`), and an empty one disappears.
+    pub fn rewrite_labels_and_annotations(&mut self) {
+        let texts = std::mem::take(&mut self.meta_texts);
+        scalar_text::set_string_map(&mut self.obj, MetaMap::Labels, &texts);
+        scalar_text::set_string_map(&mut self.obj, MetaMap::Annotations, &texts);
+    }
+
+    /// kustomize's `SetAnnotations(GetAnnotations())` (as after a JSON
+    /// patch): the annotations become a map of strings, gone when empty.
+    /// At the end of a build kustomize does it only to a non-empty map:
+    /// see [`Resource::finish_build_annotations`].
+    pub fn rewrite_annotations(&mut self) {
+        scalar_text::set_string_map(&mut self.obj, MetaMap::Annotations, &self.meta_texts);
+        self.meta_texts.retain(|t| t.map() != MetaMap::Annotations);
     }
 
     /// Binds the var `name` to this resource.
@@ -371,18 +412,22 @@ impl Resource {
 
     /// Reproduces kustomize's end-of-build annotation cleanup: an
     /// annotations map left empty (by a patch, or once its build annotations
-    /// are gone) is dropped from the object, whatever emptied it.
+    /// are gone) is dropped from the object, whatever emptied it, and a
+    /// non-empty one is written back as strings (`a: 1.50` prints as
+    /// `a: "1.50"`).
     pub fn finish_build_annotations(&mut self) {
         let Some(meta) = self.obj.get_mut("metadata").and_then(Value::as_map_mut) else {
             return;
         };
-        let empty = match meta.get("annotations") {
-            Some(Value::Map(m)) => m.is_empty(),
-            Some(Value::Null) => true,
-            _ => false,
-        };
-        if empty {
-            meta.shift_remove("annotations");
+        match meta.get("annotations") {
+            Some(Value::Map(m)) if m.is_empty() => {
+                meta.shift_remove("annotations");
+            }
+            Some(Value::Null) => {
+                meta.shift_remove("annotations");
+            }
+            Some(Value::Map(_)) => self.rewrite_annotations(),
+            _ => {}
         }
     }
 }
