@@ -7,7 +7,7 @@
 //! same remaining path, whether or not the path says `[]`; missing fields are
 //! created only when the spec says `create` (and never for `[]` segments).
 
-use krust_yaml::{Mapping, Value};
+use krust_yaml::{Mapping, PathSeg, Value};
 
 use crate::resid::Gvk;
 
@@ -115,37 +115,94 @@ pub fn apply<F>(
 where
     F: FnMut(&mut Value) -> Result<(), String>,
 {
+    walk(obj, gvk, spec, leaf, false, &mut |node, _| set(node))
+}
+
+/// [`apply`], telling `set` the path of each place.
+pub fn apply_at_paths<F>(
+    obj: &mut Value,
+    gvk: &Gvk,
+    spec: &FieldSpec,
+    leaf: Create,
+    set: &mut F,
+) -> Result<(), String>
+where
+    F: FnMut(&mut Value, &[PathSeg]) -> Result<(), String>,
+{
+    walk(obj, gvk, spec, leaf, true, set)
+}
+
+fn walk<F>(
+    obj: &mut Value,
+    gvk: &Gvk,
+    spec: &FieldSpec,
+    leaf: Create,
+    track: bool,
+    set: &mut F,
+) -> Result<(), String>
+where
+    F: FnMut(&mut Value, &[PathSeg]) -> Result<(), String>,
+{
     if !spec.applies_to(gvk) {
         return Ok(());
     }
     let walk = Walk {
         create: spec.create && leaf != Create::Never,
         leaf,
+        track,
     };
-    walk.node(obj, &spec.segments, set)
+    walk.node(obj, &spec.segments, &mut Vec::new(), set)
         .map_err(|e| format!("at path '{}': {e}", spec.path))
 }
 
 struct Walk {
     create: bool,
     leaf: Create,
+    /// Whether to keep the path walked (only callers that ask pay for it).
+    track: bool,
 }
 
 impl Walk {
-    fn node<F>(&self, node: &mut Value, path: &[String], set: &mut F) -> Result<(), String>
+    fn node<F>(
+        &self,
+        node: &mut Value,
+        path: &[String],
+        at: &mut Vec<PathSeg>,
+        set: &mut F,
+    ) -> Result<(), String>
     where
-        F: FnMut(&mut Value) -> Result<(), String>,
+        F: FnMut(&mut Value, &[PathSeg]) -> Result<(), String>,
     {
         let Some((first, rest)) = path.split_first() else {
-            return set(node);
+            return set(node, at);
         };
         match node {
-            Value::Seq(items) => items
-                .iter_mut()
-                .try_for_each(|item| self.node(item, path, set)),
-            Value::Map(map) => self.field(map, first, rest, set),
+            Value::Seq(items) => items.iter_mut().enumerate().try_for_each(|(i, item)| {
+                self.enter(
+                    at,
+                    || PathSeg::Index(i),
+                    |at| self.node(item, path, at, set),
+                )
+            }),
+            Value::Map(map) => self.field(map, first, rest, at, set),
             _ => Err("expected sequence or mapping node".into()),
         }
+    }
+
+    /// Runs `f` with `seg` on the path, when paths are kept.
+    fn enter<T>(
+        &self,
+        at: &mut Vec<PathSeg>,
+        seg: impl FnOnce() -> PathSeg,
+        f: impl FnOnce(&mut Vec<PathSeg>) -> T,
+    ) -> T {
+        if !self.track {
+            return f(at);
+        }
+        at.push(seg());
+        let out = f(at);
+        at.pop();
+        out
     }
 
     fn field<F>(
@@ -153,10 +210,11 @@ impl Walk {
         map: &mut Mapping,
         segment: &str,
         rest: &[String],
+        at: &mut Vec<PathSeg>,
         set: &mut F,
     ) -> Result<(), String>
     where
-        F: FnMut(&mut Value) -> Result<(), String>,
+        F: FnMut(&mut Value, &[PathSeg]) -> Result<(), String>,
     {
         let (name, is_seq) = match segment.strip_suffix("[]") {
             Some(name) => (name, true),
@@ -173,7 +231,7 @@ impl Walk {
             None if creatable => map.insert_full(name.to_owned(), fresh()).0,
             None => return Ok(()),
         };
-        let Some((_, field)) = map.get_index_mut(index) else {
+        let Some((key, field)) = map.get_index_mut(index) else {
             return Ok(());
         };
         if field.is_null() {
@@ -186,7 +244,11 @@ impl Walk {
                 (false, false) => {}
             }
         }
-        self.node(field, rest, set)
+        self.enter(
+            at,
+            || PathSeg::Key(key.clone()),
+            |at| self.node(field, rest, at, set),
+        )
     }
 }
 

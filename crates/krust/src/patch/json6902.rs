@@ -88,6 +88,9 @@ impl JsonPatch {
     /// kustomize `version` does. On error the object may be partly patched;
     /// the build fails then, so nobody sees it.
     pub fn apply(&self, doc: &mut Value, version: KustomizeVersion) -> Result<(), String> {
+        // kustomize marshals the object to JSON first, which refuses an
+        // infinity or NaN anywhere in it.
+        check_json_encodable(doc)?;
         self.ops
             .iter()
             .try_for_each(|op| apply_op(doc, op, version))?;
@@ -266,8 +269,8 @@ fn json_number(b: &[u8], i: &mut usize) -> bool {
     true
 }
 
-/// Go's `json.Marshal` refuses infinities and NaN, so a patch holding one
-/// (`value: .inf`) never reaches the patch library.
+/// Go's `json.Marshal` refuses infinities and NaN, so neither a patch nor
+/// an object holding one (`value: .inf`) reaches the patch library.
 fn check_json_encodable(v: &Value) -> Result<(), String> {
     match v {
         Value::Float(f) => krust_yaml::number::json_unsupported(*f).map_or(Ok(()), Err),

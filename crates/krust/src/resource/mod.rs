@@ -9,8 +9,10 @@
 use krust_yaml::{Mapping, PathSeg, Value};
 
 mod scalar_text;
+mod shared;
 
 use scalar_text::{MetaMap, MetaText};
+use shared::SharedScalars;
 
 use crate::resid::ResId;
 
@@ -106,6 +108,8 @@ pub struct Resource {
     empty_values: Vec<Vec<PathSeg>>,
     /// Label and annotation values written in a spelling the value model drops.
     meta_texts: Vec<MetaText>,
+    /// Fields kustomize holds as one node (see [`shared`]).
+    shared: SharedScalars,
     /// Names of the vars bound to this resource (kustomize's `refVarNames`).
     ref_vars: Vec<String>,
 }
@@ -125,6 +129,7 @@ impl Resource {
             ref_vars: Vec::new(),
             empty_values: Vec::new(),
             meta_texts: Vec::new(),
+            shared: SharedScalars::default(),
             transformations: Vec::new(),
         }
     }
@@ -205,6 +210,28 @@ impl Resource {
         }
     }
 
+    /// kustomize rewrote the annotations from strings (`SetAnnotations`, as
+    /// when it records an origin or a transformation in them): they no
+    /// longer share nodes. (Renames it records one annotation at a time.)
+    fn annotations_rewritten(&mut self) {
+        self.shared.detach_under(&[
+            PathSeg::Key("metadata".into()),
+            PathSeg::Key("annotations".into()),
+        ]);
+    }
+
+    /// The fields at `paths` now hold one node, as where a label or
+    /// annotation transformer created them (see [`shared`]).
+    pub(crate) fn share_scalars(&mut self, paths: Vec<Vec<PathSeg>>) {
+        self.shared.share(paths);
+    }
+
+    /// The scalar at `path` was written in place: every field sharing its
+    /// node shows the new value.
+    pub(crate) fn scalar_written(&mut self, path: &[PathSeg]) {
+        self.shared.written(&mut self.obj, path);
+    }
+
     /// Name prefixes applied so far.
     pub fn prefixes(&self) -> &[String] {
         &self.prefixes
@@ -218,6 +245,7 @@ impl Resource {
     /// Records where the resource came from.
     pub fn set_origin(&mut self, origin: Origin) {
         self.origin = Some(origin);
+        self.annotations_rewritten();
     }
 
     /// Where the resource came from, if recorded.
@@ -260,6 +288,7 @@ impl Resource {
     pub fn forget_empty_values(&mut self) {
         self.empty_values.clear();
         self.meta_texts.clear();
+        self.shared.clear();
     }
 
     /// Records the text of the document's scalars that the value model
@@ -268,9 +297,11 @@ impl Resource {
         self.meta_texts = scalar_text::meta_texts(&self.obj, texts);
     }
 
-    /// After `patch` was merged into this object: labels and annotations
-    /// the patch set take its spelling.
-    pub fn adopt_scalar_texts(&mut self, patch: &Resource) {
+    /// After `patch` was merged into this object: fields sharing a node
+    /// with one the patch wrote show the patch's value, and labels and
+    /// annotations the patch set take its spelling.
+    pub fn merged_from(&mut self, patch: &Resource) {
+        self.shared.merged(&mut self.obj, patch.obj());
         let own = std::mem::take(&mut self.meta_texts);
         self.meta_texts = scalar_text::merged(&self.obj, own, &patch.meta_texts);
     }
@@ -280,6 +311,11 @@ impl Resource {
     /// become maps of strings (each value the text it was written as, a
     /// null `"null"` or `"~"`), and an empty one disappears.
     pub fn rewrite_labels_and_annotations(&mut self) {
+        self.shared.detach_under(&[
+            PathSeg::Key("metadata".into()),
+            PathSeg::Key("labels".into()),
+        ]);
+        self.annotations_rewritten();
         let texts = std::mem::take(&mut self.meta_texts);
         scalar_text::set_string_map(&mut self.obj, MetaMap::Labels, &texts);
         scalar_text::set_string_map(&mut self.obj, MetaMap::Annotations, &texts);
@@ -290,6 +326,7 @@ impl Resource {
     /// At the end of a build kustomize does it only to a non-empty map:
     /// see [`Resource::finish_build_annotations`].
     pub fn rewrite_annotations(&mut self) {
+        self.annotations_rewritten();
         scalar_text::set_string_map(&mut self.obj, MetaMap::Annotations, &self.meta_texts);
         self.meta_texts.retain(|t| t.map() != MetaMap::Annotations);
     }
@@ -307,6 +344,7 @@ impl Resource {
     /// Records that a transformer ran over it.
     pub fn add_transformation(&mut self, transformation: Transformation) {
         self.transformations.push(transformation);
+        self.annotations_rewritten();
     }
 
     /// Transformers recorded by [`Resource::add_transformation`], in order.

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use crate::fieldspec::{self, merge_specs, Create, FieldSpec, FieldSpecs};
 use crate::kustomization::LabelSet;
 use crate::resmap::ResMap;
+use krust_yaml::PathSeg;
 
 /// The field specs one `labels:` entry applies to, as kustomize composes them:
 /// its own `fields`, then either the selector-including table or just
@@ -59,6 +60,11 @@ pub fn apply(
 }
 
 /// Shared by labels and annotations: both set string pairs into maps.
+///
+/// As kustomize's `SetEntry`, one value per key and object goes to every
+/// place the key is created, so those places share it from then on; where
+/// the key was already set, its old value is written over in place, and
+/// whatever shared that value changes with it.
 pub(crate) fn set_pairs(
     map: &mut ResMap,
     pairs: &IndexMap<String, String>,
@@ -69,13 +75,30 @@ pub(crate) fn set_pairs(
     }
     map.transform(|res| {
         let gvk = res.id().gvk.clone();
+        let mut created: Vec<Vec<Vec<PathSeg>>> = vec![Vec::new(); pairs.len()];
+        let mut overwritten: Vec<Vec<PathSeg>> = Vec::new();
         for spec in specs {
-            fieldspec::apply(res.obj_mut(), &gvk, spec, Create::Map, &mut |node| {
-                pairs
-                    .iter()
-                    .try_for_each(|(k, v)| super::set_entry(node, k, v))
+            fieldspec::apply_at_paths(res.obj_mut(), &gvk, spec, Create::Map, &mut |node, at| {
+                for (i, (k, v)) in pairs.iter().enumerate() {
+                    let existed = node.get(k).is_some();
+                    super::set_entry(node, k, v)?;
+                    let mut path = at.to_vec();
+                    path.push(PathSeg::Key(k.clone()));
+                    if existed {
+                        overwritten.push(path);
+                    } else {
+                        created[i].push(path);
+                    }
+                }
+                Ok(())
             })
             .map_err(|e| Error::msg(format!("{}: {e}", res.id())))?;
+        }
+        for path in &overwritten {
+            res.scalar_written(path);
+        }
+        for paths in created {
+            res.share_scalars(paths);
         }
         Ok(())
     })

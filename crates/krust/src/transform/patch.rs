@@ -369,7 +369,7 @@ impl Patch {
                 *res.obj_mut() = Value::Null;
                 return Ok(());
             }
-            res.adopt_scalar_texts(patch);
+            res.merged_from(patch);
             let obj = res.obj_mut();
             if !self.allow_kind_change {
                 set_top(obj, "kind", Some(kind));
