@@ -25,23 +25,30 @@ fn check_every_version(dir: &Path) {
     }
 }
 
-fn repo(name: &str) -> (PathBuf, Vec<PathBuf>) {
+fn repo(name: &str, spec: RepoSpec) -> (PathBuf, Vec<PathBuf>) {
     let dir = std::env::temp_dir().join(format!("krust-synthetic-{name}-{}", std::process::id()));
-    let overlays = write_repo(
-        &dir,
+    let overlays = write_repo(&dir, spec).unwrap();
+    (dir, overlays)
+}
+
+/// The repository the benchmarks render: 200 apps × 6 environments × 4
+/// components, 800 resources per overlay.
+const BENCHED: RepoSpec = RepoSpec {
+    apps: 200,
+    envs: 6,
+    components: 4,
+};
+
+#[test]
+fn synthetic_overlay_renders_like_each_kustomize() {
+    let (dir, overlays) = repo(
+        "one",
         RepoSpec {
             apps: 12,
             envs: 3,
             components: 2,
         },
-    )
-    .unwrap();
-    (dir, overlays)
-}
-
-#[test]
-fn synthetic_overlay_renders_like_each_kustomize() {
-    let (dir, overlays) = repo("one");
+    );
     let got = krust_suite::render(&overlays[1]).unwrap();
     assert_eq!(
         got.matches("---\n").count() + 1,
@@ -54,12 +61,12 @@ fn synthetic_overlay_renders_like_each_kustomize() {
 
 #[test]
 fn every_overlay_rendered_at_once_renders_like_each_kustomize() {
-    let (dir, overlays) = repo("all");
+    let (dir, overlays) = repo("all", BENCHED);
     let graph = Graph::new(&DiskFs, BuildOptions::default());
     let built = graph.build_all(&overlays);
     assert_eq!(
         graph.stats().kustomizations_built,
-        3 + 12,
+        BENCHED.envs + BENCHED.apps,
         "each overlay, and each base once"
     );
     for (overlay, result) in overlays.iter().zip(built) {
@@ -70,7 +77,12 @@ fn every_overlay_rendered_at_once_renders_like_each_kustomize() {
             "{}",
             overlay.display()
         );
-        check_every_version(overlay);
     }
+    // kustomize takes seconds per overlay of this size: check them side by side.
+    std::thread::scope(|scope| {
+        for overlay in &overlays {
+            scope.spawn(|| check_every_version(overlay));
+        }
+    });
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -39,10 +39,9 @@ fn summary(out: &Output) -> (Option<i32>, String, String) {
     )
 }
 
-#[test]
-fn examples_render_identically_with_one_and_eight_threads() {
-    let scratch = std::env::temp_dir().join(format!("krust-determinism-{}", std::process::id()));
-    let examples = workspace().join("examples");
+/// `render --all DIR --include-bases -o OUT` at `--jobs 1` and `--jobs 8`:
+/// the two output trees.
+fn render_all_twice(dir: &Path, scratch: &Path) -> Vec<BTreeMap<PathBuf, Vec<u8>>> {
     let mut outputs = Vec::new();
     for jobs in ["1", "8"] {
         let out = scratch.join(jobs);
@@ -56,7 +55,7 @@ fn examples_render_identically_with_one_and_eight_threads() {
                 "-o",
                 out.to_str().unwrap(),
             ],
-            &examples,
+            dir,
         );
         assert!(
             run.status.success(),
@@ -65,11 +64,47 @@ fn examples_render_identically_with_one_and_eight_threads() {
         );
         outputs.push(tree(&out));
     }
+    outputs
+}
+
+#[test]
+fn examples_render_identically_with_one_and_eight_threads() {
+    let scratch = std::env::temp_dir().join(format!("krust-determinism-{}", std::process::id()));
+    let outputs = render_all_twice(&workspace().join("examples"), &scratch);
     std::fs::remove_dir_all(&scratch).ok();
     assert!(
         outputs[0].len() >= 7,
         "expected every examples/ root, got {:?}",
         outputs[0].keys().collect::<Vec<_>>()
+    );
+    assert!(
+        outputs[0] == outputs[1],
+        "outputs differ between --jobs 1 and --jobs 8"
+    );
+}
+
+/// The benchmarks' repository, 200 apps × 6 environments × 4 components:
+/// every overlay and base, written with `-o`, the same at either parallelism.
+#[test]
+fn the_benchmarked_repository_renders_identically_with_one_and_eight_threads() {
+    let scratch =
+        std::env::temp_dir().join(format!("krust-determinism-repo-{}", std::process::id()));
+    let repo = scratch.join("repo");
+    krust_suite::synthetic::write_repo(
+        &repo,
+        krust_suite::synthetic::RepoSpec {
+            apps: 200,
+            envs: 6,
+            components: 4,
+        },
+    )
+    .unwrap();
+    let outputs = render_all_twice(&repo, &scratch.join("out"));
+    std::fs::remove_dir_all(&scratch).ok();
+    assert!(
+        outputs[0].len() >= 6 + 200,
+        "expected every overlay and base, got {}",
+        outputs[0].len()
     );
     assert!(
         outputs[0] == outputs[1],
