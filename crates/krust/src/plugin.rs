@@ -311,7 +311,8 @@ fn load_replacement_entries(
             ReplacementEntry::Path(path) => {
                 let (file, bytes) = loader.load(path).map_err(|e| e.in_file(source))?;
                 let text = crate::error::utf8_string(&file, bytes)?;
-                let docs = krust_yaml::load_documents(&text).map_err(|e| Error::yaml(&file, &e))?;
+                let docs = replacements::load_replacement_file(&text)
+                    .map_err(|e| Error::yaml(&file, &e))?;
                 for r in replacements::replacements_from_documents(docs)
                     .map_err(|e| Error::at(&file, e))?
                 {

@@ -55,8 +55,12 @@ impl SchemaState {
                         ));
                     }
                     let text = crate::error::utf8_string(&schema_file, bytes)?;
-                    let docs = krust_yaml::load_documents(&text)
-                        .map_err(|e| Error::yaml(&schema_file, &e))?;
+                    // kyaml reads a schema file through sigs.k8s.io/yaml.
+                    let docs = krust_yaml::load_documents_with(
+                        &text,
+                        krust_yaml::LoadOptions::sigs_k8s_yaml(),
+                    )
+                    .map_err(|e| Error::yaml(&schema_file, &e))?;
                     let doc = docs
                         .first()
                         .ok_or_else(|| Error::at(&schema_file, "empty OpenAPI schema"))?;

@@ -35,6 +35,9 @@ pub struct TransformerConfig {
     pub common_labels: FieldSpecs,
     /// Labels in templates (`labels` with `includeTemplates`).
     pub template_labels: FieldSpecs,
+    /// Fields every `labels:` entry writes, whatever its options (empty
+    /// unless a `configurations:` file has a `labels` table).
+    pub labels: FieldSpecs,
     /// `commonAnnotations` fields.
     pub common_annotations: FieldSpecs,
     /// Name back-references.
@@ -143,6 +146,7 @@ impl TransformerConfig {
                 "namespace" => config.namespace = specs()?.into(),
                 "commonLabels" => config.common_labels = specs()?.into(),
                 "templateLabels" => config.template_labels = specs()?.into(),
+                "labels" => config.labels = specs()?.into(),
                 "commonAnnotations" => config.common_annotations = specs()?.into(),
                 "images" => config.images = specs()?.into(),
                 "replicas" => config.replicas = specs()?.into(),
@@ -175,6 +179,7 @@ impl TransformerConfig {
             Arc::make_mut(&mut self.template_labels),
             &other.template_labels,
         )?;
+        merge_specs(Arc::make_mut(&mut self.labels), &other.labels)?;
         merge_specs(
             Arc::make_mut(&mut self.common_annotations),
             &other.common_annotations,
@@ -205,6 +210,7 @@ impl TransformerConfig {
             &mut self.namespace,
             &mut self.common_labels,
             &mut self.template_labels,
+            &mut self.labels,
             &mut self.common_annotations,
             &mut self.images,
             &mut self.replicas,

@@ -36,6 +36,7 @@ pub fn specs_for(set: &LabelSet, config: &TransformerConfig) -> Result<FieldSpec
 
 fn compose(set: &LabelSet, config: &TransformerConfig) -> Result<FieldSpecs, String> {
     let mut specs = set.fields.clone();
+    merge_specs(&mut specs, &config.labels)?;
     if set.include_selectors {
         merge_specs(&mut specs, &config.common_labels)?;
     } else {

@@ -356,8 +356,14 @@ fn replacement_entry(v: &Value, strict: bool) -> Result<ReplacementEntry, String
 /// Decodes a replacements file: one replacement (a map) or a list of them.
 /// As in kustomize, unknown fields are ignored here.
 pub fn parse_replacement_file(text: &str) -> Result<Vec<Replacement>, String> {
-    let docs = krust_yaml::load_documents(text).map_err(|e| e.to_string())?;
+    let docs = load_replacement_file(text).map_err(|e| e.to_string())?;
     replacements_from_documents(docs)
+}
+
+/// Reads a replacements file as kustomize does: sigs.k8s.io/yaml (go-yaml
+/// v2's YAML 1.1 rules, the first document).
+pub fn load_replacement_file(text: &str) -> Result<Vec<Value>, krust_yaml::LoadError> {
+    krust_yaml::load_documents_with(text, krust_yaml::LoadOptions::sigs_k8s_yaml())
 }
 
 /// [`parse_replacement_file`] of a file already read as YAML.
