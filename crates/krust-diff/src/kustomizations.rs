@@ -17,14 +17,9 @@ pub(crate) fn read_text(fs: &dyn FileSystem, path: &Path) -> Result<String, Stri
 
 /// A kustomization's model, read as krust's build reads it.
 pub(crate) fn parse(text: &str, file: &Path) -> Result<Kustomization, String> {
-    // As krust's build reads it: go-yaml v2 lets a repeated key win.
-    let options = krust_yaml::LoadOptions {
-        duplicate_keys_last_wins: true,
-        ..Default::default()
-    };
-    let docs = krust_yaml::load_documents_with(text, options)
+    let doc = kustomization::load_text(text)
         .map_err(|e| format!("{}:{}: {}", file.display(), e.line, e.message))?;
-    kustomization::parse_kustomization(docs.first())
+    kustomization::parse_kustomization(doc.as_ref())
         .map_err(|message| format!("{}: {message}", file.display()))
 }
 

@@ -62,14 +62,7 @@ fn kustomization_file(fs: &dyn FileSystem, dir: &Path) -> Option<PathBuf> {
 fn read_kustomization(fs: &dyn FileSystem, dir: &Path) -> Option<Value> {
     let bytes = fs.read(&kustomization_file(fs, dir)?).ok()?;
     let text = String::from_utf8(bytes).ok()?;
-    let options = krust_yaml::LoadOptions {
-        duplicate_keys_last_wins: true,
-        ..Default::default()
-    };
-    krust_yaml::load_documents_with(&text, options)
-        .ok()?
-        .into_iter()
-        .next()
+    crate::kustomization::load_text(&text).ok()?
 }
 
 fn walk(fs: &dyn FileSystem, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

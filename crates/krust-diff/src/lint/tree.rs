@@ -160,23 +160,19 @@ impl<'a> Tree<'a> {
             .map_err(|e| self.invalid(&file, None, &format!("cannot read it: {e}")))?;
         let text = String::from_utf8(bytes)
             .map_err(|e| self.invalid(&file, None, &format!("not valid UTF-8: {e}")))?;
-        // As krust's build reads it: go-yaml v2 lets a repeated key win.
-        let options = krust_yaml::LoadOptions {
-            duplicate_keys_last_wins: true,
-            ..Default::default()
-        };
-        let docs = krust_yaml::load_documents_with(&text, options)
+        // As krust's build reads it.
+        let doc = kustomization::load_text(&text)
             .map_err(|e| self.invalid(&file, Some(e.line), &e.message))?;
         let outline = Outline::new(&text);
-        let model = kustomization::parse_kustomization(docs.first()).map_err(|e| {
+        let model = kustomization::parse_kustomization(doc.as_ref()).map_err(|e| {
             let line = e
                 .field
                 .as_deref()
                 .and_then(|f| outline.key(f).map(|(_, l)| l));
             self.invalid(&file, line, &e.message)
         })?;
-        let keys = docs
-            .first()
+        let keys = doc
+            .as_ref()
             .and_then(|d| d.as_map())
             .map(|m| m.keys().cloned().collect())
             .unwrap_or_default();

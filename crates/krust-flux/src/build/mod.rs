@@ -328,29 +328,23 @@ fn read_kustomization(
         .map_err(|e| spec_error(ks, format!("{}: {e}", file.display())))?;
     let text = String::from_utf8(bytes)
         .map_err(|e| spec_error(ks, format!("{}: not UTF-8: {e}", file.display())))?;
-    let mut docs = krust_yaml::load_documents(&text).map_err(|e| {
+    // The controller reads it with sigs.k8s.io/yaml, as kustomize does.
+    let doc = krust::kustomization::load_text(&text).map_err(|e| {
         spec_error(
             ks,
             format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message),
         )
     })?;
-    match docs.len() {
-        0 => Ok(Mapping::default()),
-        1 => match docs.pop() {
-            Some(Value::Map(map)) => Ok(*map),
-            Some(other) => Err(spec_error(
-                ks,
-                format!(
-                    "{}: expected a kustomization map, found {}",
-                    file.display(),
-                    other.type_name()
-                ),
-            )),
-            None => Ok(Mapping::default()),
-        },
-        n => Err(spec_error(
+    match doc {
+        None => Ok(Mapping::default()),
+        Some(Value::Map(map)) => Ok(*map),
+        Some(other) => Err(spec_error(
             ks,
-            format!("{}: holds {n} YAML documents, expected one", file.display()),
+            format!(
+                "{}: expected a kustomization map, found {}",
+                file.display(),
+                other.type_name()
+            ),
         )),
     }
 }

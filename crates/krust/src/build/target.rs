@@ -340,13 +340,8 @@ fn read_kustomization(loader: &Loader) -> Result<LoadedKustomization> {
         .read(&file)
         .map_err(|e| Error::at(&file, e.to_string()))?;
     let text = crate::error::utf8_str(&file, &bytes)?;
-    // kustomize reads this file with sigs.k8s.io/yaml's `YAMLToJSON` (go-yaml
-    // v2: YAML 1.1 scalars, a repeated key wins), then decodes the JSON into
-    // its Go struct, so `namespace: yes` is a boolean where a string belongs.
-    let options = krust_yaml::LoadOptions::sigs_k8s_yaml();
-    let docs =
-        krust_yaml::load_documents_with(text, options).map_err(|e| Error::yaml(&file, &e))?;
-    let kust = kustomization::parse_kustomization(docs.first()).map_err(|e| {
+    let doc = kustomization::load_text(text).map_err(|e| Error::yaml(&file, &e))?;
+    let kust = kustomization::parse_kustomization(doc.as_ref()).map_err(|e| {
         let line = e
             .field
             .as_deref()

@@ -187,6 +187,17 @@ impl Kustomization {
     }
 }
 
+/// Reads a kustomization (or Component) file's text as kustomize does,
+/// with sigs.k8s.io/yaml's `YAMLToJSON` (go-yaml v2: YAML 1.1 scalars, a
+/// repeated key wins, the first document only), before
+/// [`parse_kustomization`] decodes it: `namespace: yes` is then a boolean
+/// where a string belongs. Every reader of kustomization files goes
+/// through here.
+pub fn load_text(text: &str) -> Result<Option<krust_yaml::Value>, krust_yaml::LoadError> {
+    let docs = krust_yaml::load_documents_with(text, krust_yaml::LoadOptions::sigs_k8s_yaml())?;
+    Ok(docs.into_iter().next())
+}
+
 /// The 1-based line where the top-level key `key` of a YAML mapping is
 /// written (plain or quoted), for pointing a message at it.
 pub fn top_level_key_line(text: &str, key: &str) -> Option<usize> {
