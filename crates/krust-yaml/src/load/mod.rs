@@ -135,6 +135,24 @@ pub fn load_documents_with(src: &str, opts: LoadOptions) -> Result<Vec<Value>, L
         .collect())
 }
 
+/// Whether go-yaml v3 reads `text`, written as a plain (unquoted, untagged)
+/// scalar, as a string. kyaml writes the map keys it creates plain, and
+/// kustomize's JSON step then fails on a key that reads as a number, a
+/// bool or null (`json: unsupported type: map[interface {}]interface {}`).
+/// A timestamp counts as a string: v3 decodes it as text into
+/// `interface{}`.
+pub fn plain_scalar_is_string(text: &str) -> bool {
+    matches!(
+        resolve::resolve_scalar(text, true, resolve::TagKind::None),
+        Ok((
+            _,
+            resolve::Resolved::Text
+                | resolve::Resolved::Decoded(_)
+                | resolve::Resolved::Timestamp(_)
+        ))
+    )
+}
+
 /// One document with what the value model alone does not say.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {

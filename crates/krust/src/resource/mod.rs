@@ -8,6 +8,7 @@
 
 use krust_yaml::{Mapping, PathSeg, Value};
 
+mod plain_keys;
 mod scalar_text;
 mod shared;
 
@@ -110,6 +111,9 @@ pub struct Resource {
     meta_texts: Vec<MetaText>,
     /// Fields kustomize holds as one node (see [`shared`]).
     shared: SharedScalars,
+    /// Entries whose key kyaml wrote unquoted and reads back as no string
+    /// (see [`plain_keys`]).
+    plain_keys: Vec<Vec<PathSeg>>,
     /// Names of the vars bound to this resource (kustomize's `refVarNames`).
     ref_vars: Vec<String>,
 }
@@ -130,6 +134,7 @@ impl Resource {
             empty_values: Vec::new(),
             meta_texts: Vec::new(),
             shared: SharedScalars::default(),
+            plain_keys: Vec::new(),
             transformations: Vec::new(),
         }
     }
@@ -289,6 +294,40 @@ impl Resource {
         self.empty_values.clear();
         self.meta_texts.clear();
         self.shared.clear();
+        self.plain_keys.clear();
+    }
+
+    /// kyaml created the entry at `path` with its key written unquoted.
+    pub(crate) fn created_plain_key(&mut self, path: Vec<PathSeg>) {
+        if path
+            .last()
+            .is_some_and(|seg| matches!(seg, PathSeg::Key(k) if plain_keys::is_troublesome(k)))
+        {
+            self.plain_keys.push(path);
+        }
+    }
+
+    /// Entries of this object whose unquoted key would break kustomize's
+    /// JSON step, among those `other` (a patch about to be merged) lacks.
+    pub(crate) fn plain_keys_missing_in(&self, other: &Value) -> Vec<Vec<PathSeg>> {
+        self.plain_keys
+            .iter()
+            .filter(|p| !plain_keys::present(other, p))
+            .cloned()
+            .collect()
+    }
+
+    /// Fails as kustomize's next JSON step would (a JSON patch, the
+    /// output) when an entry kyaml keyed unquoted reads as no string.
+    pub fn check_plain_keys(&self) -> std::result::Result<(), String> {
+        match self
+            .plain_keys
+            .iter()
+            .find(|p| plain_keys::present(&self.obj, p))
+        {
+            Some(path) => Err(plain_keys::error(path)),
+            None => Ok(()),
+        }
     }
 
     /// Records the text of the document's scalars that the value model
@@ -319,6 +358,10 @@ impl Resource {
         let texts = std::mem::take(&mut self.meta_texts);
         scalar_text::set_string_map(&mut self.obj, MetaMap::Labels, &texts);
         scalar_text::set_string_map(&mut self.obj, MetaMap::Annotations, &texts);
+        for field in ["labels", "annotations"] {
+            let keys = plain_keys::in_metadata_map(&self.obj, field);
+            self.plain_keys.extend(keys);
+        }
     }
 
     /// kustomize's `SetAnnotations(GetAnnotations())` (as after a JSON
@@ -329,6 +372,8 @@ impl Resource {
         self.annotations_rewritten();
         scalar_text::set_string_map(&mut self.obj, MetaMap::Annotations, &self.meta_texts);
         self.meta_texts.retain(|t| t.map() != MetaMap::Annotations);
+        let keys = plain_keys::in_metadata_map(&self.obj, "annotations");
+        self.plain_keys.extend(keys);
     }
 
     /// Binds the var `name` to this resource.

@@ -99,6 +99,9 @@ pub(crate) fn set_pairs(
             res.scalar_written(path);
         }
         for paths in created {
+            for path in &paths {
+                res.created_plain_key(path.clone());
+            }
             res.share_scalars(paths);
         }
         Ok(())

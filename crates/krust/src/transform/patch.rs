@@ -321,6 +321,9 @@ impl Patch {
             if store_previous {
                 res.store_previous_id();
             }
+            // kustomize turns the object into JSON first.
+            res.check_plain_keys()
+                .map_err(|e| self.error(&format!("{} : {e}", res.id())))?;
             res.forget_empty_values();
             let version = self.version;
             res.with_build_annotations(|obj| ops.apply(obj, version))
@@ -363,6 +366,7 @@ impl Patch {
                 res.store_previous_id();
             }
             res.drop_empty_values();
+            let unquoted = patch.plain_keys_missing_in(res.obj());
             let outcome = patch::merge(res.obj_mut(), &body, Some(schema))
                 .map_err(|e| self.error(&format!("{}: {e}", res.id())))?;
             if outcome == Outcome::Deleted || res.is_empty() {
@@ -370,6 +374,9 @@ impl Patch {
                 return Ok(());
             }
             res.merged_from(patch);
+            for path in unquoted {
+                res.created_plain_key(path);
+            }
             let obj = res.obj_mut();
             if !self.allow_kind_change {
                 set_top(obj, "kind", Some(kind));
