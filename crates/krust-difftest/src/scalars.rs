@@ -100,7 +100,7 @@ const BLOCKS: &[(&str, &[&str])] = &[
     ("|+", &["keep", ""]),
     (">", &["folded text", "continues here"]),
     (">-", &["folded", "", "paragraph"]),
-    ("|", &["  indented first", "second"]),
+    ("|2", &["  indented first", "second"]),
     ("|", &["key: value", "list:", "- a"]),
     ("|", &["{\"json\": true, \"n\": 1}"]),
     ("|", &["trailing space  ", "x"]),
@@ -129,20 +129,44 @@ pub fn string_value(rng: &mut Rng) -> String {
     }
 }
 
+/// A value that always reads as a string: for kustomization fields that
+/// kustomize decodes as string maps (`commonLabels`, `images[].newTag`),
+/// where a raw number or boolean is an error rather than a trap.
+pub fn strict_string_value(rng: &mut Rng) -> String {
+    let v = value(rng);
+    let quoted = v.starts_with('"') || v.starts_with('\'');
+    if !quoted && (TYPED.contains(&v.as_str()) || v.parse::<f64>().is_ok() || v == "true") {
+        format!("\"{v}\"")
+    } else {
+        v
+    }
+}
+
+/// Like [`entries`], each value a [`strict_string_value`] (or a block).
+pub fn strict_entries(rng: &mut Rng, indent: usize, n: usize) -> String {
+    let pad = " ".repeat(indent);
+    let mut used: Vec<String> = Vec::new();
+    let mut out = String::new();
+    for _ in 0..n {
+        let k = key(rng);
+        if used.contains(&k) {
+            continue;
+        }
+        if rng.chance(6) {
+            out.push_str(&block(rng, &pad, &k));
+        } else {
+            out.push_str(&format!("{pad}{k}: {}\n", strict_string_value(rng)));
+        }
+        used.push(k);
+    }
+    out
+}
+
 /// `key: value` lines at `indent`, the value possibly a block scalar.
 pub fn entry(rng: &mut Rng, indent: usize, key: &str, as_string: bool) -> String {
     let pad = " ".repeat(indent);
     if rng.chance(6) {
-        let (indicator, lines) = rng.pick(BLOCKS);
-        let mut out = format!("{pad}{key}: {indicator}\n");
-        for line in lines.iter() {
-            if line.is_empty() {
-                out.push('\n');
-            } else {
-                out.push_str(&format!("{pad}  {line}\n"));
-            }
-        }
-        return out;
+        return block(rng, &pad, key);
     }
     let v = if as_string {
         string_value(rng)
@@ -150,6 +174,20 @@ pub fn entry(rng: &mut Rng, indent: usize, key: &str, as_string: bool) -> String
         value(rng)
     };
     format!("{pad}{key}: {v}\n")
+}
+
+/// `key:` and a block scalar below it, at `pad`.
+fn block(rng: &mut Rng, pad: &str, key: &str) -> String {
+    let (indicator, lines) = rng.pick(BLOCKS);
+    let mut out = format!("{pad}{key}: {indicator}\n");
+    for line in lines.iter() {
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            out.push_str(&format!("{pad}  {line}\n"));
+        }
+    }
+    out
 }
 
 /// A label or annotation key: mostly plain, sometimes prefixed or odd.

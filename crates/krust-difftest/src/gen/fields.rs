@@ -1,25 +1,28 @@
 //! Kustomization files: each field with the probability real repositories
 //! give it, filled with names of the generated objects so that patches,
-//! replicas, images and replacements mostly hit something.
+//! replicas, images, vars and replacements mostly hit something. The
+//! fields with files or state of their own live in sibling modules.
 
 use std::collections::BTreeMap;
 
-use super::Made;
+use super::ctx::Ctx;
+use super::{crds, generators, patches, replacements, transformers, vars};
 use crate::rng::Rng;
 use crate::scalars;
 
-/// A kustomization for `dir` over `resources` (entries starting
-/// `components:` go to `components`), adding the patch and generator files
-/// it names to `files`. `overlay` kustomizations patch what `made` holds.
+/// A kustomization for `ctx.dir` over `resources` (entries starting
+/// `components:` go to `components`), adding the files it names to
+/// `files` and what it generates, deletes and declares to `ctx`.
 pub fn kustomization(
     rng: &mut Rng,
-    made: &[Made],
+    ctx: &mut Ctx,
     resources: &[String],
-    dir: &str,
     files: &mut BTreeMap<String, String>,
-    overlay: bool,
 ) -> String {
     let mut out = String::new();
+    if rng.chance(40) {
+        out.push_str("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n");
+    }
     let (components, plain): (Vec<&String>, Vec<&String>) =
         resources.iter().partition(|r| r.starts_with("components:"));
     out.push_str("resources:\n");
@@ -32,42 +35,33 @@ pub fn kustomization(
             out.push_str(&format!("- {}\n", c.trim_start_matches("components:")));
         }
     }
+    out.push_str(&crds::fields(rng, ctx, files));
     if rng.chance(30) {
         out.push_str(&format!(
             "namespace: {}\n",
             rng.pick(&["shop", "prod", "team-a", "default"])
         ));
     }
-    if rng.chance(20) {
-        out.push_str(&format!(
-            "namePrefix: {}\n",
-            rng.pick(&["prod-", "x-", "a."])
-        ));
-    }
-    if rng.chance(15) {
-        out.push_str(&format!(
-            "nameSuffix: {}\n",
-            rng.pick(&["-v2", "-eu", "-1"])
-        ));
-    }
+    out.push_str(&names(rng, ctx));
     out.push_str(&label_fields(rng));
     if rng.chance(25) {
         out.push_str(&images(rng));
     }
-    if let Some(w) = workloads(made).first().filter(|_| rng.chance(15)) {
-        out.push_str(&format!(
-            "replicas:\n- name: {}\n  count: {}\n",
-            w.name,
-            rng.below(5)
-        ));
+    out.push_str(&generators::fields(rng, ctx, files));
+    // Patches before replicas: a patch may delete the object.
+    out.push_str(&patches::fields(rng, ctx, files));
+    out.push_str(&replicas(rng, ctx));
+    if rng.chance(8) {
+        out.push_str(&vars::declarations(rng, ctx));
     }
-    out.push_str(&generators(rng, dir, files, overlay));
-    out.push_str(&patches(rng, made, dir, files));
     if rng.chance(12) {
-        out.push_str(&replacements(rng, made));
+        out.push_str(&replacements::field(rng, ctx, files));
     }
-    if rng.chance(5) {
-        out.push_str("sortOptions:\n  order: fifo\n");
+    if rng.chance(6) {
+        out.push_str(&transformers::field(rng, ctx, files));
+    }
+    if ctx.root {
+        out.push_str(&sort_options(rng));
     }
     if rng.chance(4) {
         out.push_str(&format!(
@@ -82,24 +76,41 @@ pub fn kustomization(
     out
 }
 
-/// A component: labels, annotations or a patch on one of the objects.
-pub fn component(rng: &mut Rng, made: &[Made], files: &mut BTreeMap<String, String>) -> String {
+/// A component: labels, annotations, patches or images (never empty:
+/// kustomize refuses an empty kustomization file).
+pub fn component(rng: &mut Rng, ctx: &mut Ctx, files: &mut BTreeMap<String, String>) -> String {
     let mut out = "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n".to_owned();
-    out.push_str(&label_fields(rng));
-    out.push_str(&patches(rng, made, "components/feature", files));
+    let mut body = label_fields(rng);
+    body.push_str(&patches::fields(rng, ctx, files));
     if rng.chance(30) {
-        out.push_str(&images(rng));
+        body.push_str(&images(rng));
+    }
+    if body.is_empty() {
+        body = "commonAnnotations:\n  feature: enabled\n".to_owned();
+    }
+    out.push_str(&body);
+    out
+}
+
+/// `namePrefix` and `nameSuffix`, quoted when YAML would read a number.
+fn names(rng: &mut Rng, ctx: &mut Ctx) -> String {
+    let mut out = String::new();
+    if rng.chance(20) {
+        let p = rng.pick(&["prod-", "x-", "a.", "\"0-\""]);
+        out.push_str(&format!("namePrefix: {p}\n"));
+        ctx.renamed = true;
+    }
+    if rng.chance(15) {
+        let s = rng.pick(&["-v2", "-eu", "\"-1\""]);
+        out.push_str(&format!("nameSuffix: {s}\n"));
+        ctx.renamed = true;
     }
     out
 }
 
-fn workloads(made: &[Made]) -> Vec<&Made> {
-    made.iter().filter(|m| m.workload).collect()
-}
-
 fn map_field(rng: &mut Rng, name: &str) -> String {
     let n = rng.range(1, 2);
-    format!("{name}:\n{}", scalars::entries(rng, 2, n, &[]))
+    format!("{name}:\n{}", scalars::strict_entries(rng, 2, n))
 }
 
 fn label_fields(rng: &mut Rng) -> String {
@@ -108,14 +119,10 @@ fn label_fields(rng: &mut Rng) -> String {
         out.push_str(&map_field(rng, "commonLabels"));
     }
     if rng.chance(20) {
-        out.push_str("labels:\n- pairs:\n");
-        let n = rng.range(1, 2);
-        out.push_str(&scalars::entries(rng, 4, n, &[]));
-        if rng.chance(50) {
-            out.push_str(&format!("  includeSelectors: {}\n", rng.chance(50)));
-        }
-        if rng.chance(40) {
-            out.push_str(&format!("  includeTemplates: {}\n", rng.chance(50)));
+        out.push_str("labels:\n");
+        let n = if rng.chance(20) { 2 } else { 1 };
+        for _ in 0..n {
+            out.push_str(&labels_entry(rng));
         }
     }
     if rng.chance(20) {
@@ -124,173 +131,83 @@ fn label_fields(rng: &mut Rng) -> String {
     out
 }
 
+/// One `labels:` entry: pairs, selector and template switches, and now
+/// and then `fields:` of its own.
+fn labels_entry(rng: &mut Rng) -> String {
+    let mut out = "- pairs:\n".to_owned();
+    let n = rng.range(1, 2);
+    out.push_str(&scalars::strict_entries(rng, 4, n));
+    if rng.chance(50) {
+        out.push_str(&format!("  includeSelectors: {}\n", rng.chance(50)));
+    }
+    if rng.chance(40) {
+        out.push_str(&format!("  includeTemplates: {}\n", rng.chance(50)));
+    }
+    if rng.chance(15) {
+        out.push_str("  fields:\n");
+        let spec: &&str = rng.pick(LABEL_FIELDS);
+        out.push_str(spec);
+    }
+    out
+}
+
+/// `fields:` of a `labels:` entry: field specs beyond kustomize's tables
+/// (none conflicting with them, which kustomize refuses).
+const LABEL_FIELDS: &[&str] = &[
+            "  - path: spec/selector/matchLabels\n    kind: Widget\n    create: true\n",
+            "  - path: spec/template/metadata/labels\n    kind: Deployment\n    create: true\n",
+            "  - path: metadata/annotations\n    create: true\n",
+            "  - path: spec/selector/matchLabels\n    kind: Widget\n    create: true\n  - path: metadata/labels\n    create: true\n",
+        ];
+
+/// `images:` entries for the containers' and init containers' images.
 fn images(rng: &mut Rng) -> String {
-    let name = rng.pick(&["nginx", "busybox", "registry.example.com/app", "app"]);
-    let mut out = format!("images:\n- name: {name}\n");
-    match rng.below(4) {
-        0 => out.push_str("  newTag: \"1.27\"\n"),
-        1 => out.push_str("  newName: mirror.example.com/img\n  newTag: v2\n"),
-        2 => out.push_str("  digest: sha256:0123456789abcdef\n"),
-        _ => out.push_str(&format!("  newTag: {}\n", scalars::value(rng))),
-    }
-    out
-}
-
-fn generators(
-    rng: &mut Rng,
-    dir: &str,
-    files: &mut BTreeMap<String, String>,
-    overlay: bool,
-) -> String {
-    let mut out = String::new();
-    if rng.chance(30) {
-        out.push_str("configMapGenerator:\n- name: settings\n");
-        if overlay && rng.chance(50) {
-            out.push_str(&format!(
-                "  behavior: {}\n",
-                rng.pick(&["merge", "replace", "create"])
-            ));
-        }
-        out.push_str("  literals:\n");
-        for i in 0..rng.range(1, 3) {
-            let v = scalars::value(rng);
-            let v = v.trim_matches('"').trim_matches('\'');
-            out.push_str(&format!("  - key{i}={v}\n"));
-        }
-        if rng.chance(30) {
-            files.insert(
-                format!("{dir}/app.properties"),
-                "a=1\nb = two\n# comment\n".into(),
-            );
-            out.push_str("  files:\n  - app.properties\n");
-        }
-        if rng.chance(20) {
-            files.insert(
-                format!("{dir}/vars.env"),
-                "MODE=debug\nEMPTY=\nQUOTED=\"x y\"\n".into(),
-            );
-            out.push_str("  envs:\n  - vars.env\n");
-        }
-    }
-    if rng.chance(10) {
-        out.push_str("secretGenerator:\n- name: credentials\n  literals:\n  - password=s3cr3t\n");
-        if rng.chance(50) {
-            out.push_str("  type: kubernetes.io/basic-auth\n");
-        }
-    }
-    if rng.chance(10) {
-        out.push_str("generatorOptions:\n  disableNameSuffixHash: true\n");
-        if rng.chance(50) {
-            out.push_str("  labels:\n    generated: \"yes\"\n");
+    let mut names = vec![
+        "nginx",
+        "busybox",
+        "registry.example.com/app",
+        "app",
+        "envoy",
+    ];
+    let mut out = "images:\n".to_owned();
+    for _ in 0..rng.range(1, 2) {
+        let name = names.remove(rng.below(names.len()));
+        out.push_str(&format!("- name: {name}\n"));
+        match rng.below(5) {
+            0 => out.push_str("  newTag: \"1.27\"\n"),
+            1 => out.push_str("  newName: mirror.example.com/img\n  newTag: v2\n"),
+            2 => out.push_str("  digest: sha256:0123456789abcdef\n"),
+            3 => out.push_str("  newName: mirror.example.com/busybox\n"),
+            _ => out.push_str(&format!(
+                "  newTag: {}\n",
+                scalars::strict_string_value(rng)
+            )),
         }
     }
     out
 }
 
-fn patches(
-    rng: &mut Rng,
-    made: &[Made],
-    dir: &str,
-    files: &mut BTreeMap<String, String>,
-) -> String {
-    if made.is_empty() || !rng.chance(45) {
+/// `replicas:` for a Deployment or StatefulSet (kustomize refuses others).
+fn replicas(rng: &mut Rng, ctx: &Ctx) -> String {
+    let scalable: Vec<_> = ctx.made.iter().filter(|m| m.scalable()).collect();
+    if scalable.is_empty() || !rng.chance(15) {
         return String::new();
     }
-    let mut out = "patches:\n".to_owned();
-    for i in 0..rng.range(1, 3) {
-        let m = rng.pick(made).clone();
-        let (text, target) = if rng.chance(55) {
-            (strategic(rng, &m), rng.chance(30))
-        } else {
-            (json6902(rng, &m), true)
-        };
-        if rng.chance(50) {
-            let file = format!("patch{i}.yaml");
-            files.insert(format!("{dir}/{file}"), text);
-            out.push_str(&format!("- path: {file}\n"));
-        } else {
-            out.push_str("- patch: |-\n");
-            for line in text.lines() {
-                out.push_str(&format!("    {line}\n"));
-            }
-        }
-        if target {
-            out.push_str(&format!("  target:\n    kind: {}\n", m.kind));
-            if rng.chance(60) {
-                out.push_str(&format!("    name: {}\n", m.name));
-            }
-        }
-    }
-    out
+    let m = rng.pick(&scalable);
+    format!("replicas:\n- name: {}\n  count: {}\n", m.name, rng.below(5))
 }
 
-/// A strategic-merge patch of `m`: labels, annotations, a field, a list
-/// item or a `$patch` directive.
-fn strategic(rng: &mut Rng, m: &Made) -> String {
-    let mut out = format!(
-        "apiVersion: {}\nkind: {}\nmetadata:\n  name: {}\n",
-        m.api_version, m.kind, m.name
-    );
-    match rng.below(6) {
-        0 => {
-            out.push_str("  labels:\n");
-            out.push_str(&scalars::entries(rng, 4, 1, &[]));
-        }
-        1 => {
-            out.push_str("  annotations:\n");
-            let v = rng.pick(&["null", "~", "", "\"x\"", "keep"]);
-            out.push_str(&format!("    {}: {v}\n", scalars::key(rng)));
-        }
-        2 if m.workload => out.push_str(&format!(
-            "spec:\n  template:\n    spec:\n      containers:\n      - name: {}\n        image: patched:1\n",
-            rng.pick(&["main", "sidecar"])
-        )),
-        3 if m.kind == "Deployment" => {
-            out.push_str(&format!("spec:\n  replicas: {}\n", scalars::value(rng)));
-        }
-        4 => out.push_str("$patch: delete\n"),
-        _ => {
-            out.push_str("data:\n");
-            out.push_str(&scalars::entry(rng, 2, "patched", true));
-        }
+/// `sortOptions` (root only): fifo, or legacy with explicit first and last
+/// kinds.
+fn sort_options(rng: &mut Rng) -> String {
+    match rng.below(100) {
+        0..=3 => "sortOptions:\n  order: fifo\n".to_owned(),
+        4..=5 => "sortOptions:\n  order: legacy\n".to_owned(),
+        6..=8 => format!(
+            "sortOptions:\n  order: legacy\n  legacySortOptions:\n    orderFirst:\n{}    orderLast:\n{}",
+            rng.pick(&["    - Namespace\n    - ConfigMap\n", "    - Service\n", "    - Widget\n    - Deployment\n"]),
+            rng.pick(&["    - Ingress\n", "    - ValidatingWebhookConfiguration\n    - Job\n", "    - Secret\n"])
+        ),
+        _ => String::new(),
     }
-    out
-}
-
-/// A JSON 6902 patch of `m`, with every operation and paths that may be missing.
-fn json6902(rng: &mut Rng, m: &Made) -> String {
-    let mut ops = Vec::new();
-    for _ in 0..rng.range(1, 3) {
-        let op = match rng.below(7) {
-            0 => format!("- op: add\n  path: /metadata/annotations/{}\n  value: {}\n", rng.pick(&["note", "a~1b", "x"]), scalars::string_value(rng)),
-            1 => format!("- op: add\n  path: /metadata/labels/extra\n  value: {}\n", scalars::string_value(rng)),
-            2 => format!("- op: replace\n  path: /metadata/labels/app\n  value: {}\n", scalars::string_value(rng)),
-            3 => "- op: remove\n  path: /metadata/labels/app\n".to_owned(),
-            4 if m.workload => format!("- op: add\n  path: /spec/template/spec/containers/0/env/-\n  value:\n    name: ADDED\n    value: {}\n", scalars::string_value(rng)),
-            5 => "- op: copy\n  from: /metadata/name\n  path: /metadata/labels/copied\n".to_owned(),
-            _ => format!("- op: add\n  path: /spec/extra\n  value: {}\n", scalars::value(rng)),
-        };
-        ops.push(op);
-    }
-    ops.concat()
-}
-
-/// A replacement from one generated object into another's labels or data.
-fn replacements(rng: &mut Rng, made: &[Made]) -> String {
-    let source = rng.pick(made);
-    let target = rng.pick(made);
-    let path = rng.pick(&[
-        "metadata.labels.app",
-        "metadata.annotations.copied",
-        "data.mode",
-    ]);
-    let create = if rng.chance(50) {
-        "\n    options:\n      create: true"
-    } else {
-        ""
-    };
-    format!(
-        "replacements:\n- source:\n    kind: {}\n    name: {}\n    fieldPath: metadata.name\n  targets:\n  - select:\n      kind: {}\n    fieldPaths:\n    - {path}{create}\n",
-        source.kind, source.name, target.kind
-    )
 }

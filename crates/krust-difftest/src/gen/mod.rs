@@ -3,12 +3,21 @@
 //! fields real repositories use. Weighted towards what users write; every
 //! field reachable.
 
+mod crds;
+mod ctx;
+mod directives;
 mod fields;
+mod generators;
+mod patches;
+mod replacements;
 mod resources;
+mod transformers;
+mod vars;
 
 use std::collections::BTreeMap;
 
 use crate::rng::Rng;
+use ctx::Ctx;
 pub use resources::Made;
 
 /// A generated tree: file paths (relative, `/`-separated) and their text,
@@ -59,28 +68,39 @@ pub fn tree(seed: u64) -> Tree {
         files.insert(file.clone(), docs.join("---\n"));
         base_resources.push(file.trim_start_matches("base/").to_owned());
     }
-    let base = fields::kustomization(&mut rng, &made, &base_resources, "base", &mut files, false);
-    files.insert("base/kustomization.yaml".into(), base);
-    let component = rng.chance(30).then(|| {
-        let text = fields::component(&mut rng, &made, &mut files);
-        files.insert("components/feature/kustomization.yaml".into(), text);
-        "../../components/feature".to_owned()
-    });
-    // One or two overlays; the top one is the root.
+    let mut ctx = Ctx {
+        made,
+        dir: "base".into(),
+        ..Ctx::default()
+    };
     let layers = rng.range(1, 2);
+    let with_component = rng.chance(30);
+    let base = fields::kustomization(&mut rng, &mut ctx, &base_resources, &mut files);
+    files.insert("base/kustomization.yaml".into(), base);
+    // One or two overlays; the top one is the root, and includes the
+    // component (written once the layers below it are, since it patches
+    // what they leave).
     let mut below = "../../base".to_owned();
     let mut root = String::new();
     for layer in 0..layers {
-        let dir = if layer + 1 == layers {
+        let top = layer + 1 == layers;
+        let dir = if top {
             "overlays/prod"
         } else {
             "overlays/shared"
         };
         let mut resources = vec![below.clone()];
-        if let Some(c) = component.as_ref().filter(|_| layer + 1 == layers) {
-            resources.push(format!("components:{c}"));
+        if top && with_component {
+            ctx.dir = "components/feature".into();
+            ctx.overlay = true;
+            let text = fields::component(&mut rng, &mut ctx, &mut files);
+            files.insert("components/feature/kustomization.yaml".into(), text);
+            resources.push("components:../../components/feature".into());
         }
-        let text = fields::kustomization(&mut rng, &made, &resources, dir, &mut files, true);
+        ctx.dir = dir.into();
+        ctx.overlay = true;
+        ctx.root = top;
+        let text = fields::kustomization(&mut rng, &mut ctx, &resources, &mut files);
         files.insert(format!("{dir}/kustomization.yaml"), text);
         below = format!("../{}", dir.trim_start_matches("overlays/"));
         root = dir.to_owned();
@@ -106,6 +126,72 @@ mod tests {
                 t.files
                     .contains_key(&format!("{}/kustomization.yaml", t.root)),
                 "{seed}"
+            );
+        }
+    }
+
+    /// Every feature the generator is meant to reach shows up in a few
+    /// hundred trees (a weight set to zero, or a guard that never holds,
+    /// fails here rather than silently narrowing the difftest).
+    #[test]
+    fn every_feature_is_reached() {
+        let texts: Vec<String> = (0..400)
+            .map(|seed| tree(seed).files.values().cloned().collect())
+            .collect();
+        for feature in [
+            "vars:\n",
+            "fieldpath: data.",
+            "$(",
+            "crds:\n",
+            "openapi:\n",
+            "configurations:\n",
+            "varReference:",
+            "order: legacy",
+            "legacySortOptions",
+            "order: fifo",
+            "- $patch: replace",
+            "$patch: delete",
+            "$patch: merge",
+            "$setElementOrder/",
+            "$deleteFromPrimitiveList/",
+            "$retainKeys",
+            "op: move",
+            "op: copy",
+            "op: test",
+            "op: remove",
+            "~1",
+            "/-\n",
+            "behavior: merge",
+            "behavior: replace",
+            "envs:",
+            "=config.json",
+            "disableNameSuffixHash",
+            "immutable: true",
+            "generatorOptions:",
+            "includeSelectors",
+            "includeTemplates",
+            "  fields:\n",
+            "commonAnnotations:",
+            "digest:",
+            "initContainers:",
+            "replicas:\n- name:",
+            "kind: StatefulSet",
+            "kind: PrefixSuffixTransformer",
+            "kind: LabelTransformer",
+            "kind: AnnotationsTransformer",
+            "kind: NamespaceTransformer",
+            "patchesStrategicMerge:",
+            "patchesJson6902:",
+            "delimiter:",
+            "index:",
+            "create: true",
+            "reject:",
+            "- path: replacements.yaml",
+            "kind: ClusterRoleBinding",
+        ] {
+            assert!(
+                texts.iter().any(|t| t.contains(feature)),
+                "no tree has {feature:?}"
             );
         }
     }

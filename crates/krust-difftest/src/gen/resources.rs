@@ -16,6 +16,19 @@ pub struct Made {
     pub text: String,
 }
 
+impl Made {
+    /// Whether the document holds `text` (a container, a list, a field):
+    /// patches and replacements ask before writing paths into it.
+    pub fn has(&self, text: &str) -> bool {
+        self.text.contains(text)
+    }
+
+    /// Whether replicas may be set on it (kustomize refuses other kinds).
+    pub fn scalable(&self) -> bool {
+        matches!(self.kind, "Deployment" | "StatefulSet")
+    }
+}
+
 type Template = fn(&mut Rng, &str) -> String;
 
 /// (apiVersion, kind, has a pod template, weight, template).
@@ -48,7 +61,14 @@ const KINDS: &[(&str, &str, bool, usize, Template)] = &[
         networkpolicy,
     ),
     ("v1", "Namespace", false, 1, namespace),
-    ("example.com/v1", "Widget", false, 1, custom),
+    (
+        "rbac.authorization.k8s.io/v1",
+        "ClusterRoleBinding",
+        false,
+        1,
+        clusterrolebinding,
+    ),
+    ("example.com/v1", "Widget", false, 2, super::crds::widget),
 ];
 
 /// One object of a kind chosen by weight, named `name`.
@@ -89,7 +109,7 @@ fn metadata(rng: &mut Rng, name: &str) -> String {
     out
 }
 
-fn header(api: &str, kind: &str, rng: &mut Rng, name: &str) -> String {
+pub(super) fn header(api: &str, kind: &str, rng: &mut Rng, name: &str) -> String {
     format!("apiVersion: {api}\nkind: {kind}\n{}", metadata(rng, name))
 }
 
@@ -110,9 +130,13 @@ fn pod_spec(rng: &mut Rng, name: &str, indent: usize) -> String {
     out.push_str(&format!(
         "{p}containers:\n{p}- name: main\n{p}  image: {image}\n"
     ));
+    out.push_str(&super::vars::command_and_args(rng, indent + 2));
     if rng.chance(60) {
         out.push_str(&format!("{p}  env:\n{p}  - name: MODE\n"));
         out.push_str(&scalars::entry(rng, indent + 4, "value", true));
+        if rng.chance(30) {
+            out.push_str(&super::vars::env_entry(rng, indent + 2));
+        }
         if rng.chance(50) {
             out.push_str(&format!(
                 "{p}  - name: SETTING\n{p}    valueFrom:\n{p}      configMapKeyRef:\n{p}        name: settings\n{p}        key: mode\n"
@@ -129,10 +153,18 @@ fn pod_spec(rng: &mut Rng, name: &str, indent: usize) -> String {
             "{p}  envFrom:\n{p}  - configMapRef:\n{p}      name: settings\n"
         ));
     }
+    if rng.chance(25) {
+        out.push_str(&format!(
+            "{p}- name: sidecar\n{p}  image: {}\n{p}  ports:\n{p}  - containerPort: 9090\n{p}    name: metrics\n",
+            rng.pick(&["envoy:1.30", "busybox", "nginx:1.25"])
+        ));
+    }
     if rng.chance(20) {
         out.push_str(&format!(
-            "{p}initContainers:\n{p}- name: init\n{p}  image: busybox\n"
+            "{p}initContainers:\n{p}- name: init\n{p}  image: {}\n",
+            rng.pick(&["busybox", "busybox:1.36", "registry.example.com/app:v1"])
         ));
+        out.push_str(&super::vars::command_and_args(rng, indent + 2));
     }
     if rng.chance(40) {
         out.push_str(&format!(
@@ -213,8 +245,13 @@ fn service(rng: &mut Rng, name: &str) -> String {
 }
 
 fn ingress(rng: &mut Rng, name: &str) -> String {
+    let host = if rng.chance(15) {
+        format!("{}.example.com", super::vars::reference(rng))
+    } else {
+        format!("{name}.example.com")
+    };
     header("networking.k8s.io/v1", "Ingress", rng, name)
-        + &format!("spec:\n  rules:\n  - host: {name}.example.com\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: {name}\n            port:\n              number: 80\n")
+        + &format!("spec:\n  rules:\n  - host: {host}\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: {name}\n            port:\n              number: 80\n")
 }
 
 fn configmap(rng: &mut Rng, name: &str) -> String {
@@ -247,8 +284,14 @@ fn role(rng: &mut Rng, name: &str) -> String {
 }
 
 fn rolebinding(rng: &mut Rng, name: &str) -> String {
+    let ns = rng.pick(&[
+        "  namespace: default\n",
+        "  namespace: default\n",
+        "",
+        "  namespace: other\n",
+    ]);
     header("rbac.authorization.k8s.io/v1", "RoleBinding", rng, name)
-        + &format!("roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: {name}\nsubjects:\n- kind: ServiceAccount\n  name: {name}\n  namespace: default\n")
+        + &format!("roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: {name}\nsubjects:\n- kind: ServiceAccount\n  name: {name}\n{ns}")
 }
 
 fn hpa(rng: &mut Rng, name: &str) -> String {
@@ -270,13 +313,11 @@ fn namespace(rng: &mut Rng, name: &str) -> String {
     header("v1", "Namespace", rng, name)
 }
 
-fn custom(rng: &mut Rng, name: &str) -> String {
-    let mut out = header("example.com/v1", "Widget", rng, name);
-    out.push_str("spec:\n  items:\n  - name: first\n");
-    out.push_str(&scalars::entry(rng, 4, "value", false));
-    out.push_str("  - name: second\n    value: \"2\"\n");
-    if rng.chance(30) {
-        out.push_str("  empty: {}\n  none: []\n");
-    }
-    out
+/// Cluster-scoped, with subjects in namespaces the namespace transformer
+/// may rewrite (kustomize changes the `default` ones of its service
+/// accounts).
+fn clusterrolebinding(rng: &mut Rng, name: &str) -> String {
+    let ns = rng.pick(&["default", "kube-system", "shop"]);
+    header("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", rng, name)
+        + &format!("roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\nsubjects:\n- kind: ServiceAccount\n  name: {name}\n  namespace: {ns}\n- kind: User\n  name: jane\n  apiGroup: rbac.authorization.k8s.io\n")
 }
