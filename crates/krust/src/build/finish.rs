@@ -6,14 +6,10 @@ use krust_yaml::Value;
 use crate::error::{Error, Result};
 use crate::kustomization::Kustomization;
 use crate::resmap::ResMap;
-use crate::resource::Transformation;
 use crate::transform;
 use crate::version::{Change, KustomizeVersion};
 
-/// Annotation holding a resource's origin, when `buildMetadata` asks for it.
-const ORIGIN: &str = "config.kubernetes.io/origin";
-/// Annotation listing the transformers that ran, when `buildMetadata` asks for it.
-const TRANSFORMATIONS: &str = "alpha.config.kubernetes.io/transformations";
+use crate::resource::{ORIGIN_ANNOTATION as ORIGIN, TRANSFORMATIONS_ANNOTATION as TRANSFORMATIONS};
 
 /// Writes or strips what `buildMetadata` controls, then the cleanup that
 /// removing kustomize's internal annotations leaves visible.
@@ -36,7 +32,7 @@ pub(super) fn finish(
             }
         }
         if keep_transformations && !res.transformations().is_empty() {
-            let text = transformations_annotation(res.transformations());
+            let text = crate::resource::transformations_annotation(res.transformations());
             let meta = ensure_map(res.obj_mut(), "metadata");
             transform::set_entry(ensure_entry(meta, "annotations"), TRANSFORMATIONS, &text)
                 .map_err(Error::msg)?;
@@ -72,24 +68,6 @@ fn remove_annotation(obj: &mut Value, key: &str) {
     if annotations.shift_remove(key).is_some() && annotations.is_empty() {
         meta.shift_remove("annotations");
     }
-}
-
-/// The YAML list kustomize writes into the transformations annotation.
-fn transformations_annotation(list: &[Transformation]) -> String {
-    let mut out = String::new();
-    for t in list {
-        out.push_str(&format!(
-            "- configuredIn: {}\n  configuredBy:\n    apiVersion: builtin\n    kind: {}\n",
-            t.configured_in, t.kind
-        ));
-        if !t.name.is_empty() {
-            out.push_str(&format!("    name: {}\n", t.name));
-        }
-        if !t.namespace.is_empty() {
-            out.push_str(&format!("    namespace: {}\n", t.namespace));
-        }
-    }
-    out
 }
 
 fn ensure_map<'v>(obj: &'v mut Value, key: &str) -> &'v mut Value {

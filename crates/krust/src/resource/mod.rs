@@ -31,6 +31,29 @@ pub struct Transformation {
     pub namespace: String,
 }
 
+/// Annotation holding a resource's origin, when `buildMetadata` asks for it.
+pub const ORIGIN_ANNOTATION: &str = "config.kubernetes.io/origin";
+/// Annotation listing the transformers that ran, when `buildMetadata` asks for it.
+pub const TRANSFORMATIONS_ANNOTATION: &str = "alpha.config.kubernetes.io/transformations";
+
+/// The YAML list kustomize writes into the transformations annotation.
+pub fn transformations_annotation(list: &[Transformation]) -> String {
+    let mut out = String::new();
+    for t in list {
+        out.push_str(&format!(
+            "- configuredIn: {}\n  configuredBy:\n    apiVersion: builtin\n    kind: {}\n",
+            t.configured_in, t.kind
+        ));
+        if !t.name.is_empty() {
+            out.push_str(&format!("    name: {}\n", t.name));
+        }
+        if !t.namespace.is_empty() {
+            out.push_str(&format!("    namespace: {}\n", t.namespace));
+        }
+    }
+    out
+}
+
 /// The value at `path` below `node`, if there is one.
 fn value_at<'v>(node: &'v mut Value, path: &[PathSeg]) -> Option<&'v mut Value> {
     path.iter().try_fold(node, |node, seg| match (seg, node) {
@@ -387,8 +410,19 @@ impl Resource {
     }
 
     /// Records that a transformer ran over it.
+    /// A resource with no origin (a JSON patch dropped its annotations)
+    /// takes the transformer for its origin instead, as kustomize assumes
+    /// the transformer made it.
     pub fn add_transformation(&mut self, transformation: Transformation) {
-        self.transformations.push(transformation);
+        if self.origin.is_none() {
+            self.origin = Some(Origin::Generator {
+                configured_in: transformation.configured_in,
+                kind: transformation.kind,
+                name: transformation.name,
+            });
+        } else {
+            self.transformations.push(transformation);
+        }
         self.annotations_rewritten();
     }
 
@@ -455,7 +489,16 @@ impl Resource {
     /// `add /metadata/annotations/x` finds a map there, as it does in
     /// kustomize), and takes them out again afterwards.
     pub fn with_build_annotations<T>(&mut self, edit: impl FnOnce(&mut Value) -> T) -> T {
-        let written = self.build_annotations();
+        let mut written = self.build_annotations();
+        // kustomize keeps the build metadata it records in annotations too,
+        // where a patch can drop it.
+        if let Some(origin) = &self.origin {
+            written.push((ORIGIN_ANNOTATION.to_owned(), origin.annotation()));
+        }
+        if !self.transformations.is_empty() {
+            let text = transformations_annotation(&self.transformations);
+            written.push((TRANSFORMATIONS_ANNOTATION.to_owned(), text));
+        }
         if written.is_empty() {
             return edit(&mut self.obj);
         }
@@ -473,6 +516,16 @@ impl Resource {
             }
         }
         let result = edit(&mut self.obj);
+        let annotations = self.annotations();
+        let kept = |key: &str| annotations.is_some_and(|m| m.contains_key(key));
+        let (origin_kept, transformations_kept) =
+            (kept(ORIGIN_ANNOTATION), kept(TRANSFORMATIONS_ANNOTATION));
+        if !origin_kept {
+            self.origin = None;
+        }
+        if !transformations_kept {
+            self.transformations.clear();
+        }
         if let Some(map) = self
             .obj
             .get_mut("metadata")

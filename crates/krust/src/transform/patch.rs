@@ -178,6 +178,12 @@ pub fn load_strategic_merge(
                 )
             }
         };
+        // kustomize merges a copy of each whose labels and annotations went
+        // through string maps, as for a targeted patch.
+        let mut resources = resources;
+        resources
+            .iter_mut()
+            .for_each(Resource::rewrite_labels_and_annotations);
         patches.push(Patch {
             body: Body::Strategic(resources),
             source,
