@@ -133,6 +133,24 @@ impl Value {
         path.iter().try_fold(self, |v, k| v.get_mut(k))
     }
 
+    /// Follows a path of map keys and list indices.
+    pub fn at(&self, path: &[PathSeg]) -> Option<&Value> {
+        path.iter().try_fold(self, |node, seg| match (seg, node) {
+            (PathSeg::Key(k), Value::Map(m)) => m.get(k),
+            (PathSeg::Index(i), Value::Seq(items)) => items.get(*i),
+            _ => None,
+        })
+    }
+
+    /// Follows a path of map keys and list indices, mutably.
+    pub fn at_mut(&mut self, path: &[PathSeg]) -> Option<&mut Value> {
+        path.iter().try_fold(self, |node, seg| match (seg, node) {
+            (PathSeg::Key(k), Value::Map(m)) => m.get_mut(k),
+            (PathSeg::Index(i), Value::Seq(items)) => items.get_mut(*i),
+            _ => None,
+        })
+    }
+
     /// The string under a path of map keys.
     pub fn str_at(&self, path: &[&str]) -> Option<&str> {
         self.get_path(path).and_then(Value::as_str)

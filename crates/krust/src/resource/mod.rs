@@ -54,15 +54,6 @@ pub fn transformations_annotation(list: &[Transformation]) -> String {
     out
 }
 
-/// The value at `path` below `node`, if there is one.
-fn value_at<'v>(node: &'v mut Value, path: &[PathSeg]) -> Option<&'v mut Value> {
-    path.iter().try_fold(node, |node, seg| match (seg, node) {
-        (PathSeg::Key(k), Value::Map(m)) => m.get_mut(k),
-        (PathSeg::Index(i), Value::Seq(items)) => items.get_mut(*i),
-        _ => None,
-    })
-}
-
 /// Where a resource came from, as `config.kubernetes.io/origin` records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
@@ -134,6 +125,10 @@ pub struct Resource {
     meta_texts: Vec<MetaText>,
     /// Fields kustomize holds as one node (see [`shared`]).
     shared: SharedScalars,
+    /// Scalars kyaml created without a tag (a replacement's `create`), with
+    /// the value they hold: while it stands, a later write's text decides
+    /// their type.
+    untagged: Vec<(Vec<PathSeg>, Value)>,
     /// Entries whose key kyaml wrote unquoted and reads back as no string
     /// (see [`plain_keys`]).
     plain_keys: Vec<Vec<PathSeg>>,
@@ -158,6 +153,7 @@ impl Resource {
             meta_texts: Vec::new(),
             shared: SharedScalars::default(),
             plain_keys: Vec::new(),
+            untagged: Vec::new(),
             transformations: Vec::new(),
         }
     }
@@ -273,7 +269,8 @@ impl Resource {
     /// Records where the resource came from.
     pub fn set_origin(&mut self, origin: Origin) {
         self.origin = Some(origin);
-        self.annotations_rewritten();
+        // kustomize writes it into the annotations, rewriting them all.
+        self.rewrite_annotations();
     }
 
     /// Where the resource came from, if recorded.
@@ -303,7 +300,7 @@ impl Resource {
             let Some((PathSeg::Key(last), parents)) = path.split_last() else {
                 continue;
             };
-            if let Some(Value::Map(m)) = value_at(&mut self.obj, parents) {
+            if let Some(Value::Map(m)) = self.obj.at_mut(parents) {
                 if m.get(last).is_some_and(Value::is_null) {
                     m.shift_remove(last);
                 }
@@ -318,6 +315,15 @@ impl Resource {
         self.meta_texts.clear();
         self.shared.clear();
         self.plain_keys.clear();
+        self.untagged.clear();
+    }
+
+    /// After a JSON patch (the object went through JSON and back):
+    /// kustomize then writes the annotations back as a string map, numbers
+    /// spelled as Go's `%g` spells a float64.
+    pub fn json_round_tripped(&mut self) {
+        self.meta_texts = scalar_text::after_json(&self.obj);
+        self.rewrite_annotations();
     }
 
     /// kyaml created the entry at `path` with its key written unquoted.
@@ -357,6 +363,30 @@ impl Resource {
     /// spells otherwise (see [`krust_yaml::Document::scalar_texts`]).
     pub fn set_scalar_texts(&mut self, texts: &[(Vec<PathSeg>, String)]) {
         self.meta_texts = scalar_text::meta_texts(&self.obj, texts);
+    }
+
+    /// Whether the scalar at `path` is one kyaml created without a tag.
+    pub(crate) fn is_untagged(&self, path: &[PathSeg]) -> bool {
+        let current = self.obj.at(path);
+        self.untagged
+            .iter()
+            .any(|(p, v)| p.as_slice() == path && current == Some(v))
+    }
+
+    /// The scalar at `path` has no tag (see [`Resource::is_untagged`]).
+    pub(crate) fn mark_untagged(&mut self, path: &[PathSeg]) {
+        self.untagged.retain(|(p, _)| p.as_slice() != path);
+        if let Some(value) = self.obj.at(path).cloned() {
+            self.untagged.push((path.to_vec(), value));
+        }
+    }
+
+    /// The scalar at `path` now holds a node written `text`: a label or
+    /// annotation there prints as that text.
+    pub(crate) fn set_scalar_text(&mut self, path: &[PathSeg], text: String) {
+        let own = std::mem::take(&mut self.meta_texts);
+        let written = scalar_text::meta_texts(&self.obj, &[(path.to_vec(), text)]);
+        self.meta_texts = scalar_text::merged(&self.obj, own, &written);
     }
 
     /// After `patch` was merged into this object: fields sharing a node
@@ -423,7 +453,8 @@ impl Resource {
         } else {
             self.transformations.push(transformation);
         }
-        self.annotations_rewritten();
+        // kustomize writes it into the annotations, rewriting them all.
+        self.rewrite_annotations();
     }
 
     /// Transformers recorded by [`Resource::add_transformation`], in order.

@@ -50,13 +50,7 @@ pub(crate) fn in_metadata_map(obj: &Value, field: &str) -> Vec<Vec<PathSeg>> {
 
 /// Whether the entry at `path` still exists in `obj`.
 pub(crate) fn present(obj: &Value, path: &[PathSeg]) -> bool {
-    path.iter()
-        .try_fold(obj, |node, seg| match (seg, node) {
-            (PathSeg::Key(k), Value::Map(m)) => m.get(k),
-            (PathSeg::Index(i), Value::Seq(items)) => items.get(*i),
-            _ => None,
-        })
-        .is_some()
+    obj.at(path).is_some()
 }
 
 fn kind(key: &str) -> &'static str {

@@ -70,6 +70,33 @@ pub(crate) fn meta_texts(obj: &Value, scalar_texts: &[(Vec<PathSeg>, String)]) -
         .collect()
 }
 
+/// The texts of `obj`'s numeric annotations after a JSON round trip: Go
+/// reads every number as a float64 and go-yaml v3 writes it back with
+/// `%g`, so `1000000` becomes `1e+06` (which other fields, printed through
+/// JSON again, never show).
+pub(crate) fn after_json(obj: &Value) -> Vec<MetaText> {
+    let Some(Value::Map(entries)) = obj.get("metadata").and_then(|m| m.get("annotations")) else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter_map(|(key, value)| {
+            let f = match value {
+                Value::Int(i) => *i as f64,
+                Value::UInt(u) => *u as f64,
+                Value::Float(f) => *f,
+                _ => return None,
+            };
+            Some(MetaText {
+                map: MetaMap::Annotations,
+                key: key.clone(),
+                value: value.clone(),
+                text: krust_yaml::number::go_format_g(f),
+            })
+        })
+        .collect()
+}
+
 /// After a strategic merge of a patch into `obj`: each entry that now holds
 /// the value the patch gave it takes the patch's text (kyaml copies the
 /// patch's node); the others keep theirs while their value stands.
@@ -78,12 +105,20 @@ pub(crate) fn merged(obj: &Value, own: Vec<MetaText>, patch: &[MetaText]) -> Vec
         .into_iter()
         .filter(|t| !patch.iter().any(|p| p.map == t.map && p.key == t.key))
         .collect();
-    out.extend(
-        patch
-            .iter()
-            .filter(|p| entry(obj, p.map, &p.key) == Some(&p.value))
-            .cloned(),
-    );
+    for p in patch {
+        match entry(obj, p.map, &p.key) {
+            Some(v) if v == &p.value => out.push(p.clone()),
+            // Written over a quoted string, the patch's node keeps the
+            // string's style, so the merge made it a string; kyaml's text
+            // is still the patch's.
+            Some(v @ Value::String(s)) if p.value.scalar_string().as_deref() == Some(s) => out
+                .push(MetaText {
+                    value: v.clone(),
+                    ..p.clone()
+                }),
+            _ => {}
+        }
+    }
     out
 }
 

@@ -52,11 +52,11 @@ impl SharedScalars {
         else {
             return;
         };
-        let Some(value) = get(obj, path).cloned() else {
+        let Some(value) = obj.at(path).cloned() else {
             return;
         };
         for member in group.iter().filter(|m| m.as_slice() != path) {
-            if let Some(slot) = get_mut(obj, member) {
+            if let Some(slot) = obj.at_mut(member) {
                 *slot = value.clone();
             }
         }
@@ -120,22 +120,6 @@ fn walk_order(a: &[PathSeg], b: &[PathSeg]) -> std::cmp::Ordering {
         }
     }
     a.iter().map(rank).cmp(b.iter().map(rank))
-}
-
-fn get<'v>(node: &'v Value, path: &[PathSeg]) -> Option<&'v Value> {
-    path.iter().try_fold(node, |node, seg| match (seg, node) {
-        (PathSeg::Key(k), Value::Map(m)) => m.get(k),
-        (PathSeg::Index(i), Value::Seq(items)) => items.get(*i),
-        _ => None,
-    })
-}
-
-fn get_mut<'v>(node: &'v mut Value, path: &[PathSeg]) -> Option<&'v mut Value> {
-    path.iter().try_fold(node, |node, seg| match (seg, node) {
-        (PathSeg::Key(k), Value::Map(m)) => m.get_mut(k),
-        (PathSeg::Index(i), Value::Seq(items)) => items.get_mut(*i),
-        _ => None,
-    })
 }
 
 #[cfg(test)]

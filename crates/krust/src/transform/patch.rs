@@ -334,8 +334,7 @@ impl Patch {
             let version = self.version;
             res.with_build_annotations(|obj| ops.apply(obj, version))
                 .map_err(|e| self.error(&format!("{} : {e}", res.id())))?;
-            // kustomize then writes the annotations back as a string map.
-            res.rewrite_annotations();
+            res.json_round_tripped();
             Ok(())
         })
     }

@@ -565,8 +565,16 @@ pub fn apply(
             (None, Some(source)) => source_value(map, source).map_err(Error::msg)?,
             (None, None) => unreachable!("checked above"),
         };
+        // Without a delimiter the value is the source's node itself, not a
+        // copy: a target that writes into that node changes what later
+        // targets get.
+        let live = r
+            .source
+            .as_ref()
+            .filter(|s| s.options.as_ref().is_none_or(|o| o.delimiter.is_empty()));
+        let mut value = value;
         for target in &r.targets {
-            apply_target(map, &value, target, version)?;
+            apply_target(map, &mut value, live, target, version)?;
         }
     }
     Ok(())
@@ -591,6 +599,11 @@ fn source_value(map: &ResMap, source: &Source) -> Result<Replacing, String> {
     if selected.next().is_some() {
         return Err(format!("multiple matches for selector {source}"));
     }
+    value_of(res, source)
+}
+
+/// The value `source` names in `res`, its selected resource.
+fn value_of(res: &Resource, source: &Source) -> Result<Replacing, String> {
     let field_path = if source.field_path.is_empty() {
         DEFAULT_FIELD_PATH
     } else {
@@ -651,7 +664,8 @@ fn label_matcher(sel: &TargetSelector) -> Result<Option<Matcher>> {
 
 fn apply_target(
     map: &mut ResMap,
-    value: &Replacing,
+    value: &mut Replacing,
+    live: Option<&Source>,
     target: &Target,
     version: KustomizeVersion,
 ) -> Result<()> {
@@ -693,17 +707,49 @@ fn apply_target(
         }
         for field_path in field_paths {
             let empties = structured.then(|| written_empty_nulls(res));
-            write_field(
+            let keys = plain_keys(field_path);
+            let untagged = keys.as_ref().is_some_and(|k| res.is_untagged(k));
+            let written = write_field(
                 res.obj_mut(),
                 value,
                 field_path,
                 target.options.as_ref(),
                 empties.as_deref(),
+                untagged,
             )
             .map_err(Error::msg)?;
+            // A field named by plain keys was written in place: what shares
+            // its node changes too, and a label or annotation keeps the text.
+            if let Some(keys) = keys {
+                res.scalar_written(&keys);
+                if let Some(written) = written {
+                    if written.created || untagged {
+                        res.mark_untagged(&keys);
+                    }
+                    res.set_scalar_text(&keys, written.text);
+                }
+            }
+            if let Some(source) = live.filter(|s| ids(res).any(|id| s.id.selects(id))) {
+                if let Ok(now) = value_of(res, source) {
+                    *value = now;
+                }
+            }
         }
         Ok(())
     })
+}
+
+/// A field path of map keys only (`metadata.annotations.x`), as a path.
+fn plain_keys(field_path: &str) -> Option<Vec<krust_yaml::PathSeg>> {
+    path::split(field_path)
+        .into_iter()
+        .map(|seg| {
+            let plain = !seg.is_empty()
+                && !seg.contains(['[', ']', '*'])
+                && !seg.bytes().all(|b| b.is_ascii_digit());
+            plain.then_some(krust_yaml::PathSeg::Key(seg))
+        })
+        .collect()
 }
 
 /// The nulls of `res` written as `key:` with no value (kyaml reads those
@@ -755,7 +801,8 @@ fn write_field(
     field_path: &str,
     options: Option<&FieldOptions>,
     empties: Option<&[*const Value]>,
-) -> Result<(), String> {
+    untagged: bool,
+) -> Result<Option<Written>, String> {
     let create = options.is_some_and(|o| o.create).then(|| value.kind());
     let not_found = if create.is_some() {
         format!(
@@ -771,13 +818,18 @@ fn write_field(
     let parts = path::split(field_path);
     let empty = |v: &Value| empties.is_some_and(|e| e.iter().any(|&p| std::ptr::eq(p, v)));
     if empties.is_some() && structured::write(obj, value, &parts, create, &empty)? {
-        return Ok(());
+        return Ok(None);
     }
     let delimiter = options.is_some_and(|o| !o.delimiter.is_empty());
     let mut inside = |field: &Value, rest: &[String]| {
         structured::walk_inside(field, empty(field), rest, create, delimiter, field_path)
     };
-    let mut set = |node: &mut Value, created: bool| set_field(node, created, value, options);
+    let mut written = None;
+    let mut set = |node: &mut Value, created: bool| {
+        written = set_field(node, created, created || untagged, value, options)?
+            .map(|text| Written { text, created });
+        Ok(())
+    };
     let mut walker = Walker {
         create,
         set: &mut set,
@@ -785,19 +837,30 @@ fn write_field(
     };
     match walker.walk(obj, &parts, false) {
         Ok(0) => Err(not_found),
-        Ok(_) => Ok(()),
+        Ok(_) => Ok(written),
         Err(WalkError::Path(e)) => Err(format!("{not_found}: {e}")),
         Err(WalkError::Set(e)) => Err(e),
     }
 }
 
-/// kustomize's `setFieldValue`.
+/// What a scalar target's node holds after a write: its text (kyaml
+/// keeps it, and prints annotations as it), and whether the walk created
+/// it (untagged, so a later write's text decides its type).
+struct Written {
+    text: String,
+    created: bool,
+}
+
+/// kustomize's `setFieldValue`; returns the text a scalar target's node
+/// now holds. `untagged`: the node has no tag (kyaml made it), so the text
+/// decides its type rather than the current value's.
 fn set_field(
     target: &mut Value,
     created: bool,
+    untagged: bool,
     value: &Replacing,
     options: Option<&FieldOptions>,
-) -> Result<(), String> {
+) -> Result<Option<String>, String> {
     let is_scalar = !matches!(target, Value::Map(_) | Value::Seq(_));
     let joined;
     let mut text = value.text();
@@ -819,17 +882,18 @@ fn set_field(
         joined = parts.join(&opts.delimiter);
         text = &joined;
     }
-    *target = if is_scalar {
-        let tag = if created {
+    if is_scalar {
+        let tag = if untagged {
             Tag::Untagged
         } else {
             Tag::of(target)
         };
-        scalar::to_value(tag, text)?
+        *target = scalar::to_value(tag, text)?;
+        Ok(Some(text.to_owned()))
     } else {
-        value.node()?
-    };
-    Ok(())
+        *target = value.node()?;
+        Ok(None)
+    }
 }
 
 #[cfg(test)]
