@@ -268,9 +268,13 @@ impl Resource {
 
     /// Records where the resource came from.
     pub fn set_origin(&mut self, origin: Origin) {
+        // kustomize adds a file's origin as one annotation, but writes a
+        // generator's through `SetAnnotations`, rewriting them all.
+        let rewrites = !matches!(origin, Origin::File(_));
         self.origin = Some(origin);
-        // kustomize writes it into the annotations, rewriting them all.
-        self.rewrite_annotations();
+        if rewrites {
+            self.rewrite_annotations();
+        }
     }
 
     /// Where the resource came from, if recorded.
