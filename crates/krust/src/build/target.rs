@@ -114,9 +114,14 @@ impl<'a> Target<'a> {
             let options = krust_yaml::LoadOptions::sigs_k8s_yaml();
             let docs = krust_yaml::load_documents_with(&text, options)
                 .map_err(|e| Error::yaml(&file, &e))?;
-            let doc = docs
-                .first()
-                .ok_or_else(|| Error::at(&file, "empty OpenAPI definition file"))?;
+            // A file of blanks or comments defines nothing; an empty one
+            // (or `null`) crashes kustomize.
+            let Some(doc) = docs.first() else {
+                if text.is_empty() {
+                    return Err(Error::at(&file, "empty OpenAPI definition file"));
+                }
+                continue;
+            };
             let extra = crate::config::from_crd_definitions(doc).map_err(|e| {
                 Error::at(&file, format!("unable to parse open API definition: {e}"))
             })?;
