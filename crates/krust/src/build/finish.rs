@@ -50,7 +50,7 @@ pub(super) fn finish(
             remove_annotation(res.obj_mut(), transform::namespace::HELM_GENERATED);
         }
         res.finish_build_annotations();
-        res.check_plain_keys()
+        res.check_json_step()
             .map_err(|e| Error::msg(format!("{}: {e}", res.id())))?;
         Ok(())
     })

@@ -125,6 +125,9 @@ pub struct Resource {
     meta_texts: Vec<MetaText>,
     /// Fields kustomize holds as one node (see [`shared`]).
     shared: SharedScalars,
+    /// Scalars whose text does not fit their tag, with the value krust put
+    /// there and kustomize's error when it next turns the object into JSON.
+    mistyped: Vec<(Vec<PathSeg>, Value, String)>,
     /// Scalars kyaml created without a tag (a replacement's `create`), with
     /// the value they hold: while it stands, a later write's text decides
     /// their type.
@@ -154,6 +157,7 @@ impl Resource {
             shared: SharedScalars::default(),
             plain_keys: Vec::new(),
             untagged: Vec::new(),
+            mistyped: Vec::new(),
             transformations: Vec::new(),
         }
     }
@@ -320,6 +324,7 @@ impl Resource {
         self.shared.clear();
         self.plain_keys.clear();
         self.untagged.clear();
+        self.mistyped.clear();
     }
 
     /// After a JSON patch (the object went through JSON and back):
@@ -350,9 +355,26 @@ impl Resource {
             .collect()
     }
 
+    /// The scalar at `path` holds text its tag cannot decode: kustomize
+    /// fails with `error` at its next JSON step, if the field is still there.
+    pub(crate) fn defer_json_error(&mut self, path: &[PathSeg], error: String) {
+        self.mistyped.retain(|(p, _, _)| p.as_slice() != path);
+        if let Some(value) = self.obj.at(path).cloned() {
+            self.mistyped.push((path.to_vec(), value, error));
+        }
+    }
+
     /// Fails as kustomize's next JSON step would (a JSON patch, the
-    /// output) when an entry kyaml keyed unquoted reads as no string.
-    pub fn check_plain_keys(&self) -> std::result::Result<(), String> {
+    /// output) when an entry kyaml keyed unquoted reads as no string, or a
+    /// scalar's text does not fit its tag.
+    pub fn check_json_step(&self) -> std::result::Result<(), String> {
+        if let Some((_, _, error)) = self
+            .mistyped
+            .iter()
+            .find(|(p, v, _)| self.obj.at(p) == Some(v))
+        {
+            return Err(error.clone());
+        }
         match self
             .plain_keys
             .iter()

@@ -328,7 +328,7 @@ impl Patch {
                 res.store_previous_id();
             }
             // kustomize turns the object into JSON first.
-            res.check_plain_keys()
+            res.check_json_step()
                 .map_err(|e| self.error(&format!("{} : {e}", res.id())))?;
             res.forget_empty_values();
             let version = self.version;

@@ -720,6 +720,12 @@ fn apply_target(
             .map_err(Error::msg)?;
             // A field named by plain keys was written in place: what shares
             // its node changes too, and a label or annotation keeps the text.
+            let mistyped = written.as_ref().and_then(|w| w.mistyped.clone());
+            match (&keys, mistyped) {
+                (Some(keys), Some(error)) => res.defer_json_error(keys, error),
+                (None, Some(error)) => return Err(Error::msg(error)),
+                _ => {}
+            }
             if let Some(keys) = keys {
                 res.scalar_written(&keys);
                 if let Some(written) = written {
@@ -826,8 +832,13 @@ fn write_field(
     };
     let mut written = None;
     let mut set = |node: &mut Value, created: bool| {
-        written = set_field(node, created, created || untagged, value, options)?
-            .map(|text| Written { text, created });
+        written = set_field(node, created, created || untagged, value, options)?.map(
+            |(text, mistyped)| Written {
+                text,
+                created,
+                mistyped,
+            },
+        );
         Ok(())
     };
     let mut walker = Walker {
@@ -849,6 +860,9 @@ fn write_field(
 struct Written {
     text: String,
     created: bool,
+    /// The text does not fit the node's tag: kustomize keeps the node and
+    /// fails only when it next turns the object into JSON, with this.
+    mistyped: Option<String>,
 }
 
 /// kustomize's `setFieldValue`; returns the text a scalar target's node
@@ -860,7 +874,7 @@ fn set_field(
     untagged: bool,
     value: &Replacing,
     options: Option<&FieldOptions>,
-) -> Result<Option<String>, String> {
+) -> Result<Option<(String, Option<String>)>, String> {
     let is_scalar = !matches!(target, Value::Map(_) | Value::Seq(_));
     let joined;
     let mut text = value.text();
@@ -888,8 +902,16 @@ fn set_field(
         } else {
             Tag::of(target)
         };
-        *target = scalar::to_value(tag, text)?;
-        Ok(Some(text.to_owned()))
+        match scalar::to_value(tag, text) {
+            Ok(v) => {
+                *target = v;
+                Ok(Some((text.to_owned(), None)))
+            }
+            Err(e) => {
+                *target = Value::from(text);
+                Ok(Some((text.to_owned(), Some(e))))
+            }
+        }
     } else {
         *target = value.node()?;
         Ok(None)

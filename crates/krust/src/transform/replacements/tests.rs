@@ -26,10 +26,15 @@ fn replacements(src: &str) -> Vec<Replacement> {
     }
 }
 
-/// Runs `repl` over `resources`; the objects afterwards, or the error message.
+/// Runs `repl` over `resources`; the objects afterwards, or the error message
+/// (a mistyped scalar fails at the next JSON step, checked here as the
+/// build's end does).
 fn run(resources: &str, repl: &str) -> Result<Vec<Value>, String> {
     let mut map = resmap(resources);
     apply(&mut map, &replacements(repl), KustomizeVersion::V5_5_0).map_err(|e| e.message)?;
+    for res in map.resources() {
+        res.check_json_step()?;
+    }
     Ok(map
         .into_resources()
         .into_iter()
