@@ -28,6 +28,8 @@
 mod binary;
 mod compose;
 mod folded;
+mod json_syntax;
+pub use json_syntax::is_json;
 mod keys;
 mod kyaml;
 mod libyaml;
@@ -151,6 +153,21 @@ pub fn plain_scalar_is_string(text: &str) -> bool {
                 | resolve::Resolved::Timestamp(_)
         ))
     )
+}
+
+/// kyaml's `IsValueNonString`: whether go-yaml v2 (YAML 1.1) reads `text`
+/// as a document that is not a string (`-0`, `yes`, `1_000`, `~`). kyaml
+/// writes a string scalar that has no style yet double-quoted when this
+/// holds, so that YAML 1.1 readers keep it a string; empty and multi-line
+/// texts, and texts v2 cannot read, never count.
+pub fn yaml11_reads_as_non_string(text: &str) -> bool {
+    if text.is_empty() || text.contains('\n') {
+        return false;
+    }
+    match load_documents_with(text, LoadOptions::sigs_k8s_yaml()) {
+        Ok(docs) => !matches!(docs.first(), Some(Value::String(_))),
+        Err(_) => false,
+    }
 }
 
 /// One document with what the value model alone does not say.

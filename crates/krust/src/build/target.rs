@@ -109,8 +109,14 @@ impl<'a> Target<'a> {
         }
         for path in &self.kust.crds {
             let (file, text) = self.load_text(path)?;
-            // kustomize reads these with sigs.k8s.io/yaml's `Unmarshal` (or,
-            // when the text starts with `{`, as JSON, which reads the same).
+            // kustomize reads these with sigs.k8s.io/yaml's `Unmarshal` or,
+            // when the text starts with `{`, as JSON: valid JSON reads the same.
+            if text.starts_with('{') && !krust_yaml::is_json(&text) {
+                return Err(Error::at(
+                    &file,
+                    "unable to parse open API definition: the file starts with `{` but is not JSON (kustomize reads such a file as JSON only)",
+                ));
+            }
             let options = krust_yaml::LoadOptions::sigs_k8s_yaml();
             let docs = krust_yaml::load_documents_with(&text, options)
                 .map_err(|e| Error::yaml(&file, &e))?;
