@@ -379,6 +379,9 @@ fn with_path_coerced(item: &Value) -> Result<std::borrow::Cow<'_, Value>, String
 }
 
 fn back_refs(value: &Value) -> Result<Vec<NameBackRefs>, String> {
+    if value.is_null() {
+        return Ok(Vec::new());
+    }
     let Some(items) = value.as_seq() else {
         return Err(format!("expected a list, found {}", value.type_name()));
     };
