@@ -144,6 +144,23 @@ fn first_line(outcome: &Outcome) -> String {
     }
 }
 
+/// What identifies a divergence while its tree shrinks, so that the
+/// shrinker keeps the one it started from rather than drifting to another:
+/// which side fails, or the texts of the first lines that differ.
+fn signature(verdict: &Verdict) -> Option<String> {
+    let Verdict::Diverge { kustomize, krust } = verdict else {
+        return None;
+    };
+    Some(match (kustomize, krust) {
+        (Outcome::Error(_), _) => "kustomize fails".to_owned(),
+        (_, Outcome::Error(_)) => "krust fails".to_owned(),
+        _ => {
+            let (_, k, r) = first_difference(kustomize, krust)?;
+            format!("{} | {}", k.trim(), r.trim())
+        }
+    })
+}
+
 /// The first line where two outputs differ, with each side's text there.
 fn first_difference(a: &Outcome, b: &Outcome) -> Option<(usize, String, String)> {
     let (Outcome::Output(a), Outcome::Output(b)) = (a, b) else {
@@ -177,8 +194,11 @@ fn write_fixture(
     version: KustomizeVersion,
 ) -> PathBuf {
     let dir = scratch.join(format!("shrink-{seed}"));
-    let small = shrink::shrink(&gen::tree(seed), &mut |t| {
-        matches!(compare(t, &dir, binary, version), Verdict::Diverge { .. })
+    let tree = gen::tree(seed);
+    let wanted = signature(&compare(&tree, &dir, binary, version));
+    let small = shrink::shrink(&tree, &mut |t| {
+        let verdict = compare(t, &dir, binary, version);
+        wanted.is_some() && signature(&verdict) == wanted
     });
     let case = out.join(format!("difftest-{seed}"));
     small.write(&case).expect("fixture written");
