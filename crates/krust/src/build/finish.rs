@@ -87,5 +87,10 @@ fn ensure_entry<'v>(meta: &'v mut Value, key: &str) -> &'v mut Value {
         *meta = Value::Map(Default::default());
     }
     let Value::Map(m) = meta else { unreachable!() };
-    m.entry(key.to_owned()).or_insert(Value::Null)
+    let entry = m.entry(key.to_owned()).or_insert(Value::Null);
+    // kyaml's `LookupCreate(MappingNode, …)`: a null field becomes a map.
+    if entry.is_null() {
+        *entry = Value::Map(Default::default());
+    }
+    entry
 }

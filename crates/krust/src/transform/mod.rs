@@ -26,10 +26,10 @@ pub(crate) fn set_entry(node: &mut Value, key: &str, value: &str) -> Result<(), 
                 .into(),
         );
     }
-    if node.is_null() {
-        *node = Value::Map(Default::default());
-    }
     match node {
+        // A null field the spec does not create: kyaml appends the entry to
+        // the null scalar's content, where nothing ever reads it.
+        Value::Null => Ok(()),
         Value::Map(m) => {
             m.insert(key.to_owned(), Value::from(value));
             Ok(())
