@@ -58,6 +58,7 @@ impl Target<'_> {
                 None => {
                     let mut res = Resource::new(generated.obj);
                     res.set_needs_hash(generated.needs_hash);
+                    res.set_generated();
                     if let Some(origin) = origin {
                         res.set_origin(origin);
                     }
@@ -68,6 +69,7 @@ impl Target<'_> {
                         .map_err(|e| Error::at(&self.file, e))?;
                     let keep_hash = res.needs_hash() && generated.needs_hash;
                     res.set_needs_hash(keep_hash);
+                    res.set_generated();
                     let replace = generated.behavior == generate::Behavior::Replace;
                     if let Some(origin) = origin.filter(|_| replace || res.origin().is_none()) {
                         res.set_origin(origin);

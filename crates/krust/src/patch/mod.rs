@@ -22,7 +22,7 @@
 //! ```
 
 pub mod json6902;
-mod merge;
+pub(crate) mod merge;
 pub mod schema;
 pub mod selector;
 

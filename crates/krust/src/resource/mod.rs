@@ -115,6 +115,9 @@ pub struct Resource {
     origin: Option<Origin>,
     /// Whether a content hash goes on its name at the end of the build (generated objects).
     needs_hash: bool,
+    /// Whether a generator made it (kustomize marks such objects with a
+    /// build annotation, its `generatorBehavior`).
+    generated: bool,
     /// Built-in transformers that ran over it, recorded only when
     /// `buildMetadata` asks for it.
     transformations: Vec<Transformation>,
@@ -123,6 +126,10 @@ pub struct Resource {
     empty_values: Vec<Vec<PathSeg>>,
     /// Label and annotation values written in a spelling the value model drops.
     meta_texts: Vec<MetaText>,
+    /// Scalars anywhere in the object written in a spelling the value model
+    /// drops (`+1`, `1.50`), with the value they hold: a replacement copies
+    /// the text, not the value.
+    texts: Vec<(Vec<PathSeg>, Value, String)>,
     /// Fields kustomize holds as one node (see [`shared`]).
     shared: SharedScalars,
     /// Scalars whose text does not fit their tag, with the value krust put
@@ -151,9 +158,11 @@ impl Resource {
             suffixes: Vec::new(),
             origin: None,
             needs_hash: false,
+            generated: false,
             ref_vars: Vec::new(),
             empty_values: Vec::new(),
             meta_texts: Vec::new(),
+            texts: Vec::new(),
             shared: SharedScalars::default(),
             plain_keys: Vec::new(),
             untagged: Vec::new(),
@@ -286,6 +295,23 @@ impl Resource {
         self.origin.as_ref()
     }
 
+    /// Marks the object as made by a generator.
+    pub fn set_generated(&mut self) {
+        self.generated = true;
+    }
+
+    /// Whether kustomize, at this point of the build, holds annotations on
+    /// the object, its own build annotations at least: then
+    /// `metadata.annotations` is a map a field spec that creates nothing
+    /// still finds.
+    pub(crate) fn has_annotations_in_kustomize(&self) -> bool {
+        self.annotations().is_some()
+            || self.generated
+            || self.origin.is_some()
+            || !self.transformations.is_empty()
+            || !self.build_annotations().is_empty()
+    }
+
     /// Marks a generated object for a content-hash name suffix (or unmarks it).
     pub fn set_needs_hash(&mut self, needs: bool) {
         self.needs_hash = needs;
@@ -321,6 +347,7 @@ impl Resource {
     pub fn forget_empty_values(&mut self) {
         self.empty_values.clear();
         self.meta_texts.clear();
+        self.texts.clear();
         self.shared.clear();
         self.plain_keys.clear();
         self.untagged.clear();
@@ -332,6 +359,7 @@ impl Resource {
     /// spelled as Go's `%g` spells a float64.
     pub fn json_round_tripped(&mut self) {
         self.meta_texts = scalar_text::after_json(&self.obj);
+        self.texts = scalar_text::numbers_after_json(&self.obj);
         self.rewrite_annotations();
     }
 
@@ -389,6 +417,39 @@ impl Resource {
     /// spells otherwise (see [`krust_yaml::Document::scalar_texts`]).
     pub fn set_scalar_texts(&mut self, texts: &[(Vec<PathSeg>, String)]) {
         self.meta_texts = scalar_text::meta_texts(&self.obj, texts);
+        self.texts = texts
+            .iter()
+            .filter_map(|(path, text)| {
+                Some((path.clone(), self.obj.at(path)?.clone(), text.clone()))
+            })
+            .collect();
+    }
+
+    /// The text the scalar at `path` was written as, when it is not the
+    /// value model's spelling of it.
+    pub(crate) fn scalar_text(&self, path: &[PathSeg]) -> Option<&str> {
+        let current = self.obj.at(path)?;
+        self.texts
+            .iter()
+            .find(|(p, v, _)| p.as_slice() == path && v == current)
+            .map(|(_, _, text)| text.as_str())
+    }
+
+    /// The texts of the scalars written in a spelling the value model
+    /// drops, by path, while they hold the value they were read as.
+    pub(crate) fn scalar_texts(&self) -> impl Iterator<Item = (&[PathSeg], &str)> {
+        self.texts
+            .iter()
+            .filter(|(p, v, _)| self.obj.at(p) == Some(v))
+            .map(|(p, _, t)| (p.as_slice(), t.as_str()))
+    }
+
+    /// Records that the scalar at `path` now holds a node written `text`.
+    fn record_text(&mut self, path: &[PathSeg], text: String) {
+        self.texts.retain(|(p, _, _)| p.as_slice() != path);
+        if let Some(value) = self.obj.at(path) {
+            self.texts.push((path.to_vec(), value.clone(), text));
+        }
     }
 
     /// Whether the scalar at `path` is one kyaml created without a tag.
@@ -410,6 +471,7 @@ impl Resource {
     /// The scalar at `path` now holds a node written `text`: a label or
     /// annotation there prints as that text.
     pub(crate) fn set_scalar_text(&mut self, path: &[PathSeg], text: String) {
+        self.record_text(path, text.clone());
         let own = std::mem::take(&mut self.meta_texts);
         let written = scalar_text::meta_texts(&self.obj, &[(path.to_vec(), text)]);
         self.meta_texts = scalar_text::merged(&self.obj, own, &written);
@@ -422,6 +484,39 @@ impl Resource {
         self.shared.merged(&mut self.obj, patch.obj());
         let own = std::mem::take(&mut self.meta_texts);
         self.meta_texts = scalar_text::merged(&self.obj, own, &patch.meta_texts);
+        // Where the merge left the patch's value in a map field, the node
+        // is the patch's, and so is the text.
+        for (path, value, text) in &patch.texts {
+            let maps_only = path.iter().all(|seg| matches!(seg, PathSeg::Key(_)));
+            if maps_only && self.obj.at(path) == Some(value) {
+                self.record_text(path, text.clone());
+            }
+        }
+        self.untagged_set_by_merge();
+    }
+
+    /// The merge sets every field of the object's maps again with kyaml's
+    /// `FieldSetter`, which double-quotes a scalar with no tag and no style
+    /// whose text YAML 1.1 reads as no string: from then on it is a string.
+    fn untagged_set_by_merge(&mut self) {
+        let untagged = std::mem::take(&mut self.untagged);
+        for (path, value) in untagged {
+            if self.obj.at(&path) != Some(&value) {
+                continue;
+            }
+            let text = self
+                .scalar_text(&path)
+                .map(str::to_owned)
+                .or_else(|| value.scalar_string());
+            match text {
+                Some(text) if krust_yaml::yaml11_reads_as_non_string(&text) => {
+                    if let Some(slot) = self.obj.at_mut(&path) {
+                        *slot = Value::String(text);
+                    }
+                }
+                _ => self.untagged.push((path, value)),
+            }
+        }
     }
 
     /// kustomize's `SetLabels(GetLabels())` and `SetAnnotations(GetAnnotations())`,

@@ -97,6 +97,42 @@ pub(crate) fn after_json(obj: &Value) -> Vec<MetaText> {
         .collect()
 }
 
+/// The texts of `obj`'s numbers after a JSON round trip wherever Go's `%g`
+/// spells them otherwise than the value model (`1e+06`), by path.
+pub(crate) fn numbers_after_json(obj: &Value) -> Vec<(Vec<PathSeg>, Value, String)> {
+    fn walk(v: &Value, path: &mut Vec<PathSeg>, out: &mut Vec<(Vec<PathSeg>, Value, String)>) {
+        let f = match v {
+            Value::Map(entries) => {
+                for (key, item) in entries.iter() {
+                    path.push(PathSeg::Key(key.clone()));
+                    walk(item, path, out);
+                    path.pop();
+                }
+                return;
+            }
+            Value::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(PathSeg::Index(i));
+                    walk(item, path, out);
+                    path.pop();
+                }
+                return;
+            }
+            Value::Int(i) => *i as f64,
+            Value::UInt(u) => *u as f64,
+            Value::Float(f) => *f,
+            _ => return,
+        };
+        let text = krust_yaml::number::go_format_g(f);
+        if v.scalar_string().as_deref() != Some(text.as_str()) {
+            out.push((path.clone(), v.clone(), text));
+        }
+    }
+    let mut out = Vec::new();
+    walk(obj, &mut Vec::new(), &mut out);
+    out
+}
+
 /// After a strategic merge of a patch into `obj`: each entry that now holds
 /// the value the patch gave it takes the patch's text (kyaml copies the
 /// patch's node); the others keep theirs while their value stands.

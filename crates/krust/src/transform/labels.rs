@@ -10,7 +10,8 @@ use std::sync::OnceLock;
 use crate::fieldspec::{self, merge_specs, Create, FieldSpec, FieldSpecs};
 use crate::kustomization::LabelSet;
 use crate::resmap::ResMap;
-use krust_yaml::PathSeg;
+use crate::resource::Resource;
+use krust_yaml::{PathSeg, Value};
 
 /// The field specs one `labels:` entry applies to, as kustomize composes them:
 /// its own `fields`, then either the selector-including table or just
@@ -78,6 +79,7 @@ pub(crate) fn set_pairs(
         let gvk = res.id().gvk.clone();
         let mut created: Vec<Vec<Vec<PathSeg>>> = vec![Vec::new(); pairs.len()];
         let mut overwritten: Vec<Vec<PathSeg>> = Vec::new();
+        let stand_in = annotations_stand_in(res);
         for spec in specs {
             fieldspec::apply_at_paths(res.obj_mut(), &gvk, spec, Create::Map, &mut |node, at| {
                 for (i, (k, v)) in pairs.iter().enumerate() {
@@ -95,6 +97,9 @@ pub(crate) fn set_pairs(
             })
             .map_err(|e| Error::msg(format!("{}: {e}", res.id())))?;
         }
+        if stand_in {
+            drop_empty_annotations(res.obj_mut());
+        }
         for path in &overwritten {
             res.scalar_written(path);
         }
@@ -106,6 +111,41 @@ pub(crate) fn set_pairs(
         }
         Ok(())
     })
+}
+
+/// Where kustomize holds build annotations on an object that has none of
+/// its own, a field spec into `metadata/annotations` finds a map even when
+/// it creates nothing: an empty one stands in for it while the pairs are
+/// set. Returns whether it put one there.
+fn annotations_stand_in(res: &mut Resource) -> bool {
+    if res.annotations().is_some() || !res.has_annotations_in_kustomize() {
+        return false;
+    }
+    let Some(meta) = res
+        .obj_mut()
+        .get_mut("metadata")
+        .and_then(Value::as_map_mut)
+    else {
+        return false;
+    };
+    if meta.get("annotations").is_some_and(|a| !a.is_null()) {
+        return false;
+    }
+    meta.insert("annotations".to_owned(), Value::Map(Default::default()));
+    true
+}
+
+/// Removes the stand-in of [`annotations_stand_in`] when nothing was set in it.
+fn drop_empty_annotations(obj: &mut Value) {
+    if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_map_mut) {
+        if meta
+            .get("annotations")
+            .and_then(Value::as_map)
+            .is_some_and(|m| m.is_empty())
+        {
+            meta.shift_remove("annotations");
+        }
+    }
 }
 
 #[cfg(test)]

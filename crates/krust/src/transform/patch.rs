@@ -372,7 +372,8 @@ impl Patch {
             }
             res.drop_empty_values();
             let unquoted = patch.plain_keys_missing_in(res.obj());
-            let outcome = patch::merge(res.obj_mut(), &body, Some(schema))
+            let written = patch::merge::Written::new(&body, patch.scalar_texts());
+            let outcome = patch::merge::merge_written(res.obj_mut(), &body, Some(schema), &written)
                 .map_err(|e| self.error(&format!("{}: {e}", res.id())))?;
             if outcome == Outcome::Deleted || res.is_empty() {
                 *res.obj_mut() = Value::Null;

@@ -42,7 +42,7 @@ enum Item {
     New(usize),
 }
 
-impl<'s> Walker<'s> {
+impl<'s> Walker<'s, '_> {
     /// Walks a place where the schema says the list merges.
     pub(super) fn walk_merged_list(
         &self,
@@ -128,7 +128,7 @@ impl<'s> Walker<'s> {
 
 /// The state of one list merge (kyaml's `setAssociativeSequenceElements`).
 struct ListMerge<'w, 's, 'p> {
-    walker: &'w Walker<'s>,
+    walker: &'w Walker<'s, 'w>,
     /// The elements' schema.
     schema: Option<SchemaNode<'s>>,
     /// The target's elements, by original index; changed in place by walks.

@@ -18,7 +18,7 @@ enum Fields<'p> {
     Dest,
 }
 
-impl<'s> Walker<'s> {
+impl<'s> Walker<'s, '_> {
     /// Walks a place where the target has a map, nothing, or null.
     pub(super) fn walk_map(
         &self,

@@ -52,7 +52,43 @@ pub fn merge(
     patch: &Value,
     schema: Option<&Schema>,
 ) -> Result<Outcome, String> {
-    let walker = Walker { schema };
+    merge_written(target, patch, schema, &Written::default())
+}
+
+/// The texts some of a patch's scalars were written as, where the value
+/// model spells them otherwise (`0o644`, `1e21`), by node.
+#[derive(Debug, Default)]
+pub(crate) struct Written<'p> {
+    nodes: Vec<(*const Value, &'p str)>,
+}
+
+impl<'p> Written<'p> {
+    /// The texts of the scalars at `texts`' paths in `patch`.
+    pub(crate) fn new<'t: 'p>(
+        patch: &'p Value,
+        texts: impl Iterator<Item = (&'t [krust_yaml::PathSeg], &'t str)>,
+    ) -> Written<'p> {
+        let nodes = texts
+            .filter_map(|(path, text)| Some((patch.at(path)? as *const Value, text)))
+            .collect();
+        Written { nodes }
+    }
+
+    fn text(&self, node: &Value) -> Option<&'p str> {
+        let node: *const Value = node;
+        self.nodes.iter().find(|(n, _)| *n == node).map(|(_, t)| *t)
+    }
+}
+
+/// [`merge`], knowing the texts of the patch's scalars: a scalar that takes
+/// the target's quoted style is re-read from its text.
+pub(crate) fn merge_written(
+    target: &mut Value,
+    patch: &Value,
+    schema: Option<&Schema>,
+    written: &Written<'_>,
+) -> Result<Outcome, String> {
+    let walker = Walker { schema, written };
     match walker.walk(Some(target), Origin::Node(patch), None)? {
         Step::Clear => Ok(Outcome::Deleted),
         Step::Keep | Step::KeepNull | Step::Adopt(_) => Ok(Outcome::Merged),
@@ -123,11 +159,12 @@ fn kind_error(expected: NodeKind, node: &Value) -> String {
 }
 
 /// The walk's fixed context.
-struct Walker<'s> {
+struct Walker<'s, 'w> {
     schema: Option<&'s Schema>,
+    written: &'w Written<'w>,
 }
 
-impl<'s> Walker<'s> {
+impl<'s> Walker<'s, '_> {
     /// kyaml's `Walker.Walk`: finds the schema, checks that target and patch
     /// are the same kind of node, and dispatches.
     fn walk(
@@ -151,7 +188,7 @@ impl<'s> Walker<'s> {
                 Some(schema) => self.walk_merged_list(dest, origin, schema),
                 None => Ok(replace(origin)),
             },
-            Some(NodeKind::Scalar) => Ok(replace_scalar(dest.as_deref(), origin)),
+            Some(NodeKind::Scalar) => Ok(self.replace_scalar(dest.as_deref(), origin)),
         }
     }
 
@@ -193,15 +230,23 @@ fn replace(origin: Origin<'_>) -> Step {
 /// boolean put where the target had a quoted string comes out as a string.
 /// The value model has no styles; a string is known to have been quoted when
 /// it could not have been written plain.
-fn replace_scalar(dest: Option<&Value>, origin: Origin<'_>) -> Step {
-    match (dest, origin) {
-        (
-            Some(Value::String(old)),
-            Origin::Node(new @ (Value::Bool(_) | Value::Int(_) | Value::UInt(_) | Value::Float(_))),
-        ) if !could_be_plain(old) => {
-            Step::Adopt(Value::String(elements::raw_text(new).into_owned()))
+impl Walker<'_, '_> {
+    fn replace_scalar(&self, dest: Option<&Value>, origin: Origin<'_>) -> Step {
+        match (dest, origin) {
+            (
+                Some(Value::String(old)),
+                Origin::Node(
+                    new @ (Value::Bool(_) | Value::Int(_) | Value::UInt(_) | Value::Float(_)),
+                ),
+            ) if !could_be_plain(old) => {
+                let text = self
+                    .written
+                    .text(new)
+                    .map_or_else(|| elements::raw_text(new), Into::into);
+                Step::Adopt(Value::String(text.into_owned()))
+            }
+            _ => replace(origin),
         }
-        _ => replace(origin),
     }
 }
 

@@ -609,9 +609,9 @@ fn value_of(res: &Resource, source: &Source) -> Result<Replacing, String> {
     } else {
         &source.field_path
     };
-    let node = path::lookup(res.obj(), &path::split(field_path))
+    let segs = path::locate(res.obj(), &path::split(field_path))
         .map_err(|e| format!("error looking up replacement source: {e}"))?;
-    let node = match node {
+    let node = match segs.as_deref().and_then(|segs| res.obj().at(segs)) {
         None | Some(Value::Null) => None,
         Some(Value::Map(m)) if m.is_empty() => None,
         Some(Value::Seq(s)) if s.is_empty() => None,
@@ -625,7 +625,11 @@ fn value_of(res: &Resource, source: &Source) -> Result<Replacing, String> {
     })?;
     let value = match node {
         Value::Map(_) | Value::Seq(_) => Replacing::Node(node.clone()),
-        scalar => Replacing::Scalar(Tag::of(scalar), path::node_text(scalar)),
+        scalar => {
+            let written = segs.as_deref().and_then(|segs| res.scalar_text(segs));
+            let text = written.map_or_else(|| path::node_text(scalar), str::to_owned);
+            Replacing::Scalar(Tag::of(scalar), text)
+        }
     };
     match source.options.as_ref().filter(|o| !o.delimiter.is_empty()) {
         None => Ok(value),
