@@ -65,6 +65,9 @@ impl Target<'_> {
                     acc.map.append(res).map_err(|e| e.in_file(&self.file))?;
                 }
                 Some(index) => acc.map.modify(index, |res| {
+                    // kustomize sets the merged labels and annotations as
+                    // string maps of their texts (`CopyMergeMetaDataFieldsFrom`).
+                    res.rewrite_labels_and_annotations();
                     generate::merge_into(res.obj_mut(), &generated.obj, generated.behavior)
                         .map_err(|e| Error::at(&self.file, e))?;
                     let keep_hash = res.needs_hash() && generated.needs_hash;
