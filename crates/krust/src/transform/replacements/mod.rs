@@ -711,8 +711,8 @@ fn apply_target(
         }
         for field_path in field_paths {
             let empties = structured.then(|| written_empty_nulls(res));
-            let keys = plain_keys(field_path);
-            let untagged = keys.as_ref().is_some_and(|k| res.is_untagged(k));
+            let before = concrete_path(res.obj(), field_path);
+            let untagged = before.as_ref().is_some_and(|k| res.is_untagged(k));
             let written = write_field(
                 res.obj_mut(),
                 value,
@@ -722,8 +722,9 @@ fn apply_target(
                 untagged,
             )
             .map_err(Error::msg)?;
-            // A field named by plain keys was written in place: what shares
+            // A field found by its path was written in place: what shares
             // its node changes too, and a label or annotation keeps the text.
+            let keys = before.or_else(|| concrete_path(res.obj(), field_path));
             let mistyped = written.as_ref().and_then(|w| w.mistyped.clone());
             match (&keys, mistyped) {
                 (Some(keys), Some(error)) => res.defer_json_error(keys, error),
@@ -747,6 +748,19 @@ fn apply_target(
         }
         Ok(())
     })
+}
+
+/// The one node `field_path` names in `obj`, as a path, when it names one
+/// (no wildcard, no `-`) and it exists.
+fn concrete_path(obj: &Value, field_path: &str) -> Option<Vec<krust_yaml::PathSeg>> {
+    if let Some(keys) = plain_keys(field_path) {
+        return Some(keys);
+    }
+    let parts = path::split(field_path);
+    if parts.iter().any(|p| p.contains('*') || p.trim() == "-") {
+        return None;
+    }
+    path::locate(obj, &parts).ok().flatten()
 }
 
 /// A field path of map keys only (`metadata.annotations.x`), as a path.
