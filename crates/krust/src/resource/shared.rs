@@ -21,13 +21,14 @@ impl SharedScalars {
     /// The fields at `paths` now hold one node (fresh: they leave any group
     /// they were in).
     pub(crate) fn share(&mut self, paths: Vec<Vec<PathSeg>>) {
-        if paths.len() < 2 {
-            return;
+        if !self.groups.is_empty() {
+            for path in &paths {
+                self.retain(|member| member != path.as_slice());
+            }
         }
-        for path in &paths {
-            self.retain(|member| member != path.as_slice());
+        if paths.len() >= 2 {
+            self.groups.push(paths);
         }
-        self.groups.push(paths);
     }
 
     /// The fields below `prefix` got nodes of their own.
@@ -142,6 +143,17 @@ mod tests {
         obj.get_mut("a").unwrap().as_map_mut().unwrap()["x"] = Value::Int(2);
         shared.written(&mut obj, &path("a.x"));
         assert_eq!(obj, yaml("a: {x: 2}\nb: {x: 2}\nc: {x: 1}\n"));
+    }
+
+    #[test]
+    fn a_field_created_again_leaves_its_group() {
+        let mut obj = yaml("a: {x: 1}\nb: {x: 1}\n");
+        let mut shared = SharedScalars::default();
+        shared.share(vec![path("a.x"), path("b.x")]);
+        shared.share(vec![path("a.x")]);
+        obj.get_mut("a").unwrap().as_map_mut().unwrap()["x"] = Value::Int(2);
+        shared.written(&mut obj, &path("a.x"));
+        assert_eq!(obj, yaml("a: {x: 2}\nb: {x: 1}\n"));
     }
 
     #[test]
