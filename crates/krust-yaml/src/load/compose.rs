@@ -80,6 +80,7 @@ pub(crate) fn first_document(
                     value: kyaml::document(current, limit).unwrap_or(document.value),
                     empty_values: Vec::new(),
                     scalar_texts: Vec::new(),
+                    styled_strings: Vec::new(),
                 }));
             }
             Ok((document, _)) => return Ok(document),
@@ -142,6 +143,7 @@ fn compose_once(
         saw_merge: false,
         empty_values: Vec::new(),
         scalar_texts: Vec::new(),
+        styled_strings: Vec::new(),
     };
     while let Some(next) = parser.next_event() {
         let (event, span) = match next {
@@ -159,6 +161,7 @@ fn compose_once(
                     value,
                     empty_values: std::mem::take(&mut composer.empty_values),
                     scalar_texts: std::mem::take(&mut composer.scalar_texts),
+                    styled_strings: std::mem::take(&mut composer.styled_strings),
                 });
                 return Ok((document, composer.saw_merge));
             }
@@ -268,6 +271,8 @@ struct Composer<'t, 'b> {
     empty_values: Vec<Vec<PathSeg>>,
     /// Non-string scalars not written in their canonical spelling.
     scalar_texts: Vec<(Vec<PathSeg>, String)>,
+    /// Strings written quoted or as blocks though plain would read the same.
+    styled_strings: Vec<Vec<PathSeg>>,
 }
 
 impl Composer<'_, '_> {
@@ -473,6 +478,8 @@ impl Composer<'_, '_> {
                 if let Some(path) = self.current_path() {
                     self.scalar_texts.push((path, text.into_owned()));
                 }
+            } else if !plain && !typed && tag == TagKind::None && origin == Origin::Node {
+                self.record_styled_string(&text);
             }
             value
         };
@@ -484,6 +491,24 @@ impl Composer<'_, '_> {
             tag,
             at,
         })
+    }
+
+    /// Records the path of a string written quoted or as a block where a
+    /// plain scalar would read the same: kyaml keeps the node's style, and a
+    /// patch that writes a number there writes it in that style, as a
+    /// string. Only map entries are kept (what a merge reaches by key).
+    fn record_styled_string(&mut self, text: &str) {
+        if text.is_empty() || text.contains('\n') || text.trim() != text {
+            return;
+        }
+        if !super::plain_scalar_is_string(text) {
+            return;
+        }
+        if let Some(path) = self.current_path() {
+            if path.iter().all(|seg| matches!(seg, PathSeg::Key(_))) {
+                self.styled_strings.push(path);
+            }
+        }
     }
 
     /// Records the path of a map entry about to get an empty value. kyaml

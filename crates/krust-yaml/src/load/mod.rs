@@ -186,6 +186,10 @@ pub struct Document {
     /// (annotations) as that text. Aliased and merge-key values are not
     /// tracked.
     pub scalar_texts: Vec<(Vec<PathSeg>, String)>,
+    /// Map entries holding a string written quoted or as a block (`'x'`,
+    /// `|` blocks) that would read the same written plain, by path. kyaml
+    /// keeps the style, and a patch writing a number there keeps it too.
+    pub styled_strings: Vec<Vec<PathSeg>>,
 }
 
 /// [`load_documents_with`], keeping each document's [`Document::empty_values`].

@@ -55,6 +55,7 @@ fn objects_from_documents(path: &Path, docs: Vec<Document>, read: Read) -> Resul
         value: doc,
         empty_values,
         scalar_texts,
+        styled_strings,
     }) = queue.pop_front()
     {
         if is_nil_or_empty(&doc) {
@@ -78,6 +79,7 @@ fn objects_from_documents(path: &Path, docs: Vec<Document>, read: Read) -> Resul
                             // kustomize inlines list items through Go maps,
                             // which keeps no scalar's text.
                             scalar_texts: Vec::new(),
+                            styled_strings: Vec::new(),
                         }))
                     }
                     Value::Null => {}
@@ -102,6 +104,7 @@ fn objects_from_documents(path: &Path, docs: Vec<Document>, read: Read) -> Resul
         let mut res = Resource::new(doc);
         res.set_empty_values(empty_values);
         res.set_scalar_texts(&scalar_texts);
+        res.set_styled_strings(styled_strings);
         out.push(res);
     }
     Ok(out)

@@ -103,9 +103,15 @@ pub(crate) fn set_pairs(
         for path in &overwritten {
             res.scalar_written(path);
         }
-        for paths in created {
+        for (paths, value) in created.into_iter().zip(pairs.values()) {
+            // kyaml double-quotes a new string that YAML 1.1 reads as no
+            // string (`yes`, `1.0`).
+            let quoted = krust_yaml::yaml11_reads_as_non_string(value);
             for path in &paths {
                 res.created_plain_key(path.clone());
+                if quoted {
+                    res.mark_styled(path);
+                }
             }
             res.share_scalars(paths);
         }
