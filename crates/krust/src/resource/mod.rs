@@ -11,9 +11,12 @@ use krust_yaml::{Mapping, PathSeg, Value};
 mod plain_keys;
 mod scalar_text;
 mod shared;
+mod style;
 
 use scalar_text::{MetaMap, MetaText};
 use shared::SharedScalars;
+pub(crate) use style::Style;
+use style::Styles;
 
 use crate::resid::ResId;
 
@@ -130,10 +133,9 @@ pub struct Resource {
     /// drops (`+1`, `1.50`), with the value they hold: a replacement copies
     /// the text, not the value.
     texts: Vec<(Vec<PathSeg>, Value, String)>,
-    /// Map entries whose string kyaml holds quoted or as a block though it
-    /// could be plain (see [`krust_yaml::Document::styled_strings`]); only
-    /// meaningful while they hold strings.
-    styled: Vec<Vec<PathSeg>>,
+    /// Strings whose kyaml style the value model would guess wrong (see
+    /// [`style`]).
+    styles: Styles,
     /// Fields kustomize holds as one node (see [`shared`]).
     shared: SharedScalars,
     /// Scalars whose text does not fit their tag, with the value krust put
@@ -167,7 +169,7 @@ impl Resource {
             empty_values: Vec::new(),
             meta_texts: Vec::new(),
             texts: Vec::new(),
-            styled: Vec::new(),
+            styles: Styles::default(),
             shared: SharedScalars::default(),
             plain_keys: Vec::new(),
             untagged: Vec::new(),
@@ -353,7 +355,7 @@ impl Resource {
         self.empty_values.clear();
         self.meta_texts.clear();
         self.texts.clear();
-        self.styled.clear();
+        self.styles = Styles::default();
         self.shared.clear();
         self.plain_keys.clear();
         self.untagged.clear();
@@ -434,57 +436,18 @@ impl Resource {
     /// Records the strings the document wrote quoted or as blocks though
     /// they could be plain.
     pub fn set_styled_strings(&mut self, paths: Vec<Vec<PathSeg>>) {
-        self.styled = paths;
+        self.styles = Styles::quoted(paths);
     }
 
-    /// The string at `path` is held quoted.
-    pub(crate) fn mark_styled(&mut self, path: &[PathSeg]) {
-        if !self.styled.iter().any(|p| p.as_slice() == path) {
-            self.styled.push(path.to_vec());
-        }
+    /// The string at `path` is held in `style`.
+    pub(crate) fn mark_style(&mut self, path: &[PathSeg], style: Style) {
+        self.styles.mark(path, style);
     }
 
-    /// Forgets the styled strings that no longer hold strings (before a
+    /// Forgets the styles of fields that no longer hold strings (before a
     /// merge, whose result [`Resource::merged_from`] restyles).
-    pub(crate) fn prune_styled(&mut self) {
-        let obj = &self.obj;
-        self.styled
-            .retain(|p| matches!(obj.at(p), Some(Value::String(_))));
-    }
-
-    /// After a merge: a number or boolean the patch wrote over a styled
-    /// string took the string's style (kyaml's `FieldSetter`), so it reads
-    /// back as a string of the patch's text; strings the patch brought in
-    /// keep the patch's style.
-    fn restyle_merged(&mut self, patch: &Resource) {
-        for path in std::mem::take(&mut self.styled) {
-            let now = self.obj.at(&path);
-            if let Some(v @ (Value::Bool(_) | Value::Int(_) | Value::UInt(_) | Value::Float(_))) =
-                now
-            {
-                if patch.obj.at(&path) == Some(v) {
-                    let text = patch
-                        .scalar_text(&path)
-                        .map(str::to_owned)
-                        .or_else(|| v.scalar_string())
-                        .unwrap_or_default();
-                    if let Some(slot) = self.obj.at_mut(&path) {
-                        *slot = Value::String(text);
-                    }
-                }
-            }
-            self.styled.push(path);
-        }
-        for path in &patch.styled {
-            let theirs = patch.obj.at(path);
-            if matches!(theirs, Some(Value::String(_)))
-                && self.obj.at(path) == theirs
-                && !self.styled.contains(path)
-            {
-                self.styled.push(path.clone());
-            }
-        }
-        self.prune_styled();
+    pub(crate) fn prune_styles(&mut self) {
+        self.styles.prune(&self.obj);
     }
 
     /// The text the scalar at `path` was written as, when it is not the
@@ -543,7 +506,9 @@ impl Resource {
     /// with one the patch wrote show the patch's value, and labels and
     /// annotations the patch set take its spelling.
     pub fn merged_from(&mut self, patch: &Resource) {
-        self.restyle_merged(patch);
+        let texts = |path: &[PathSeg]| patch.scalar_text(path).map(str::to_owned);
+        self.styles
+            .merged(&mut self.obj, &patch.obj, &patch.styles, texts);
         self.shared.merged(&mut self.obj, patch.obj());
         let own = std::mem::take(&mut self.meta_texts);
         self.meta_texts = scalar_text::merged(&self.obj, own, &patch.meta_texts);

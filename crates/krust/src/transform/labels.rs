@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use crate::fieldspec::{self, merge_specs, Create, FieldSpec, FieldSpecs};
 use crate::kustomization::LabelSet;
 use crate::resmap::ResMap;
-use crate::resource::Resource;
+use crate::resource::{Resource, Style};
 use krust_yaml::{PathSeg, Value};
 
 /// The field specs one `labels:` entry applies to, as kustomize composes them:
@@ -75,6 +75,12 @@ pub(crate) fn set_pairs(
     if pairs.is_empty() {
         return Ok(());
     }
+    // The style kyaml gives each new value, where the value model's guess
+    // is wrong.
+    let styles: Vec<Option<Style>> = pairs
+        .values()
+        .map(|v| Style::of_created(v, crate::patch::merge::could_be_plain(v)))
+        .collect();
     map.transform(|res| {
         let gvk = res.id().gvk.clone();
         let mut created: Vec<Vec<Vec<PathSeg>>> = vec![Vec::new(); pairs.len()];
@@ -103,14 +109,11 @@ pub(crate) fn set_pairs(
         for path in &overwritten {
             res.scalar_written(path);
         }
-        for (paths, value) in created.into_iter().zip(pairs.values()) {
-            // kyaml double-quotes a new string that YAML 1.1 reads as no
-            // string (`yes`, `1.0`).
-            let quoted = krust_yaml::yaml11_reads_as_non_string(value);
+        for (paths, style) in created.into_iter().zip(&styles) {
             for path in &paths {
                 res.created_plain_key(path.clone());
-                if quoted {
-                    res.mark_styled(path);
+                if let Some(style) = style {
+                    res.mark_style(path, *style);
                 }
             }
             res.share_scalars(paths);

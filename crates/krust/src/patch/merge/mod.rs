@@ -251,7 +251,7 @@ impl Walker<'_, '_> {
 }
 
 /// Whether `text`, written as a plain scalar, reads back as this string.
-fn could_be_plain(text: &str) -> bool {
+pub(crate) fn could_be_plain(text: &str) -> bool {
     if text.is_empty() || text.contains('\n') || text.trim() != text {
         return false;
     }
