@@ -13,6 +13,21 @@ mod scalar_text;
 mod shared;
 mod style;
 
+/// Helpers for the tests of this module's parts.
+#[cfg(test)]
+mod testing {
+    use krust_yaml::{PathSeg, Value};
+
+    pub(crate) fn yaml(s: &str) -> Value {
+        krust_yaml::load_documents(s).unwrap().remove(0)
+    }
+
+    /// A path of map keys, written `a.b.c`.
+    pub(crate) fn path(s: &str) -> Vec<PathSeg> {
+        s.split('.').map(|k| PathSeg::Key(k.to_owned())).collect()
+    }
+}
+
 use scalar_text::{MetaMap, MetaText};
 use shared::SharedScalars;
 pub(crate) use style::Style;

@@ -126,14 +126,7 @@ fn walk_order(a: &[PathSeg], b: &[PathSeg]) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn yaml(s: &str) -> Value {
-        krust_yaml::load_documents(s).unwrap().remove(0)
-    }
-
-    fn path(s: &str) -> Vec<PathSeg> {
-        s.split('.').map(|k| PathSeg::Key(k.to_owned())).collect()
-    }
+    use crate::resource::testing::{path, yaml};
 
     #[test]
     fn a_write_in_place_reaches_every_member() {

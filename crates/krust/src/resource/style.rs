@@ -114,14 +114,7 @@ fn is_non_string_scalar(v: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn yaml(s: &str) -> Value {
-        krust_yaml::load_documents(s).unwrap().remove(0)
-    }
-
-    fn path(s: &str) -> Vec<PathSeg> {
-        s.split('.').map(|k| PathSeg::Key(k.to_owned())).collect()
-    }
+    use crate::resource::testing::{path, yaml};
 
     #[test]
     fn a_number_over_a_quoted_string_becomes_the_patch_s_text() {
