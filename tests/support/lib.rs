@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+pub mod batch;
 pub mod golden;
 pub mod oracle;
 pub mod synthetic;

@@ -13,10 +13,10 @@ use std::time::Instant;
 
 use clap::Parser;
 use krust::KustomizeVersion;
-use krust_difftest::compare::{compare, Verdict};
+use krust_difftest::compare::{compare, Reference, Verdict};
 use krust_difftest::{gen, shrink, tree_seed};
 use krust_suite::golden::Golden;
-use krust_suite::oracle::{self, Outcome};
+use krust_suite::oracle::Outcome;
 use rayon::prelude::*;
 
 /// Differential testing of krust against the real kustomize binaries.
@@ -60,10 +60,13 @@ fn main() -> ExitCode {
     let scratch = std::env::temp_dir().join(format!("krust-difftest-{}", std::process::id()));
     let mut failed = false;
     for version in versions {
-        let Some(binary) = oracle::kustomize(version) else {
+        let Some(reference) = Reference::of(version) else {
             eprintln!("error: kustomize v{version} is not installed (run tests/oracles/install)");
             return ExitCode::from(2);
         };
+        if args.verbose {
+            println!("kustomize v{version}: {}", reference.describe());
+        }
         let start = Instant::now();
         let panics = AtomicUsize::new(0);
         let seeds: Vec<u64> = if args.trees.is_empty() {
@@ -77,7 +80,7 @@ fn main() -> ExitCode {
             .enumerate()
             .filter_map(|(i, &seed)| {
                 let dir = scratch.join(format!("{version}-{i}"));
-                let verdict = compare(&gen::tree(seed), &dir, &binary, version);
+                let verdict = compare(&gen::tree(seed), &dir, &reference, version);
                 let _ = std::fs::remove_dir_all(&dir);
                 match verdict {
                     Verdict::Agree => None,
@@ -118,7 +121,7 @@ fn main() -> ExitCode {
         }
         if let Some(out) = &args.fixtures {
             for (seed, _, _) in diverging.iter().take(args.shrink) {
-                let path = write_fixture(out, *seed, &scratch, &binary, version);
+                let path = write_fixture(out, *seed, &scratch, &reference, version);
                 println!("  minimal case of seed {seed}: {}", path.display());
             }
         }
@@ -190,14 +193,14 @@ fn write_fixture(
     out: &std::path::Path,
     seed: u64,
     scratch: &std::path::Path,
-    binary: &std::path::Path,
+    reference: &Reference,
     version: KustomizeVersion,
 ) -> PathBuf {
     let dir = scratch.join(format!("shrink-{seed}"));
     let tree = gen::tree(seed);
-    let wanted = signature(&compare(&tree, &dir, binary, version));
+    let wanted = signature(&compare(&tree, &dir, reference, version));
     let small = shrink::shrink(&tree, &mut |t| {
-        let verdict = compare(t, &dir, binary, version);
+        let verdict = compare(t, &dir, reference, version);
         wanted.is_some() && signature(&verdict) == wanted
     });
     let case = out.join(format!("difftest-{seed}"));
