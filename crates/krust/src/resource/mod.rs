@@ -459,10 +459,10 @@ impl Resource {
         self.styles.mark(path, style);
     }
 
-    /// Forgets the styles of fields that no longer hold strings (before a
-    /// merge, whose result [`Resource::merged_from`] restyles).
-    pub(crate) fn prune_styles(&mut self) {
-        self.styles.prune(&self.obj);
+    /// Before `patch` merges into this object (see [`Resource::merged_from`]):
+    /// what the styles of its fields make of the patch's values.
+    pub(crate) fn before_merge(&mut self, patch: &Value) {
+        self.styles.before_merge(&self.obj, patch);
     }
 
     /// The text the scalar at `path` was written as, when it is not the
@@ -575,9 +575,10 @@ impl Resource {
         let texts = std::mem::take(&mut self.meta_texts);
         scalar_text::set_string_map(&mut self.obj, MetaMap::Labels, &texts);
         scalar_text::set_string_map(&mut self.obj, MetaMap::Annotations, &texts);
-        for field in ["labels", "annotations"] {
-            let keys = plain_keys::in_metadata_map(&self.obj, field);
+        for map in [MetaMap::Labels, MetaMap::Annotations] {
+            let keys = plain_keys::in_metadata_map(&self.obj, map.field());
             self.plain_keys.extend(keys);
+            self.styles.set_string_map(&self.obj, map.field());
         }
     }
 
@@ -591,6 +592,7 @@ impl Resource {
         self.meta_texts.retain(|t| t.map() != MetaMap::Annotations);
         let keys = plain_keys::in_metadata_map(&self.obj, "annotations");
         self.plain_keys.extend(keys);
+        self.styles.set_string_map(&self.obj, "annotations");
     }
 
     /// Binds the var `name` to this resource.

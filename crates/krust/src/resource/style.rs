@@ -40,6 +40,9 @@ impl Style {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Styles {
     fields: Vec<(Vec<PathSeg>, Style)>,
+    /// Between [`Styles::before_merge`] and [`Styles::merged`]: fields
+    /// where the patch writes a string over one held quoted.
+    carried: Vec<Vec<PathSeg>>,
 }
 
 impl Styles {
@@ -47,6 +50,7 @@ impl Styles {
     pub(crate) fn quoted(paths: Vec<Vec<PathSeg>>) -> Styles {
         Styles {
             fields: paths.into_iter().map(|p| (p, Style::Quoted)).collect(),
+            carried: Vec::new(),
         }
     }
 
@@ -58,13 +62,65 @@ impl Styles {
         self.fields.push((path.to_vec(), style));
     }
 
+    /// `metadata.<field>` was set again as a string map (kyaml's
+    /// `SetLabels`, `SetAnnotations`): every value is a new node, styled as
+    /// kyaml styles the strings it creates.
+    pub(crate) fn set_string_map(&mut self, obj: &Value, field: &str) {
+        let prefix = [PathSeg::Key("metadata".into()), PathSeg::Key(field.into())];
+        self.fields.retain(|(p, _)| !p.starts_with(&prefix));
+        let Some(Value::Map(entries)) = obj.at(&prefix) else {
+            return;
+        };
+        for (key, value) in entries.iter() {
+            let Value::String(text) = value else {
+                continue;
+            };
+            let guess = crate::patch::merge::could_be_plain(text);
+            if let Some(style) = Style::of_created(text, guess) {
+                let mut path = prefix.to_vec();
+                path.push(PathSeg::Key(key.clone()));
+                self.fields.push((path, style));
+            }
+        }
+    }
+
     /// Forgets the fields that no longer hold strings.
     pub(crate) fn prune(&mut self, obj: &Value) {
         self.fields
             .retain(|(p, _)| matches!(obj.at(p), Some(Value::String(_))));
     }
 
-    /// After `patch` was merged into `obj` (these styles pruned before):
+    /// Before `patch` merges into `obj`: forgets the fields that no longer
+    /// hold strings, and notes where the patch writes a string over one
+    /// held quoted (marked so, or one that cannot be plain), which keeps
+    /// that style.
+    pub(crate) fn before_merge(&mut self, obj: &Value, patch: &Value) {
+        self.prune(obj);
+        let mut carried = Vec::new();
+        string_leaves(patch, &mut Vec::new(), &mut |path| {
+            let quoted = match obj.at(path) {
+                Some(Value::String(old)) => {
+                    self.style_of(path) == Some(Style::Quoted)
+                        || (self.style_of(path).is_none()
+                            && !crate::patch::merge::could_be_plain(old))
+                }
+                _ => false,
+            };
+            if quoted {
+                carried.push(path.to_vec());
+            }
+        });
+        self.carried = carried;
+    }
+
+    fn style_of(&self, path: &[PathSeg]) -> Option<Style> {
+        self.fields
+            .iter()
+            .find(|(p, _)| p.as_slice() == path)
+            .map(|(_, s)| *s)
+    }
+
+    /// After `patch` was merged into `obj` ([`Styles::before_merge`] first):
     /// a scalar the patch wrote over a styled string takes that style, so
     /// it reads back from the patch's text as a string (quoted) or as what
     /// the text says (plain); strings the patch brought in keep the
@@ -94,6 +150,11 @@ impl Styles {
                 _ => {}
             }
         }
+        for path in std::mem::take(&mut self.carried) {
+            if matches!(obj.at(&path), Some(Value::String(_))) {
+                self.mark(&path, Style::Quoted);
+            }
+        }
         for (path, style) in &theirs.fields {
             let value = patch.at(path);
             if matches!(value, Some(Value::String(_))) && obj.at(path) == value {
@@ -101,6 +162,21 @@ impl Styles {
             }
         }
         self.prune(obj);
+    }
+}
+
+/// Calls `f` with the path of every string reached through map keys.
+fn string_leaves(v: &Value, path: &mut Vec<PathSeg>, f: &mut impl FnMut(&[PathSeg])) {
+    match v {
+        Value::Map(entries) => {
+            for (key, item) in entries.iter() {
+                path.push(PathSeg::Key(key.clone()));
+                string_leaves(item, path, f);
+                path.pop();
+            }
+        }
+        Value::String(_) => f(path),
+        _ => {}
     }
 }
 

@@ -371,7 +371,7 @@ impl Patch {
                 res.store_previous_id();
             }
             res.drop_empty_values();
-            res.prune_styles();
+            res.before_merge(&body);
             let unquoted = patch.plain_keys_missing_in(res.obj());
             let written = patch::merge::Written::new(&body, patch.scalar_texts());
             let outcome = patch::merge::merge_written(res.obj_mut(), &body, Some(schema), &written)
