@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use krust::KustomizeVersion;
+use krust_suite::batch::Batch;
 use krust_suite::golden::Golden;
 use krust_suite::oracle::{self, Outcome};
 use krust_suite::workspace_root;
@@ -112,6 +113,46 @@ fn all_goldens() -> Vec<(PathBuf, Golden)> {
         out.push((root, Golden::new(stem)));
     }
     out
+}
+
+/// kbatch, the difftest's oracle, prints what each kustomize binary
+/// printed for every golden (or fails where it failed), many roots per
+/// process, in the order a run would give them.
+#[test]
+fn kbatch_prints_what_each_kustomize_prints() {
+    let mut failures = Vec::new();
+    for version in KustomizeVersion::ALL {
+        let Some(batch) = Batch::installed(version) else {
+            return;
+        };
+        for (root, golden) in all_goldens() {
+            let now = batch.build(&tree_of(&root), &root).unwrap();
+            let recorded = golden.expected(version).unwrap();
+            let same = match (&now, &recorded) {
+                (Outcome::Output(a), Outcome::Output(b)) => a == b,
+                (Outcome::Error(_), Outcome::Error(_)) => true,
+                _ => false,
+            };
+            if !same {
+                failures.push(format!("{} (v{version})", root.display()));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "kbatch differs from the recorded kustomize output:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// The tree holding every file `root` builds from: its fixture case, or
+/// the example repository.
+fn tree_of(root: &Path) -> PathBuf {
+    let golden = workspace_root().join("tests/golden");
+    match root.strip_prefix(&golden) {
+        Ok(rel) => golden.join(rel.components().next().expect("a case")),
+        Err(_) => workspace_root().join("examples/gitops"),
+    }
 }
 
 /// The committed goldens are what the oracles print today: a golden edited

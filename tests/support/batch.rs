@@ -34,6 +34,17 @@ impl Batch {
         })
     }
 
+    /// The batch oracle of `version`; missing, a failure under `CI` and a
+    /// skip with the reason elsewhere (as [`crate::oracle::kustomize`]).
+    pub fn installed(version: KustomizeVersion) -> Option<Batch> {
+        crate::oracle::installed(
+            kbatch_path(version),
+            &format!("kbatch for kustomize v{version}"),
+            "tests/oracles/install",
+        )?;
+        Batch::of(version)
+    }
+
     /// `kustomize build dir`, where `tree` holds every file the build
     /// reads. A worker that dies mid-build (a Go runtime crash, which
     /// `recover` cannot catch) reports a panic, as the binary would crash.

@@ -41,7 +41,7 @@ pub fn fluxbuild() -> Option<PathBuf> {
 
 /// `path` if it exists; otherwise a failure under `CI` and a printed
 /// reason elsewhere (the test then checks nothing and says so).
-fn installed(path: PathBuf, what: &str, how: &str) -> Option<PathBuf> {
+pub(crate) fn installed(path: PathBuf, what: &str, how: &str) -> Option<PathBuf> {
     if path.is_file() {
         return Some(path);
     }

@@ -16,7 +16,7 @@ use krust::KustomizeVersion;
 use krust_difftest::compare::{compare, Reference, Verdict};
 use krust_difftest::{gen, shrink, tree_seed};
 use krust_suite::golden::Golden;
-use krust_suite::oracle::Outcome;
+use krust_suite::oracle::{self, Outcome};
 use rayon::prelude::*;
 
 /// Differential testing of krust against the real kustomize binaries.
@@ -45,6 +45,10 @@ struct Args {
     /// instead of `--cases` trees of `--seed`.
     #[arg(long = "tree")]
     trees: Vec<u64>,
+    /// Check against the `kustomize` binary, a process per tree, even
+    /// where kbatch is built (to check kbatch itself, or without Go).
+    #[arg(long)]
+    cli: bool,
     /// Print each divergence's seed and both sides' first lines.
     #[arg(long)]
     verbose: bool,
@@ -60,7 +64,12 @@ fn main() -> ExitCode {
     let scratch = std::env::temp_dir().join(format!("krust-difftest-{}", std::process::id()));
     let mut failed = false;
     for version in versions {
-        let Some(reference) = Reference::of(version) else {
+        let reference = if args.cli {
+            oracle::kustomize(version).map(Reference::Cli)
+        } else {
+            Reference::of(version)
+        };
+        let Some(reference) = reference else {
             eprintln!("error: kustomize v{version} is not installed (run tests/oracles/install)");
             return ExitCode::from(2);
         };
