@@ -255,10 +255,29 @@ pub(crate) fn could_be_plain(text: &str) -> bool {
     if text.is_empty() || text.contains('\n') || text.trim() != text {
         return false;
     }
+    // Most names and values: a letter, then letters, digits and `-_./`,
+    // which only `true`, `false` and `null` spellings read otherwise.
+    let word = text.starts_with(|c: char| c.is_ascii_alphabetic())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b));
+    if word {
+        let lower = text.to_ascii_lowercase();
+        let special = matches!(lower.as_str(), "true" | "false" | "null");
+        let odd_case = text != lower && text != text.to_ascii_uppercase() && !is_title(text);
+        return !special || odd_case;
+    }
     matches!(
         krust_yaml::load_documents(text).as_deref(),
         Ok([Value::String(read)]) if read == text
     )
+}
+
+/// `True`: a capital, then lower case (the one mixed spelling YAML's
+/// `true`, `false` and `null` have).
+fn is_title(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| !c.is_ascii_uppercase())
 }
 
 #[cfg(test)]

@@ -63,3 +63,38 @@ fn check_pod(target: &str, patch: &str, want: &str) {
 fn check_pod_err(target: &str, patch: &str, want: &str) {
     check_err(&deployment(target), &deployment(patch), want);
 }
+
+/// The fast path of `could_be_plain` agrees with reading the text back.
+#[test]
+fn could_be_plain_agrees_with_the_loader() {
+    for text in [
+        "web",
+        "true",
+        "True",
+        "TRUE",
+        "tRue",
+        "null",
+        "Null",
+        "NULL",
+        "nUll",
+        "false",
+        "a.b-c_d/e",
+        "yes",
+        "No",
+        "x1",
+        "e3",
+        "inf",
+        "NaN",
+        "~",
+        "1.5",
+        "x #y",
+        "a: b",
+        "2021-01-01",
+    ] {
+        let slow = matches!(
+            krust_yaml::load_documents(text).as_deref(),
+            Ok([Value::String(read)]) if read == text
+        );
+        assert_eq!(crate::patch::merge::could_be_plain(text), slow, "{text}");
+    }
+}
