@@ -327,11 +327,15 @@ impl Resource {
     /// `metadata.annotations` is a map a field spec that creates nothing
     /// still finds.
     pub(crate) fn has_annotations_in_kustomize(&self) -> bool {
+        // What `build_annotations` would write, without writing it.
         self.annotations().is_some()
             || self.generated
+            || self.needs_hash
             || self.origin.is_some()
             || !self.transformations.is_empty()
-            || !self.build_annotations().is_empty()
+            || !self.previous.is_empty()
+            || !self.prefixes.is_empty()
+            || !self.suffixes.is_empty()
     }
 
     /// Marks a generated object for a content-hash name suffix (or unmarks it).

@@ -97,20 +97,41 @@ impl Styles {
     pub(crate) fn before_merge(&mut self, obj: &Value, patch: &Value) {
         self.prune(obj);
         let mut carried = Vec::new();
-        string_leaves(patch, &mut Vec::new(), &mut |path| {
-            let quoted = match obj.at(path) {
-                Some(Value::String(old)) => {
-                    self.style_of(path) == Some(Style::Quoted)
-                        || (self.style_of(path).is_none()
-                            && !crate::patch::merge::could_be_plain(old))
-                }
-                _ => false,
-            };
-            if quoted {
-                carried.push(path.to_vec());
-            }
-        });
+        self.carried_under(obj, patch, &mut Vec::new(), &mut carried);
         self.carried = carried;
+    }
+
+    /// The walk of [`Styles::before_merge`]: `patch` and `dest` side by
+    /// side, through the maps both have.
+    fn carried_under<'v>(
+        &self,
+        dest: &'v Value,
+        patch: &'v Value,
+        path: &mut Vec<&'v str>,
+        out: &mut Vec<Vec<PathSeg>>,
+    ) {
+        match (dest, patch) {
+            (Value::Map(d), Value::Map(p)) => {
+                for (key, theirs) in p.iter() {
+                    if let Some(ours) = d.get(key) {
+                        path.push(key);
+                        self.carried_under(ours, theirs, path, out);
+                        path.pop();
+                    }
+                }
+            }
+            (Value::String(old), Value::String(new)) if old != new => {
+                let at: Vec<PathSeg> = path.iter().map(|k| PathSeg::Key((*k).to_owned())).collect();
+                let quoted = match self.style_of(&at) {
+                    Some(style) => style == Style::Quoted,
+                    None => !crate::patch::merge::could_be_plain(old),
+                };
+                if quoted {
+                    out.push(at);
+                }
+            }
+            _ => {}
+        }
     }
 
     fn style_of(&self, path: &[PathSeg]) -> Option<Style> {
@@ -162,21 +183,6 @@ impl Styles {
             }
         }
         self.prune(obj);
-    }
-}
-
-/// Calls `f` with the path of every string reached through map keys.
-fn string_leaves(v: &Value, path: &mut Vec<PathSeg>, f: &mut impl FnMut(&[PathSeg])) {
-    match v {
-        Value::Map(entries) => {
-            for (key, item) in entries.iter() {
-                path.push(PathSeg::Key(key.clone()));
-                string_leaves(item, path, f);
-                path.pop();
-            }
-        }
-        Value::String(_) => f(path),
-        _ => {}
     }
 }
 
