@@ -142,11 +142,9 @@ impl Golden {
 
 /// krust's render of `dir` as kustomize `version` prints it.
 pub fn render(dir: &Path, version: KustomizeVersion) -> Result<String, krust::Error> {
-    let options = BuildOptions {
-        load_restrictor: LoadRestrictor::RootOnly,
-        kustomize_version: version,
-        ..Default::default()
-    };
+    let options = BuildOptions::default()
+        .with_load_restrictor(LoadRestrictor::RootOnly)
+        .with_kustomize_version(version);
     krust::build(&DiskFs, dir, &options)?.to_yaml()
 }
 

@@ -40,11 +40,9 @@ pub struct OutputArgs {
 impl OutputArgs {
     /// The build options these select.
     pub fn build_options(&self) -> BuildOptions {
-        BuildOptions {
-            load_restrictor: self.load_restrictor,
-            kustomize_version: self.version.kustomize_version,
-            ..Default::default()
-        }
+        BuildOptions::default()
+            .with_load_restrictor(self.load_restrictor)
+            .with_kustomize_version(self.version.kustomize_version)
     }
 }
 

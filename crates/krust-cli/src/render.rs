@@ -81,11 +81,9 @@ pub fn run(args: &RenderArgs) -> ExitCode {
         }
     }
     let roots = roots::filter(roots, &args.include, &args.exclude, |p| show(p));
-    let options = BuildOptions {
-        load_restrictor: args.load_restrictor,
-        kustomize_version: args.version.kustomize_version,
-        ..Default::default()
-    };
+    let options = BuildOptions::default()
+        .with_load_restrictor(args.load_restrictor)
+        .with_kustomize_version(args.version.kustomize_version);
     if let Some(jobs) = args.jobs.filter(|&j| j > 0) {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use krust::patch::Schema;
+use krust::patches::Schema;
 use rayon::prelude::*;
 
 use crate::fields::diff_values;

@@ -13,7 +13,7 @@
 //! Like kyaml, where the schema has nothing to say about a field, an object
 //! inside it that names its own `apiVersion` and `kind` is looked up afresh.
 
-use krust::patch::{Schema, SchemaNode};
+use krust::patches::{Schema, SchemaNode};
 use krust_yaml::Value;
 
 use crate::lists::{identities, match_elements};

@@ -18,7 +18,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use krust::kustomization::{self, Kustomization};
-use krust::patch::{Outcome, Schema};
+use krust::patches::{Outcome, Schema};
 use krust::{normalize, BuildOptions, FileKind, FileSystem};
 use krust_yaml::Value;
 
@@ -344,7 +344,7 @@ fn fold(
         }
         touched = Some(*f);
         let target = &mut sources[*f].1[*d];
-        match krust::patch::merge(target, patch, Some(Schema::builtin())) {
+        match krust::patches::merge(target, patch, Some(Schema::builtin())) {
             Ok(Outcome::Merged) => {}
             Ok(Outcome::Deleted) => {
                 return Err(LiftError(

@@ -103,7 +103,7 @@ mod tests {
             let cm = krust_yaml::load_documents(&format!("kind: ConfigMap\ndata: {{k: v{n}}}"))
                 .unwrap()
                 .remove(0);
-            let hash = krust::generate::content_hash(&cm).unwrap();
+            let hash = krust::content_hash(&cm).unwrap();
             assert_eq!(hash_suffix_base(&format!("x-{hash}")), Some("x"), "{hash}");
             seen.extend(hash.chars());
         }

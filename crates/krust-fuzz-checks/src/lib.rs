@@ -17,7 +17,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use krust::patch::{merge, JsonPatch, Schema};
+use krust::patches::{merge, JsonPatch, Schema};
 use krust::{BuildOptions, MemFs};
 use krust_yaml::{load_detailed, load_documents, to_yaml_string, LoadOptions, Value};
 

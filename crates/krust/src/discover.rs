@@ -27,8 +27,9 @@ pub fn discover_roots_in(
     include_bases: bool,
 ) -> Result<Vec<PathBuf>> {
     let mut candidates = Vec::new();
-    walk(fs, dir, &mut candidates)
-        .map_err(|e| Error::at(dir, format!("cannot read the directory tree: {e}")))?;
+    walk(fs, dir, &mut candidates).map_err(|e| {
+        Error::io(dir, e).reworded(|m| format!("cannot read the directory tree: {m}"))
+    })?;
     let mut roots = BTreeSet::new();
     let mut referenced = BTreeSet::new();
     for candidate in candidates {

@@ -25,29 +25,54 @@
 #![warn(missing_docs)]
 
 mod build;
-pub mod config;
+mod config;
 mod decode;
 mod discover;
 mod error;
-pub mod fieldspec;
+mod fieldspec;
 mod fs;
-pub mod generate;
+mod generate;
 pub mod kustomization;
 mod loader;
-pub mod patch;
-pub mod plugin;
+mod patch;
+mod plugin;
 mod resid;
 mod resmap;
 mod resource;
 mod scope;
 mod suggest;
-pub mod transform;
+mod transform;
 mod version;
+
+/// Patches applied to one object outside a build, as kustomize applies
+/// them: strategic merge (with the schema facts it needs) and JSON 6902.
+///
+/// ```
+/// use krust::patches::{merge, Outcome, Schema};
+///
+/// let load = |s: &str| krust_yaml::load_documents(s).unwrap().remove(0);
+/// let mut target = load(
+///     "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n\
+///      spec: {template: {spec: {containers: [{name: app, image: app:1}]}}}\n",
+/// );
+/// let patch = load(
+///     "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n\
+///      spec: {template: {spec: {containers: [{name: sidecar, image: proxy}]}}}\n",
+/// );
+/// assert_eq!(merge(&mut target, &patch, Some(Schema::builtin())), Ok(Outcome::Merged));
+/// let containers = target.get_path(&["spec", "template", "spec", "containers"]).unwrap();
+/// // Containers merge by name; new ones go first.
+/// assert_eq!(containers.as_seq().unwrap()[0].str_at(&["name"]), Some("sidecar"));
+/// ```
+pub mod patches {
+    pub use crate::patch::{merge, JsonPatch, Outcome, Schema, SchemaNode};
+}
 
 pub use build::{build, resources_from_bytes, BuildOptions, Graph, GraphStats, Reorder};
 pub use discover::{discover_roots, discover_roots_in};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use fs::{normalize, DiskFs, FileKind, FileSystem, MemFs};
+pub use generate::content_hash;
 pub use loader::LoadRestrictor;
 pub use resid::{Gvk, IdKey, ResId};
 pub use resmap::ResMap;

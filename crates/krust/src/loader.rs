@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::fs::{normalize, FileKind, FileSystem};
 use crate::version::KustomizeVersion;
 
@@ -99,19 +99,24 @@ impl<'a> Loader<'a> {
     /// Opens `path` (relative to this root) as a child kustomization root.
     pub fn child(&self, path: &str) -> Result<Loader<'a>> {
         if path.is_empty() {
-            return Err(Error::msg("new root cannot be empty"));
+            return Err(Error::setting("new root cannot be empty"));
         }
         if Path::new(path).is_absolute() {
-            return Err(Error::msg(format!("new root '{path}' cannot be absolute")));
+            return Err(Error::setting(format!(
+                "new root '{path}' cannot be absolute"
+            )));
         }
         let candidate = confirm_dir(self.fs, &self.root.join(path))?;
         for visited in self.ancestors.iter().chain(std::iter::once(&self.root)) {
             if visited.starts_with(&candidate) {
-                return Err(Error::msg(format!(
-                    "cycle detected: candidate root '{}' contains visited root '{}'",
-                    candidate.display(),
-                    visited.display()
-                )));
+                return Err(Error::new(
+                    ErrorKind::Cycle,
+                    format!(
+                        "cycle detected: candidate root '{}' contains visited root '{}'",
+                        candidate.display(),
+                        visited.display()
+                    ),
+                ));
             }
         }
         let mut ancestors = self.ancestors.clone();
@@ -143,23 +148,24 @@ impl<'a> Loader<'a> {
             LoadRestrictor::RootOnly => {
                 let real = self
                     .canonicalize_below_root(&joined)
-                    .map_err(|e| Error::at(&joined, e.to_string()))?;
+                    .map_err(|e| Error::io(&joined, e))?;
                 if self.fs.kind(&real) == Some(FileKind::Dir) {
-                    return Err(Error::at(
+                    return Err(Error::invalid(
                         &joined,
                         format!("'{path}' must resolve to a file"),
                     ));
                 }
                 let dir = real.parent().unwrap_or(Path::new("/"));
                 if !dir.starts_with(&self.root) {
-                    return Err(Error::at(
-                        &joined,
+                    return Err(Error::new(
+                        ErrorKind::LoadRestricted,
                         format!(
                             "security; file '{}' is not in or below '{}' (use --load-restrictor LoadRestrictionsNone to allow it)",
                             joined.display(),
                             self.root.display()
                         ),
-                    ));
+                    )
+                    .in_file(&joined));
                 }
                 real
             }
@@ -188,9 +194,7 @@ impl<'a> Loader<'a> {
 
     /// Reads a file found by [`Loader::resolve`]; errors name it as named.
     pub fn read(&self, joined: &Path, resolved: &Path) -> Result<Vec<u8>> {
-        self.fs
-            .read(resolved)
-            .map_err(|e| Error::at(joined, e.to_string()))
+        self.fs.read(resolved).map_err(|e| Error::io(joined, e))
     }
 }
 
@@ -198,10 +202,10 @@ impl<'a> Loader<'a> {
 fn confirm_dir(fs: &dyn FileSystem, dir: &Path) -> Result<PathBuf> {
     let real = fs
         .canonicalize(dir)
-        .map_err(|e| Error::at(dir, format!("not a valid directory: {e}")))?;
+        .map_err(|e| Error::io(dir, e).reworded(|m| format!("not a valid directory: {m}")))?;
     match fs.kind(&real) {
         Some(FileKind::Dir) => Ok(real),
-        _ => Err(Error::at(dir, "not a directory")),
+        _ => Err(Error::new(ErrorKind::NotFound, "not a directory").in_file(dir)),
     }
 }
 
@@ -225,7 +229,7 @@ mod tests {
         let ldr = Loader::open(&fs, Path::new("/r/app"), LoadRestrictor::RootOnly).unwrap();
         assert!(ldr.load("cm.yaml").is_ok());
         let err = ldr.load("../secret.yaml").unwrap_err();
-        assert!(err.message.contains("security"), "{err}");
+        assert!(err.message().contains("security"), "{err}");
         let ldr = Loader::open(&fs, Path::new("/r/app"), LoadRestrictor::None).unwrap();
         assert!(ldr.load("../secret.yaml").is_ok());
     }
@@ -235,12 +239,12 @@ mod tests {
         let fs = tree();
         let ldr = Loader::open(&fs, Path::new("/r/app"), LoadRestrictor::RootOnly).unwrap();
         assert!(ldr.child("../base").is_ok());
-        assert!(ldr.child("..").unwrap_err().message.contains("cycle"));
-        assert!(ldr.child(".").unwrap_err().message.contains("cycle"));
+        assert!(ldr.child("..").unwrap_err().message().contains("cycle"));
+        assert!(ldr.child(".").unwrap_err().message().contains("cycle"));
         assert!(ldr
             .child("/r/base")
             .unwrap_err()
-            .message
+            .message()
             .contains("absolute"));
         assert!(ldr.child("missing").is_err());
     }

@@ -162,12 +162,12 @@ impl Transformer {
         let api = obj.str_at(&["apiVersion"]).unwrap_or_default();
         let kind = obj.str_at(&["kind"]).unwrap_or_default();
         if api != "builtin" {
-            return Err(Error::at(
+            return Err(Error::unsupported(
                 source,
                 format!("plugin {kind} ({api}) is not supported: krust runs only kustomize's built-in plugins (apiVersion: builtin), not exec or container plugins"),
             ));
         }
-        let fail = |e: String| Error::at(source, format!("builtin {kind}: {e}"));
+        let fail = |e: String| Error::invalid(source, format!("builtin {kind}: {e}"));
         let specs = |key: &str| -> Result<Vec<FieldSpec>> {
             match obj.get(key) {
                 None | Some(Value::Null) => Ok(Vec::new()),
@@ -270,7 +270,7 @@ impl Transformer {
                 specs: specs("fieldSpecs")?.into(),
             },
             other => {
-                return Err(Error::at(
+                return Err(Error::unsupported(
                     source,
                     format!("unable to load builtin {other}: not a transformer krust supports in this position"),
                 ))
@@ -306,7 +306,7 @@ fn load_replacement_entries(
         match entry {
             ReplacementEntry::Inline(r) => out.push(
                 r.for_version(version)
-                    .map_err(|e| Error::at(source, inline_error(e)))?,
+                    .map_err(|e| Error::invalid(source, inline_error(e)))?,
             ),
             ReplacementEntry::Path(path) => {
                 let (file, bytes) = loader.load(path).map_err(|e| e.in_file(source))?;
@@ -314,9 +314,12 @@ fn load_replacement_entries(
                 let docs = replacements::load_replacement_file(&text)
                     .map_err(|e| Error::yaml(&file, &e))?;
                 for r in replacements::replacements_from_documents(docs)
-                    .map_err(|e| Error::at(&file, e))?
+                    .map_err(|e| Error::invalid(&file, e))?
                 {
-                    out.push(r.for_version(version).map_err(|e| Error::at(&file, e))?);
+                    out.push(
+                        r.for_version(version)
+                            .map_err(|e| Error::invalid(&file, e))?,
+                    );
                 }
             }
         }
@@ -331,7 +334,7 @@ fn load_replacement_entries(
 /// internal) and apply those first.
 fn replacement_config(obj: &Value, loader: &Loader, source: &Path) -> Result<Vec<Replacement>> {
     let version = loader.version();
-    let fail = |e: String| Error::at(source, format!("builtin ReplacementTransformer: {e}"));
+    let fail = |e: String| Error::invalid(source, format!("builtin ReplacementTransformer: {e}"));
     let field = |name: &str| {
         let map = obj.as_map()?;
         map.get(name)

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::resid::{IdKey, ResId};
 use crate::resource::Resource;
 
@@ -24,7 +24,7 @@ pub struct ResMap {
 
 impl ResMap {
     /// An empty map.
-    pub fn new() -> ResMap {
+    pub(crate) fn new() -> ResMap {
         ResMap::default()
     }
 
@@ -51,7 +51,7 @@ impl ResMap {
     /// Positions of the resources whose current or any previous id equals
     /// `id` (kustomize's `GetMatchingResourcesByAnyId`), in order: two hash
     /// probes, never a scan.
-    pub fn find_by_any_id(&self, id: &ResId) -> Vec<usize> {
+    pub(crate) fn find_by_any_id(&self, id: &ResId) -> Vec<usize> {
         let key = id.key();
         let mut hits: Vec<usize> = self.previous.get(&key).cloned().unwrap_or_default();
         hits.extend(self.index.get(&key).copied());
@@ -76,13 +76,16 @@ impl ResMap {
     }
 
     /// Appends a resource; an id already present is an error, as in kustomize.
-    pub fn append(&mut self, res: Resource) -> Result<()> {
+    pub(crate) fn append(&mut self, res: Resource) -> Result<()> {
         let key = res.id().key();
         if self.index.contains_key(&key) {
-            return Err(Error::msg(format!(
-                "may not add resource with an already registered id: {}",
-                res.id()
-            )));
+            return Err(Error::new(
+                ErrorKind::DuplicateId,
+                format!(
+                    "may not add resource with an already registered id: {}",
+                    res.id()
+                ),
+            ));
         }
         self.index.insert(key, self.resources.len());
         self.resources.push(res);
@@ -91,7 +94,7 @@ impl ResMap {
     }
 
     /// Appends every resource of `other`, in order.
-    pub fn append_all(&mut self, other: ResMap) -> Result<()> {
+    pub(crate) fn append_all(&mut self, other: ResMap) -> Result<()> {
         self.resources.reserve(other.len());
         other.resources.into_iter().try_for_each(|r| self.append(r))
     }
@@ -99,7 +102,7 @@ impl ResMap {
     /// Changes resources in place, then re-reads their ids and updates the
     /// index for those that changed; two resources ending up with the same id
     /// is an error.
-    pub fn transform<F>(&mut self, mut f: F) -> Result<()>
+    pub(crate) fn transform<F>(&mut self, mut f: F) -> Result<()>
     where
         F: FnMut(&mut Resource) -> Result<()>,
     {
@@ -136,10 +139,13 @@ impl ResMap {
             }
             if let Some(other) = self.index.insert(res.id().key(), *i) {
                 if other != *i {
-                    return Err(Error::msg(format!(
-                        "transformation produces ID conflict: two resources are now {}",
-                        res.id()
-                    )));
+                    return Err(Error::new(
+                        ErrorKind::DuplicateId,
+                        format!(
+                            "transformation produces ID conflict: two resources are now {}",
+                            res.id()
+                        ),
+                    ));
                 }
             }
         }
@@ -148,7 +154,7 @@ impl ResMap {
 
     /// Changes the resource at `index` in place and re-indexes its id; an id
     /// that another resource already has is an error.
-    pub fn modify<F>(&mut self, index: usize, f: F) -> Result<()>
+    pub(crate) fn modify<F>(&mut self, index: usize, f: F) -> Result<()>
     where
         F: FnOnce(&mut Resource) -> Result<()>,
     {
@@ -172,10 +178,13 @@ impl ResMap {
         let new = res.id().key();
         if new != old {
             if self.index.contains_key(&new) {
-                return Err(Error::msg(format!(
-                    "may not add resource with an already registered id: {}",
-                    self.resources[index].id()
-                )));
+                return Err(Error::new(
+                    ErrorKind::DuplicateId,
+                    format!(
+                        "may not add resource with an already registered id: {}",
+                        self.resources[index].id()
+                    ),
+                ));
             }
             self.index.remove(&old);
             self.index.insert(new, index);
@@ -184,20 +193,20 @@ impl ResMap {
     }
 
     /// Replaces the order of resources (e.g. after sorting) and rebuilds the index.
-    pub fn reorder(&mut self, f: impl FnOnce(&mut Vec<Resource>)) -> Result<()> {
+    pub(crate) fn reorder(&mut self, f: impl FnOnce(&mut Vec<Resource>)) -> Result<()> {
         f(&mut self.resources);
         self.reindex()
     }
 
     /// Drops the resources emptied by `$patch: delete`, if any were.
-    pub fn drop_emptied(&mut self) {
+    pub(crate) fn drop_emptied(&mut self) {
         if std::mem::take(&mut self.emptied) {
             self.retain(|r| !r.is_empty());
         }
     }
 
     /// Keeps only resources for which `keep` holds.
-    pub fn retain(&mut self, mut keep: impl FnMut(&Resource) -> bool) {
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&Resource) -> bool) {
         if self.resources.iter().all(&mut keep) {
             return;
         }
@@ -220,10 +229,13 @@ impl ResMap {
                 continue;
             }
             if self.index.insert(res.id().key(), i).is_some() {
-                return Err(Error::msg(format!(
-                    "transformation produces ID conflict: two resources are now {}",
-                    res.id()
-                )));
+                return Err(Error::new(
+                    ErrorKind::DuplicateId,
+                    format!(
+                        "transformation produces ID conflict: two resources are now {}",
+                        res.id()
+                    ),
+                ));
             }
         }
         Ok(())
@@ -259,7 +271,7 @@ impl ResMap {
                         out.push_str("---\n");
                     }
                     krust_yaml::emit_document(res.obj(), &mut out)
-                        .map_err(|e| Error::msg(format!("{}: {e}", res.id())))?;
+                        .map_err(|e| Error::transform(format!("{}: {e}", res.id())))?;
                 }
                 Ok(out)
             })

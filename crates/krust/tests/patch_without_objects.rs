@@ -24,10 +24,7 @@ fn render_as(version: KustomizeVersion, entry: &str, patch: &str) -> Result<Stri
         "/app/kustomization.yaml",
         format!("resources: [svc.yaml]\npatches:\n- {entry}\n"),
     );
-    let options = BuildOptions {
-        kustomize_version: version,
-        ..BuildOptions::default()
-    };
+    let options = BuildOptions::default().with_kustomize_version(version);
     build(&fs, "/app".as_ref(), &options)
         .and_then(|m| m.to_yaml())
         .map_err(|e| e.to_string())

@@ -153,7 +153,7 @@ impl<'a> Tree<'a> {
             return Ok(None);
         }
         let file = kustomization::find_file(self.fs, dir)
-            .map_err(|e| self.invalid(dir, None, &e.message))?;
+            .map_err(|e| self.invalid(dir, None, e.message()))?;
         let bytes = self
             .fs
             .read(&file)
@@ -311,7 +311,7 @@ fn references(dir: &Path, model: &Kustomization, outline: &Outline) -> Vec<Refer
         add(&["openapi"], path, Expect::File);
     }
     for entry in &model.replacements {
-        if let krust::transform::replacements::ReplacementEntry::Path(path) = entry {
+        if let krust::kustomization::ReplacementEntry::Path(path) = entry {
             add(&["replacements"], path, Expect::File);
         }
     }

@@ -104,13 +104,12 @@ pub fn build_flux_kustomization(
             overlay: Some((&prepared.file, prepared.text.as_bytes())),
             ..*artifact
         };
-        let build_options = BuildOptions {
-            load_restrictor: LoadRestrictor::None,
-            kustomize_version: options.kustomize_version,
-            // The controller leaves kustomize's reorder option unset: only
-            // a kustomization's own sortOptions sort its output.
-            reorder: krust::Reorder::None,
-        };
+        // The controller leaves kustomize's reorder option unset: only a
+        // kustomization's own sortOptions sort its output.
+        let build_options = BuildOptions::default()
+            .with_load_restrictor(LoadRestrictor::None)
+            .with_kustomize_version(options.kustomize_version)
+            .with_reorder(krust::Reorder::None);
         krust::build(&layered, &prepared.dir, &build_options).map_err(|source| {
             // Paths as the repository names them, wherever it is checked out.
             let source = source.map_paths(|p| {

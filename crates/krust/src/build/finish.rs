@@ -28,14 +28,14 @@ pub(super) fn finish(
             if let Some(origin) = res.origin().map(|o| o.annotation()) {
                 let meta = ensure_map(res.obj_mut(), "metadata");
                 transform::set_entry(ensure_entry(meta, "annotations"), ORIGIN, &origin)
-                    .map_err(Error::msg)?;
+                    .map_err(Error::transform)?;
             }
         }
         if keep_transformations && !res.transformations().is_empty() {
             let text = crate::resource::transformations_annotation(res.transformations());
             let meta = ensure_map(res.obj_mut(), "metadata");
             transform::set_entry(ensure_entry(meta, "annotations"), TRANSFORMATIONS, &text)
-                .map_err(Error::msg)?;
+                .map_err(Error::transform)?;
         }
         if let Some(managed_by) = &managed_by {
             let meta = ensure_map(res.obj_mut(), "metadata");
@@ -44,14 +44,14 @@ pub(super) fn finish(
                 "app.kubernetes.io/managed-by",
                 managed_by,
             )
-            .map_err(Error::msg)?;
+            .map_err(Error::transform)?;
         }
         if version.has(Change::NamespaceSkipsHelmGenerated) {
             remove_annotation(res.obj_mut(), transform::namespace::HELM_GENERATED);
         }
         res.finish_build_annotations();
         res.check_json_step()
-            .map_err(|e| Error::msg(format!("{}: {e}", res.id())))?;
+            .map_err(|e| Error::transform(format!("{}: {e}", res.id())))?;
         Ok(())
     })
 }

@@ -46,13 +46,9 @@ impl Target<'_> {
                 name,
             });
             let target = generate::find_target(acc.map.resources(), &generated).map_err(|e| {
-                Error::at(
-                    &self.file,
-                    format!(
-                        "merging from generator {}: {e}",
-                        generated.kind.plugin_kind()
-                    ),
-                )
+                let kind = generated.kind.plugin_kind();
+                e.in_file(&self.file)
+                    .reworded(|m| format!("merging from generator {kind}: {m}"))
             })?;
             match target {
                 None => {
@@ -69,7 +65,7 @@ impl Target<'_> {
                     // string maps of their texts (`CopyMergeMetaDataFieldsFrom`).
                     res.rewrite_labels_and_annotations();
                     generate::merge_into(res.obj_mut(), &generated.obj, generated.behavior)
-                        .map_err(|e| Error::at(&self.file, e))?;
+                        .map_err(|e| Error::invalid(&self.file, e))?;
                     let keep_hash = res.needs_hash() && generated.needs_hash;
                     res.set_needs_hash(keep_hash);
                     res.set_generated();
@@ -137,10 +133,10 @@ impl Target<'_> {
             ("builtin", "ConfigMapGenerator") => GeneratorKind::ConfigMap,
             ("builtin", "SecretGenerator") => GeneratorKind::Secret,
             ("builtin", other) => {
-                return Err(Error::at(&self.file, format!("unable to load builtin generator {other}: krust runs ConfigMapGenerator and SecretGenerator")))
+                return Err(Error::unsupported(&self.file, format!("unable to load builtin generator {other}: krust runs ConfigMapGenerator and SecretGenerator")))
             }
             _ => {
-                return Err(Error::at(
+                return Err(Error::unsupported(
                     &self.file,
                     format!("generator plugin {kind} ({api}) is not supported: krust runs only kustomize's built-in plugins, not exec or container plugins"),
                 ))
@@ -183,7 +179,7 @@ impl Target<'_> {
             GeneratorKind::ConfigMap => generate::configmap_args(&fields),
             GeneratorKind::Secret => generate::secret_args(&fields),
         };
-        let args = args.map_err(|e| Error::at(&self.file, format!("builtin {kind}: {e}")))?;
+        let args = args.map_err(|e| Error::invalid(&self.file, format!("builtin {kind}: {e}")))?;
         generate::configure(&args, None).map_err(|e| e.in_file(&self.file))
     }
 }

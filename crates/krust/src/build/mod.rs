@@ -23,7 +23,7 @@ use std::sync::Arc;
 use krust_yaml::Value;
 
 use crate::config::TransformerConfig;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::fs::normalize;
 use crate::loader::{LoadRestrictor, Loader};
 use crate::resmap::ResMap;
@@ -37,8 +37,21 @@ pub use graph::Graph;
 pub use read::{patches_from_bytes, patches_from_documents, resources_from_bytes};
 use target::Target;
 
-/// How to build.
+/// How to build: `BuildOptions::default()` is `kustomize build` of the
+/// newest supported release, then the `with_` setters change one setting
+/// each (new settings may be added, so the fields cannot be listed in a
+/// literal outside this crate).
+///
+/// ```
+/// use krust::{BuildOptions, KustomizeVersion, LoadRestrictor};
+///
+/// let options = BuildOptions::default()
+///     .with_kustomize_version(KustomizeVersion::V5_5_0)
+///     .with_load_restrictor(LoadRestrictor::None);
+/// assert_eq!(options.kustomize_version, KustomizeVersion::V5_5_0);
+/// ```
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct BuildOptions {
     /// Which files kustomizations may read.
     pub load_restrictor: LoadRestrictor,
@@ -61,6 +74,24 @@ pub enum Reorder {
 }
 
 impl BuildOptions {
+    /// These options with `restrictor` deciding which files may be read.
+    pub fn with_load_restrictor(mut self, restrictor: LoadRestrictor) -> BuildOptions {
+        self.load_restrictor = restrictor;
+        self
+    }
+
+    /// These options reproducing the output of kustomize `version`.
+    pub fn with_kustomize_version(mut self, version: KustomizeVersion) -> BuildOptions {
+        self.kustomize_version = version;
+        self
+    }
+
+    /// These options ordering the output by `reorder`.
+    pub fn with_reorder(mut self, reorder: Reorder) -> BuildOptions {
+        self.reorder = reorder;
+        self
+    }
+
     /// Opens the top-level root `dir` with these options.
     fn open<'a>(&self, fs: &'a dyn FileSystem, dir: &Path) -> Result<Loader<'a>> {
         Ok(Loader::open(fs, dir, self.load_restrictor)?.with_version(self.kustomize_version))
@@ -86,10 +117,9 @@ fn build_root(
     options: &BuildOptions,
     cache: &cache::Cache,
 ) -> Result<ResMap> {
-    let loader = options.open(fs, dir).map_err(|e| Error {
-        message: format!("must build at directory: {}", e.message),
-        ..e
-    })?;
+    let loader = options
+        .open(fs, dir)
+        .map_err(|e| e.reworded(|m| format!("must build at directory: {m}")))?;
     let target = Target::load(loader, cache)?;
     cache.count_built();
     finish_root(&target, cache, options.reorder).map_err(|e| e.within(&target.file))
@@ -143,13 +173,16 @@ fn drop_local_configs(map: &mut ResMap) -> Result<()> {
         let text = |path: &[&str]| obj.get_path(path).and_then(Value::scalar_string);
         let kind = text(&["kind"]).unwrap_or_default();
         if kind.is_empty() {
-            return Err(Error::msg(format!("missing kind in object {}", res.id())));
+            return Err(Error::new(
+                ErrorKind::InvalidResource,
+                format!("missing kind in object {}", res.id()),
+            ));
         }
         if !kind.ends_with("List") && text(&["metadata", "name"]).unwrap_or_default().is_empty() {
-            return Err(Error::msg(format!(
-                "missing metadata.name in {kind} object {}",
-                res.id()
-            )));
+            return Err(Error::new(
+                ErrorKind::InvalidResource,
+                format!("missing metadata.name in {kind} object {}", res.id()),
+            ));
         }
     }
     map.retain(|r| {
@@ -171,7 +204,7 @@ fn add_hashes_to_names(map: &mut ResMap) -> Result<()> {
             return Ok(());
         }
         let hash = crate::generate::content_hash(res.obj())
-            .map_err(|e| Error::msg(format!("{}: {e}", res.id())))?;
+            .map_err(|e| Error::transform(format!("{}: {e}", res.id())))?;
         res.store_previous_id();
         let name = format!("{}-{hash}", res.id().name);
         if let Some(meta) = res

@@ -44,32 +44,31 @@ impl SchemaState {
     ) -> Result<()> {
         let path = kust.openapi.get("path").filter(|p| !p.is_empty());
         let version = kust.openapi.get("version").filter(|v| !v.is_empty());
-        let custom =
-            match path {
-                Some(path) => {
-                    let (schema_file, bytes) = loader.load(path).map_err(|e| e.in_file(file))?;
-                    if version.is_some() {
-                        return Err(Error::at(
-                            file,
-                            "openapi: builtin version and custom schema provided, cannot use both",
-                        ));
-                    }
-                    let text = crate::error::utf8_string(&schema_file, bytes)?;
-                    // kyaml reads a schema file through sigs.k8s.io/yaml.
-                    let docs = krust_yaml::load_documents_with(
-                        &text,
-                        krust_yaml::LoadOptions::sigs_k8s_yaml(),
-                    )
-                    .map_err(|e| Error::yaml(&schema_file, &e))?;
-                    let doc = docs
-                        .first()
-                        .ok_or_else(|| Error::at(&schema_file, "empty OpenAPI schema"))?;
-                    Some(Schema::from_custom_openapi(doc).map_err(|e| {
-                        Error::at(&schema_file, format!("invalid schema file: {e}"))
-                    })?)
+        let custom = match path {
+            Some(path) => {
+                let (schema_file, bytes) = loader.load(path).map_err(|e| e.in_file(file))?;
+                if version.is_some() {
+                    return Err(Error::invalid(
+                        file,
+                        "openapi: builtin version and custom schema provided, cannot use both",
+                    ));
                 }
-                None => None,
-            };
+                let text = crate::error::utf8_string(&schema_file, bytes)?;
+                // kyaml reads a schema file through sigs.k8s.io/yaml.
+                let docs = krust_yaml::load_documents_with(
+                    &text,
+                    krust_yaml::LoadOptions::sigs_k8s_yaml(),
+                )
+                .map_err(|e| Error::yaml(&schema_file, &e))?;
+                let doc = docs
+                    .first()
+                    .ok_or_else(|| Error::invalid(&schema_file, "empty OpenAPI schema"))?;
+                Some(Schema::from_custom_openapi(doc).map_err(|e| {
+                    Error::invalid(&schema_file, format!("invalid schema file: {e}"))
+                })?)
+            }
+            None => None,
+        };
         if self.set && !top {
             return Ok(());
         }
@@ -90,7 +89,7 @@ impl SchemaState {
                 self.set = true;
             }
             (None, Some(version)) if version != BUILTIN_VERSION => {
-                return Err(Error::at(
+                return Err(Error::invalid(
                     file,
                     format!("openapi: the specified OpenAPI version '{version}' is not built in (kustomize v5.5.0 has {BUILTIN_VERSION})"),
                 ))

@@ -62,7 +62,7 @@ fn objects_from_documents(path: &Path, docs: Vec<Document>, read: Read) -> Resul
             continue;
         }
         let Value::Map(map) = &doc else {
-            return Err(Error::at(
+            return Err(Error::resource(
                 path,
                 "missing Resource metadata: a document is not a map",
             ));
@@ -84,7 +84,7 @@ fn objects_from_documents(path: &Path, docs: Vec<Document>, read: Read) -> Resul
                     }
                     Value::Null => {}
                     other => {
-                        return Err(Error::at(
+                        return Err(Error::resource(
                             path,
                             format!(
                                 "expected array in {kind}/items, but found {}",
@@ -153,15 +153,15 @@ fn check_resource(path: &Path, doc: &Value) -> Result<()> {
         .is_some_and(|m| matches!(m, Value::Map(_)))
         && !non_empty(&["kind"])
     {
-        return Err(Error::at(path, "missing Resource metadata"));
+        return Err(Error::resource(path, "missing Resource metadata"));
     }
     if !non_empty(&["kind"]) {
-        return Err(Error::at(path, "missing kind in object"));
+        return Err(Error::resource(path, "missing kind in object"));
     }
     let kind = doc.str_at(&["kind"]).unwrap_or_default();
     // A list needs no name (one with items was already flattened).
     if !non_empty(&["metadata", "name"]) && !kind.ends_with("List") {
-        return Err(Error::at(
+        return Err(Error::resource(
             path,
             format!("missing metadata.name in {kind} object"),
         ));
@@ -200,11 +200,11 @@ mod tests {
         assert!(read("{}\n---\n# only a comment\n").unwrap().is_empty());
         assert!(read("kind: ConfigMap\n")
             .unwrap_err()
-            .message
+            .message()
             .contains("metadata.name"));
         assert!(read("metadata: {name: x}\n")
             .unwrap_err()
-            .message
+            .message()
             .contains("kind"));
         assert!(read("- a\n").is_err());
     }

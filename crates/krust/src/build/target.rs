@@ -53,7 +53,7 @@ impl<'a> Target<'a> {
             } else {
                 format!("the kustomization field '{field}' is not supported by krust yet")
             };
-            return Err(Error::at(&file, message));
+            return Err(Error::unsupported(&file, message));
         }
         Ok(Target { loader, kust, file })
     }
@@ -72,7 +72,7 @@ impl<'a> Target<'a> {
         }
         let own = self.own_config()?;
         acc.merge_config(&own)
-            .map_err(|e| Error::at(&self.file, e))?;
+            .map_err(|e| Error::invalid(&self.file, e))?;
         self.run_generators(&mut acc, ctx)?;
         for path in &self.kust.components {
             acc = self.accumulate_component(acc, path, ctx)?;
@@ -104,15 +104,15 @@ impl<'a> Target<'a> {
             let docs = krust_yaml::load_documents_with(&text, options)
                 .map_err(|e| Error::yaml(&file, &e))?;
             let extra =
-                TransformerConfig::from_documents(&docs).map_err(|e| Error::at(&file, e))?;
-            config.merge(&extra).map_err(|e| Error::at(&file, e))?;
+                TransformerConfig::from_documents(&docs).map_err(|e| Error::invalid(&file, e))?;
+            config.merge(&extra).map_err(|e| Error::invalid(&file, e))?;
         }
         for path in &self.kust.crds {
             let (file, text) = self.load_text(path)?;
             // kustomize reads these with sigs.k8s.io/yaml's `Unmarshal` or,
             // when the text starts with `{`, as JSON: valid JSON reads the same.
             if text.starts_with('{') && !krust_yaml::is_json(&text) {
-                return Err(Error::at(
+                return Err(Error::invalid(
                     &file,
                     "unable to parse open API definition: the file starts with `{` but is not JSON (kustomize reads such a file as JSON only)",
                 ));
@@ -124,14 +124,14 @@ impl<'a> Target<'a> {
             // (or `null`) crashes kustomize.
             let Some(doc) = docs.first() else {
                 if text.is_empty() {
-                    return Err(Error::at(&file, "empty OpenAPI definition file"));
+                    return Err(Error::invalid(&file, "empty OpenAPI definition file"));
                 }
                 continue;
             };
             let extra = crate::config::from_crd_definitions(doc).map_err(|e| {
-                Error::at(&file, format!("unable to parse open API definition: {e}"))
+                Error::invalid(&file, format!("unable to parse open API definition: {e}"))
             })?;
-            config.merge(&extra).map_err(|e| Error::at(&file, e))?;
+            config.merge(&extra).map_err(|e| Error::invalid(&file, e))?;
         }
         Ok(Arc::new(config))
     }
@@ -231,14 +231,13 @@ impl<'a> Target<'a> {
                 .is_some()
             {
                 // A file that may not be read (outside the root, say): why not.
-                Error::at(
-                    &self.file,
-                    format!("resource '{path}': {}", file_err.message),
-                )
+                file_err
+                    .blaming(&self.file)
+                    .reworded(|m| format!("resource '{path}': {m}"))
             } else {
-                Error::at(
+                Error::not_found(
                     &self.file,
-                    format!("resource '{path}' not found ({})", file_err.message),
+                    format!("resource '{path}' not found ({})", file_err.message()),
                 )
             }
         })?;
@@ -257,20 +256,18 @@ impl<'a> Target<'a> {
             None => self.build_child(child, path, ctx)?,
         };
         acc.map.append_all(sub.map).map_err(|e| {
-            Error::at(
-                &self.file,
-                format!("merging resources from '{path}': {}", e.message),
-            )
+            e.blaming(&self.file)
+                .reworded(|m| format!("merging resources from '{path}': {m}"))
         })?;
         acc.vars.merge_set(sub.vars).map_err(|e| {
-            Error::at(
+            Error::invalid(
                 &self.file,
                 format!("recursed merging from path '{path}': {e}"),
             )
         })?;
         if let Some(sub_config) = &sub.config {
             acc.merge_config(sub_config)
-                .map_err(|e| Error::at(&self.file, e))?;
+                .map_err(|e| Error::invalid(&self.file, e))?;
         }
         Ok(())
     }
@@ -283,7 +280,7 @@ impl<'a> Target<'a> {
             .configure(&target.kust, &target.loader, &target.file, false)
             .map_err(|e| e.within(&target.file))?;
         if target.kust.is_component() {
-            return Err(Error::at(
+            return Err(Error::invalid(
                 &self.file,
                 format!("'{path}' is a Component: list it under 'components', not 'resources'"),
             ));
@@ -306,7 +303,8 @@ impl<'a> Target<'a> {
             if is_remote(path) {
                 remote_refused(&self.file, "component", path)
             } else {
-                Error::at(&self.file, format!("component '{path}': {}", e.message))
+                e.blaming(&self.file)
+                    .reworded(|m| format!("component '{path}': {m}"))
             }
         })?;
         let target = Target::load(child, ctx.cache)?;
@@ -315,7 +313,7 @@ impl<'a> Target<'a> {
             .configure(&target.kust, &target.loader, &target.file, false)
             .map_err(|e| e.within(&target.file))?;
         if !target.kust.is_component() {
-            return Err(Error::at(
+            return Err(Error::invalid(
                 &self.file,
                 format!("'{path}' must be a kind: Component to be listed under 'components', but it is a {}", target.kust.kind),
             ));
@@ -337,7 +335,7 @@ impl<'a> Target<'a> {
 /// The error for a remote `resources:` or `components:` entry: krust never
 /// touches the network.
 fn remote_refused(kust_file: &std::path::Path, what: &str, path: &str) -> Error {
-    Error::at(
+    Error::unsupported(
         kust_file,
         format!("remote {what} '{path}' is not supported: krust reads local files only (vendor it into the repository, or render it to manifests and list those)"),
     )
@@ -346,10 +344,7 @@ fn remote_refused(kust_file: &std::path::Path, what: &str, path: &str) -> Error 
 /// Reads and parses the kustomization file in `loader`'s root.
 fn read_kustomization(loader: &Loader) -> Result<LoadedKustomization> {
     let file = kustomization::find_file(loader.fs(), loader.root())?;
-    let bytes = loader
-        .fs()
-        .read(&file)
-        .map_err(|e| Error::at(&file, e.to_string()))?;
+    let bytes = loader.fs().read(&file).map_err(|e| Error::io(&file, e))?;
     let text = crate::error::utf8_str(&file, &bytes)?;
     let doc = kustomization::load_text(text).map_err(|e| Error::yaml(&file, &e))?;
     let kust = kustomization::parse_kustomization(doc.as_ref()).map_err(|e| {
@@ -357,9 +352,10 @@ fn read_kustomization(loader: &Loader) -> Result<LoadedKustomization> {
             .field
             .as_deref()
             .and_then(|f| kustomization::top_level_key_line(text, f));
-        Error {
-            position: line.map(|l| (l, 1)),
-            ..Error::at(&file, e.message)
+        let error = Error::invalid(&file, e.message);
+        match line {
+            Some(line) => error.at_position(line, 1),
+            None => error,
         }
     })?;
     Ok(LoadedKustomization {

@@ -79,7 +79,7 @@ impl Target<'_> {
             cache.patch(&self.file, i, || {
                 let mut spec = spec.clone();
                 spec.resolve_options(self.loader.version(), true)
-                    .map_err(|e| Error::at(&self.file, e))?;
+                    .map_err(|e| Error::invalid(&self.file, e))?;
                 transform::patch::load(&self.loader, &self.file, &spec)
             })
         };
@@ -113,7 +113,7 @@ impl Target<'_> {
         if !k.labels.is_empty() || !k.common_labels.is_empty() {
             for set in &k.labels {
                 let specs = transform::labels::specs_for(set, config)
-                    .map_err(|e| Error::at(&self.file, e))?;
+                    .map_err(|e| Error::invalid(&self.file, e))?;
                 out.push(Transformer::Labels {
                     pairs: set.pairs.clone(),
                     specs,
@@ -146,7 +146,7 @@ impl Target<'_> {
         if !k.images.is_empty() {
             let specs = config
                 .image_specs(self.loader.version())
-                .map_err(|e| Error::at(&self.file, e))?;
+                .map_err(|e| Error::invalid(&self.file, e))?;
             for image in &k.images {
                 out.push(Transformer::Image {
                     image: image.clone(),
@@ -173,7 +173,7 @@ impl Target<'_> {
         own: Option<&str>,
     ) -> Result<Vec<(Transformer, Option<Transformation>)>> {
         if !self.kust.validators.is_empty() {
-            return Err(Error::at(
+            return Err(Error::unsupported(
                 &self.file,
                 "validators are plugins, which krust does not run (only kustomize's built-in transformers)",
             ));

@@ -81,6 +81,7 @@ const BUILTIN_SOURCES: &[(&str, &str)] = &[
 
 impl TransformerConfig {
     /// kustomize's default tables, parsed once per process.
+    #[cfg(test)]
     pub fn builtin() -> &'static TransformerConfig {
         TransformerConfig::shared_builtin()
     }

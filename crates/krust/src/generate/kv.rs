@@ -19,12 +19,13 @@ pub(crate) fn load_pairs(loader: &Loader, args: &GeneratorArgs) -> Result<Vec<Pa
     for path in &args.envs {
         let wrap = |e: Error| prefixed(e, &format!("env source files: {}: ", go_list(&args.envs)));
         let (file, bytes) = loader.load(path).map_err(wrap)?;
-        let pairs = env_pairs(&bytes).map_err(|m| wrap(Error::at(&file, m)))?;
+        let pairs = env_pairs(&bytes).map_err(|m| wrap(Error::invalid(&file, m)))?;
         all.extend(pairs);
     }
     for source in &args.literals {
-        let (key, value) = parse_literal(source)
-            .map_err(|m| Error::msg(format!("literal sources {}: {m}", go_list(&args.literals))))?;
+        let (key, value) = parse_literal(source).map_err(|m| {
+            Error::setting(format!("literal sources {}: {m}", go_list(&args.literals)))
+        })?;
         all.push(Pair {
             key,
             value: value.into_bytes(),
@@ -32,7 +33,7 @@ pub(crate) fn load_pairs(loader: &Loader, args: &GeneratorArgs) -> Result<Vec<Pa
     }
     for source in &args.files {
         let wrap = |e: Error| prefixed(e, &format!("file sources: {}: ", go_list(&args.files)));
-        let (key, path) = parse_file_source(source).map_err(|m| wrap(Error::msg(m)))?;
+        let (key, path) = parse_file_source(source).map_err(|m| wrap(Error::setting(m)))?;
         let (_, bytes) = loader.load(&path).map_err(wrap)?;
         all.push(Pair { key, value: bytes });
     }
@@ -40,10 +41,7 @@ pub(crate) fn load_pairs(loader: &Loader, args: &GeneratorArgs) -> Result<Vec<Pa
 }
 
 fn prefixed(e: Error, prefix: &str) -> Error {
-    Error {
-        message: format!("{prefix}{}", e.message),
-        ..e
-    }
+    e.reworded(|m| format!("{prefix}{m}"))
 }
 
 /// Go's `fmt` `%v` of a `[]string`: `[a b c]`.

@@ -78,7 +78,7 @@ mod kv;
 
 use krust_yaml::{Mapping, Value};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::loader::Loader;
 use crate::resid::ResId;
 use crate::resource::Resource;
@@ -159,7 +159,7 @@ pub fn configure(args: &GeneratorArgs, global: Option<&GeneratorOptions>) -> Res
         out.options = Some(GeneratorOptions::merged(args.options.as_ref(), global));
     }
     let fail = |problem: &str| {
-        Error::msg(format!(
+        Error::setting(format!(
             "builtin {} marshal: yaml: {problem}",
             args.kind.plugin_kind()
         ))
@@ -269,6 +269,7 @@ fn fold_nel(s: &str) -> String {
 /// `generatorOptions` (`global`) into its own options: [`configure`], then
 /// [`generate_configured`]. Files are read through `loader`; errors name
 /// the file when one is at fault.
+#[cfg(test)]
 pub fn generate(
     loader: &Loader,
     args: &GeneratorArgs,
@@ -281,16 +282,14 @@ pub fn generate(
 pub fn generate_configured(loader: &Loader, args: &GeneratorArgs) -> Result<Generated> {
     let options = args.options.clone().unwrap_or_default();
     if args.name.is_empty() {
-        return Err(Error::msg("a configmap must have a name"));
+        return Err(Error::setting("a configmap must have a name"));
     }
-    let pairs = kv::load_pairs(loader, args).map_err(|e| Error {
-        message: format!("loading KV pairs: {}", e.message),
-        ..e
-    })?;
+    let pairs = kv::load_pairs(loader, args)
+        .map_err(|e| e.reworded(|m| format!("loading KV pairs: {m}")))?;
     let mut data: Vec<kv::Pair> = Vec::with_capacity(pairs.len());
     for pair in pairs {
         if data.iter().any(|p| p.key == pair.key) {
-            return Err(Error::msg(format!(
+            return Err(Error::setting(format!(
                 "configmap {} illegally repeats the key `{}`",
                 args.name, pair.key
             )));
@@ -378,7 +377,7 @@ fn string_map<'a>(pairs: impl Iterator<Item = (&'a String, &'a String)>) -> Valu
 pub fn find_target<'r>(
     resources: impl IntoIterator<Item = &'r Resource>,
     generated: &Generated,
-) -> Result<Option<usize>, String> {
+) -> Result<Option<usize>> {
     let id = generated.id();
     let matches: Vec<(usize, &Resource)> = resources
         .into_iter()
@@ -391,21 +390,30 @@ pub fn find_target<'r>(
         })
         .collect();
     match (matches.as_slice(), generated.behavior.is_merge_or_replace()) {
-        ([], true) => Err(format!(
-            "id {} does not exist; cannot merge or replace",
-            go_res_id(&id)
+        ([], true) => Err(Error::new(
+            ErrorKind::PatchTarget,
+            format!(
+                "id {} does not exist; cannot merge or replace",
+                go_res_id(&id)
+            ),
         )),
         ([], false) => Ok(None),
         ([(i, _)], true) => Ok(Some(*i)),
-        ([_], false) => Err(format!(
-            "id {} exists; behavior must be merge or replace",
-            go_res_id(&id)
+        ([_], false) => Err(Error::new(
+            ErrorKind::DuplicateId,
+            format!(
+                "id {} exists; behavior must be merge or replace",
+                go_res_id(&id)
+            ),
         )),
         (many, _) => {
             let ids: Vec<String> = many.iter().map(|(_, r)| r.id().to_string()).collect();
-            Err(format!(
-                "found multiple objects [{}] that could accept merge of {id}",
-                ids.join(" ")
+            Err(Error::new(
+                ErrorKind::PatchTarget,
+                format!(
+                    "found multiple objects [{}] that could accept merge of {id}",
+                    ids.join(" ")
+                ),
             ))
         }
     }

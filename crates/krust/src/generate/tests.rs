@@ -184,7 +184,7 @@ fn nel_folds_in_configuration() {
             None
         )
         .unwrap_err()
-        .message,
+        .message(),
         "builtin ConfigMapGenerator marshal: yaml: line 1: did not find expected ',' or '}'"
     );
     assert_eq!(
@@ -193,7 +193,7 @@ fn nel_folds_in_configuration() {
             None
         )
         .unwrap_err()
-        .message,
+        .message(),
         "builtin ConfigMapGenerator marshal: yaml: line 2: did not find expected ',' or '}'"
     );
 }
@@ -221,7 +221,8 @@ fn generation_errors_use_kustomize_wording() {
     let err = |entry: &str| {
         run(&tree, entry, GeneratorKind::ConfigMap)
             .unwrap_err()
-            .message
+            .message()
+            .to_owned()
     };
     assert_eq!(
         err("name: foo\nliterals: [\"=x\"]"),
@@ -255,7 +256,7 @@ fn generation_errors_use_kustomize_wording() {
     assert_eq!(
         run(&tree, "literals: [a=b]", GeneratorKind::Secret)
             .unwrap_err()
-            .message,
+            .message(),
         "a configmap must have a name"
     );
     assert_eq!(
@@ -265,7 +266,7 @@ fn generation_errors_use_kustomize_wording() {
     assert_eq!(
         run(&tree, "name: \"a\\uffff\"", GeneratorKind::Secret)
             .unwrap_err()
-            .message,
+            .message(),
         "builtin SecretGenerator marshal: yaml: control characters are not allowed"
     );
     // Files are read under the load restrictor and errors name them.
@@ -276,7 +277,7 @@ fn generation_errors_use_kustomize_wording() {
     )
     .unwrap_err();
     assert!(
-        e.message
+        e.message()
             .starts_with("loading KV pairs: file sources: [../outside.txt]: security; file"),
         "{e}"
     );
@@ -286,14 +287,14 @@ fn generation_errors_use_kustomize_wording() {
         GeneratorKind::ConfigMap,
     )
     .unwrap_err();
-    assert_eq!(e.file.as_deref(), Some(Path::new("/app/missing.txt")));
+    assert_eq!(e.file(), Some(Path::new("/app/missing.txt")));
     assert!(
-        e.message
+        e.message()
             .starts_with("loading KV pairs: file sources: [missing.txt]: "),
         "{e}"
     );
     let e = run(&tree, "name: a\nfiles: [d]", GeneratorKind::ConfigMap).unwrap_err();
-    assert!(e.message.contains("must resolve to a file"), "{e}");
+    assert!(e.message().contains("must resolve to a file"), "{e}");
     let e = run(
         &tree,
         "name: a\nenvs: [missing.env]",
@@ -301,7 +302,7 @@ fn generation_errors_use_kustomize_wording() {
     )
     .unwrap_err();
     assert!(
-        e.message
+        e.message()
             .starts_with("loading KV pairs: env source files: [missing.env]: "),
         "{e}"
     );
@@ -329,22 +330,26 @@ fn targets_are_found_by_any_id() {
     let other = res("apiVersion: v1\nkind: Secret\nmetadata: {name: hashed}\n");
     let list = [other, base];
     let merge = generated("name: hashed\nbehavior: merge\n");
-    assert_eq!(find_target(&list, &merge), Ok(Some(1)));
+    assert_eq!(find_target(&list, &merge).ok(), Some(Some(1)));
     // by the current name too, and `default` equals no namespace
     let replace = generated("name: b-hashed\nnamespace: default\nbehavior: replace\n");
-    assert_eq!(find_target(&list, &replace), Ok(Some(1)));
+    assert_eq!(find_target(&list, &replace).ok(), Some(Some(1)));
     assert_eq!(
-        find_target(&list, &generated("name: hashed\n")).unwrap_err(),
+        find_target(&list, &generated("name: hashed\n")).unwrap_err().message(),
         "id resid.ResId{Gvk:resid.Gvk{Group:\"\", Version:\"v1\", Kind:\"ConfigMap\", isClusterScoped:false}, Name:\"hashed\", Namespace:\"\"} exists; behavior must be merge or replace"
     );
     assert_eq!(
-        find_target(&list, &generated("name: x\nbehavior: merge\n")).unwrap_err(),
+        find_target(&list, &generated("name: x\nbehavior: merge\n")).unwrap_err().message(),
         "id resid.ResId{Gvk:resid.Gvk{Group:\"\", Version:\"v1\", Kind:\"ConfigMap\", isClusterScoped:false}, Name:\"x\", Namespace:\"\"} does not exist; cannot merge or replace"
     );
-    assert_eq!(find_target(&list, &generated("name: new\n")), Ok(None));
+    assert_eq!(
+        find_target(&list, &generated("name: new\n")).ok(),
+        Some(None)
+    );
     assert_eq!(
         find_target(&list, &generated("name: hashed\nnamespace: other\nbehavior: merge\n"))
-            .unwrap_err(),
+            .unwrap_err()
+            .message(),
         "id resid.ResId{Gvk:resid.Gvk{Group:\"\", Version:\"v1\", Kind:\"ConfigMap\", isClusterScoped:false}, Name:\"hashed\", Namespace:\"other\"} does not exist; cannot merge or replace"
     );
     let twice = [
@@ -354,6 +359,7 @@ fn targets_are_found_by_any_id() {
     assert!(
         find_target(&twice, &generated("name: x\nbehavior: merge\n"))
             .unwrap_err()
+            .message()
             .starts_with("found multiple objects")
     );
 }

@@ -12,13 +12,14 @@ use indexmap::IndexMap;
 use krust_yaml::Value;
 
 use crate::error::{Error, Result};
-use crate::fieldspec::FieldSpec;
-use crate::generate::{GeneratorArgs, GeneratorOptions};
-use crate::patch::Selector;
-use crate::transform::images::ImageSpec;
-use crate::transform::replacements::ReplacementEntry;
-use crate::transform::replicas::ReplicaSpec;
-use crate::transform::vars::Var;
+// The types the model's fields hold, nameable by callers from here.
+pub use crate::fieldspec::FieldSpec;
+pub use crate::generate::{GeneratorArgs, GeneratorOptions};
+pub use crate::patch::Selector;
+pub use crate::transform::images::ImageSpec;
+pub use crate::transform::replacements::{Replacement, ReplacementEntry};
+pub use crate::transform::replicas::ReplicaSpec;
+pub use crate::transform::vars::Var;
 use crate::version::{Change, KustomizeVersion};
 
 pub use parse::{field_spec, parse_kustomization, KustomizationError};
@@ -221,10 +222,10 @@ pub fn find_file(fs: &dyn crate::FileSystem, dir: &Path) -> Result<std::path::Pa
         .collect();
     match found.len() {
         1 => Ok(found.into_iter().next().unwrap_or_default()),
-        0 => Err(Error::at(
+        0 => Err(Error::not_found(
             dir,
             "not a kustomization directory: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in it",
         )),
-        _ => Err(Error::at(dir, "found multiple kustomization files")),
+        _ => Err(Error::invalid(dir, "found multiple kustomization files")),
     }
 }

@@ -200,7 +200,7 @@ impl Resource {
 
     /// The object, for changing. Call [`Resource::refresh_id`] after changing
     /// its apiVersion, kind, name or namespace.
-    pub fn obj_mut(&mut self) -> &mut Value {
+    pub(crate) fn obj_mut(&mut self) -> &mut Value {
         &mut self.obj
     }
 
@@ -215,7 +215,7 @@ impl Resource {
     }
 
     /// Re-reads the id after the object changed.
-    pub fn refresh_id(&mut self) {
+    pub(crate) fn refresh_id(&mut self) {
         self.update_id();
     }
 
@@ -249,21 +249,21 @@ impl Resource {
     }
 
     /// Remembers the current id before a rename (kustomize's `StorePreviousId`).
-    pub fn store_previous_id(&mut self) {
+    pub(crate) fn store_previous_id(&mut self) {
         let mut id = self.id.clone();
         id.namespace = id.effective_namespace().to_owned();
         self.previous.push(id);
     }
 
     /// Records an applied name prefix (empty ones are not recorded).
-    pub fn add_prefix(&mut self, prefix: &str) {
+    pub(crate) fn add_prefix(&mut self, prefix: &str) {
         if !prefix.is_empty() {
             self.prefixes.push(prefix.to_owned());
         }
     }
 
     /// Records an applied name suffix (empty ones are not recorded).
-    pub fn add_suffix(&mut self, suffix: &str) {
+    pub(crate) fn add_suffix(&mut self, suffix: &str) {
         if !suffix.is_empty() {
             self.suffixes.push(suffix.to_owned());
         }
@@ -302,7 +302,7 @@ impl Resource {
     }
 
     /// Records where the resource came from.
-    pub fn set_origin(&mut self, origin: Origin) {
+    pub(crate) fn set_origin(&mut self, origin: Origin) {
         // kustomize adds a file's origin as one annotation, but writes a
         // generator's through `SetAnnotations`, rewriting them all.
         let rewrites = !matches!(origin, Origin::File(_));
@@ -318,7 +318,7 @@ impl Resource {
     }
 
     /// Marks the object as made by a generator.
-    pub fn set_generated(&mut self) {
+    pub(crate) fn set_generated(&mut self) {
         self.generated = true;
     }
 
@@ -339,7 +339,7 @@ impl Resource {
     }
 
     /// Marks a generated object for a content-hash name suffix (or unmarks it).
-    pub fn set_needs_hash(&mut self, needs: bool) {
+    pub(crate) fn set_needs_hash(&mut self, needs: bool) {
         self.needs_hash = needs;
     }
 
@@ -349,13 +349,13 @@ impl Resource {
     }
 
     /// Records the map entries the source wrote with no value.
-    pub fn set_empty_values(&mut self, paths: Vec<Vec<PathSeg>>) {
+    pub(crate) fn set_empty_values(&mut self, paths: Vec<Vec<PathSeg>>) {
         self.empty_values = paths;
     }
 
     /// Removes the map entries written with no value that are still null:
     /// kustomize's strategic merge drops them (an explicit `null` it keeps).
-    pub fn drop_empty_values(&mut self) {
+    pub(crate) fn drop_empty_values(&mut self) {
         for path in std::mem::take(&mut self.empty_values) {
             let Some((PathSeg::Key(last), parents)) = path.split_last() else {
                 continue;
@@ -370,7 +370,7 @@ impl Resource {
 
     /// Forgets which nulls were written empty and how scalars were spelled:
     /// after a JSON round trip they are plain nulls and canonical numbers.
-    pub fn forget_empty_values(&mut self) {
+    pub(crate) fn forget_empty_values(&mut self) {
         self.empty_values.clear();
         self.meta_texts.clear();
         self.texts.clear();
@@ -384,7 +384,7 @@ impl Resource {
     /// After a JSON patch (the object went through JSON and back):
     /// kustomize then writes the annotations back as a string map, numbers
     /// spelled as Go's `%g` spells a float64.
-    pub fn json_round_tripped(&mut self) {
+    pub(crate) fn json_round_tripped(&mut self) {
         self.meta_texts = scalar_text::after_json(&self.obj);
         self.texts = scalar_text::numbers_after_json(&self.obj);
         self.rewrite_annotations();
@@ -422,7 +422,7 @@ impl Resource {
     /// Fails as kustomize's next JSON step would (a JSON patch, the
     /// output) when an entry kyaml keyed unquoted reads as no string, or a
     /// scalar's text does not fit its tag.
-    pub fn check_json_step(&self) -> std::result::Result<(), String> {
+    pub(crate) fn check_json_step(&self) -> std::result::Result<(), String> {
         if let Some((_, _, error)) = self
             .mistyped
             .iter()
@@ -442,7 +442,7 @@ impl Resource {
 
     /// Records the text of the document's scalars that the value model
     /// spells otherwise (see [`krust_yaml::Document::scalar_texts`]).
-    pub fn set_scalar_texts(&mut self, texts: &[(Vec<PathSeg>, String)]) {
+    pub(crate) fn set_scalar_texts(&mut self, texts: &[(Vec<PathSeg>, String)]) {
         self.meta_texts = scalar_text::meta_texts(&self.obj, texts);
         self.texts = texts
             .iter()
@@ -454,7 +454,7 @@ impl Resource {
 
     /// Records the strings the document wrote quoted or as blocks though
     /// they could be plain.
-    pub fn set_styled_strings(&mut self, paths: Vec<Vec<PathSeg>>) {
+    pub(crate) fn set_styled_strings(&mut self, paths: Vec<Vec<PathSeg>>) {
         self.styles = Styles::quoted(paths);
     }
 
@@ -524,7 +524,7 @@ impl Resource {
     /// After `patch` was merged into this object: fields sharing a node
     /// with one the patch wrote show the patch's value, and labels and
     /// annotations the patch set take its spelling.
-    pub fn merged_from(&mut self, patch: &Resource) {
+    pub(crate) fn merged_from(&mut self, patch: &Resource) {
         let texts = |path: &[PathSeg]| patch.scalar_text(path).map(str::to_owned);
         self.styles
             .merged(&mut self.obj, &patch.obj, &patch.styles, texts);
@@ -570,7 +570,7 @@ impl Resource {
     /// as done to a copy of a targeted patch before it merges: both maps
     /// become maps of strings (each value the text it was written as, a
     /// null `"null"` or `"~"`), and an empty one disappears.
-    pub fn rewrite_labels_and_annotations(&mut self) {
+    pub(crate) fn rewrite_labels_and_annotations(&mut self) {
         self.shared.detach_under(&[
             PathSeg::Key("metadata".into()),
             PathSeg::Key("labels".into()),
@@ -590,7 +590,7 @@ impl Resource {
     /// patch): the annotations become a map of strings, gone when empty.
     /// At the end of a build kustomize does it only to a non-empty map:
     /// see [`Resource::finish_build_annotations`].
-    pub fn rewrite_annotations(&mut self) {
+    pub(crate) fn rewrite_annotations(&mut self) {
         self.annotations_rewritten();
         scalar_text::set_string_map(&mut self.obj, MetaMap::Annotations, &self.meta_texts);
         self.meta_texts.retain(|t| t.map() != MetaMap::Annotations);
@@ -600,12 +600,12 @@ impl Resource {
     }
 
     /// Binds the var `name` to this resource.
-    pub fn add_ref_var(&mut self, name: &str) {
+    pub(crate) fn add_ref_var(&mut self, name: &str) {
         self.ref_vars.push(name.to_owned());
     }
 
     /// The vars bound to this resource.
-    pub fn ref_vars(&self) -> &[String] {
+    pub(crate) fn ref_vars(&self) -> &[String] {
         &self.ref_vars
     }
 
@@ -613,7 +613,7 @@ impl Resource {
     /// A resource with no origin (a JSON patch dropped its annotations)
     /// takes the transformer for its origin instead, as kustomize assumes
     /// the transformer made it.
-    pub fn add_transformation(&mut self, transformation: Transformation) {
+    pub(crate) fn add_transformation(&mut self, transformation: Transformation) {
         if self.origin.is_none() {
             self.origin = Some(Origin::Generator {
                 configured_in: transformation.configured_in,
@@ -689,7 +689,7 @@ impl Resource {
     /// the build annotations written into `metadata.annotations` (so that
     /// `add /metadata/annotations/x` finds a map there, as it does in
     /// kustomize), and takes them out again afterwards.
-    pub fn with_build_annotations<T>(&mut self, edit: impl FnOnce(&mut Value) -> T) -> T {
+    pub(crate) fn with_build_annotations<T>(&mut self, edit: impl FnOnce(&mut Value) -> T) -> T {
         let mut written = self.build_annotations();
         // kustomize keeps the build metadata it records in annotations too,
         // where a patch can drop it.
@@ -752,7 +752,7 @@ impl Resource {
     /// are gone) is dropped from the object, whatever emptied it, and a
     /// non-empty one is written back as strings (`a: 1.50` prints as
     /// `a: "1.50"`).
-    pub fn finish_build_annotations(&mut self) {
+    pub(crate) fn finish_build_annotations(&mut self) {
         let Some(meta) = self.obj.get_mut("metadata").and_then(Value::as_map_mut) else {
             return;
         };

@@ -56,7 +56,7 @@ pub fn apply(map: &mut ResMap, image: &ImageSpec, specs: &[FieldSpec]) -> Result
             return Ok(());
         }
         let id = res.id().to_string();
-        let fail = |e: String| Error::msg(format!("{id}: images: {e}"));
+        let fail = |e: String| Error::transform(format!("{id}: images: {e}"));
         legacy_walk(res.obj_mut(), &mut |node| update(node)).map_err(fail)?;
         let gvk = res.id().gvk.clone();
         for spec in specs {

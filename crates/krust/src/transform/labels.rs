@@ -101,7 +101,7 @@ pub(crate) fn set_pairs(
                 }
                 Ok(())
             })
-            .map_err(|e| Error::msg(format!("{}: {e}", res.id())))?;
+            .map_err(|e| Error::transform(format!("{}: {e}", res.id())))?;
         }
         if stand_in {
             drop_empty_annotations(res.obj_mut());

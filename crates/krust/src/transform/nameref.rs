@@ -148,7 +148,7 @@ fn referrer_of(res: &Resource) -> Result<Referrer> {
                             binding_namespaces.insert(ns.clone());
                         }
                         _ => {
-                            return Err(Error::msg(format!(
+                            return Err(Error::transform(format!(
                                 "Invalid Input: namespace is blank for resource \"{id}\""
                             )))
                         }
@@ -194,7 +194,7 @@ fn update_field(
         ctx.set(node)
     })
     .map_err(|e| {
-        Error::msg(format!(
+        Error::transform(format!(
             "updating name reference in '{}' field of '{}': {e}",
             spec.path, referrer.id
         ))

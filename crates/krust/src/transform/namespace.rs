@@ -36,6 +36,7 @@ pub struct Options {
 }
 
 /// Sets `namespace` on every resource, using `specs` for fields beyond metadata.
+#[cfg(test)]
 pub fn apply(map: &mut ResMap, namespace: &str, specs: &[FieldSpec]) -> Result<()> {
     apply_with(
         map,
@@ -98,7 +99,8 @@ pub fn apply_with(
             super::set_scalar(node, namespace.to_owned())
         };
         let id = res.id().to_string();
-        let fail = |e: String| Error::msg(format!("namespace transformation failed for {id}: {e}"));
+        let fail =
+            |e: String| Error::transform(format!("namespace transformation failed for {id}: {e}"));
         let obj = res.obj_mut();
         if gvk.is_namespaceable() {
             fieldspec::apply(obj, &gvk, &meta_namespace, Create::Scalar, set).map_err(fail)?;

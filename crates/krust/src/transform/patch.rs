@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use krust_yaml::Value;
 
 use crate::build::{patches_from_bytes, patches_from_documents};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::kustomization::PatchSpec;
 use crate::loader::Loader;
 use crate::patch::{self, JsonPatch, Matcher, Outcome, Schema, Selector};
@@ -55,11 +55,11 @@ fn patch_text(
         .filter(|t| !t.is_empty());
     let path = spec.path.as_deref().filter(|p| !p.is_empty());
     match (inline, path) {
-        (Some(_), Some(_)) => Err(Error::at(
+        (Some(_), Some(_)) => Err(Error::invalid(
             kust_file,
             "patch and path can't be set at the same time",
         )),
-        (None, None) => Err(Error::at(
+        (None, None) => Err(Error::invalid(
             kust_file,
             "must specify one of patch and path in a patch entry",
         )),
@@ -70,13 +70,8 @@ fn patch_text(
         )),
         (None, Some(path)) => {
             let (file, bytes) = loader.load(path).map_err(|e| {
-                Error::at(
-                    kust_file,
-                    format!(
-                        "failed to get the patch file from path({path}): {}",
-                        e.message
-                    ),
-                )
+                e.blaming(kust_file)
+                    .reworded(|m| format!("failed to get the patch file from path({path}): {m}"))
             })?;
             let text = crate::error::utf8_string(&file, bytes)?;
             Ok((text, file, format!("patch '{path}'")))
@@ -115,9 +110,9 @@ pub fn load(loader: &Loader, kust_file: &std::path::Path, spec: &PatchSpec) -> R
         {
             Body::Strategic(resources)
         }
-        (Ok(_), Ok(_)) => return Err(Error::at(&source, format!("{label} illegally qualifies as both an SM and JSON patch"))),
+        (Ok(_), Ok(_)) => return Err(Error::patch(&source, format!("{label} illegally qualifies as both an SM and JSON patch"))),
         (Err(_), Err(_)) => {
-            return Err(Error::at(
+            return Err(Error::patch(
                 &source,
                 format!("unable to parse {label} as a strategic-merge patch (objects with kind and metadata.name) or a JSON patch (a list of operations)"),
             ))
@@ -166,9 +161,9 @@ pub fn load_strategic_merge(
             ),
             _ => {
                 let (file, bytes) = loader.load(entry).map_err(|e| {
-                    Error::at(
+                    Error::invalid(
                         kust_file,
-                        format!("patchesStrategicMerge '{entry}': {}", e.message),
+                        format!("patchesStrategicMerge '{entry}': {}", e.message()),
                     )
                 })?;
                 (
@@ -199,7 +194,7 @@ pub fn load_strategic_merge(
             .iter()
             .all(|p| matches!(&p.body, Body::Strategic(r) if r.is_empty()))
     {
-        return Err(Error::at(
+        return Err(Error::patch(
             kust_file,
             "patchesStrategicMerge: patch appears to be empty",
         ));
@@ -216,16 +211,17 @@ pub fn load_json6902(
     let target = match &spec.target {
         Some(t) if !t.name.is_empty() => t.clone(),
         _ => {
-            return Err(Error::at(
+            return Err(Error::invalid(
                 kust_file,
                 "patchesJson6902: must specify the target name",
             ))
         }
     };
     let (text, source, label) = patch_text(loader, kust_file, spec)?;
-    let ops = JsonPatch::parse(&text).map_err(|e| Error::at(&source, format!("{label}: {e}")))?;
+    let ops =
+        JsonPatch::parse(&text).map_err(|e| Error::patch(&source, format!("{label}: {e}")))?;
     if ops.is_empty() {
-        return Err(Error::at(
+        return Err(Error::patch(
             &source,
             format!("{label}: patch appears to be empty"),
         ));
@@ -251,14 +247,14 @@ impl Patch {
             Body::Undecodable(message) => {
                 let matcher = self.json_target()?;
                 if map.resources().iter().any(|r| matcher.matches(r)) {
-                    return Err(self.error(message));
+                    return Err(self.error(message).with_kind(ErrorKind::InvalidPatch));
                 }
                 Ok(())
             }
             Body::Strategic(patches) => {
                 match &self.target {
                     Some(target) => {
-                        let matcher = Matcher::new(target).map_err(|e| self.error(&e))?;
+                        let matcher = Matcher::new(target).map_err(|e| self.invalid_target(&e))?;
                         let selected: Vec<usize> = map
                             .resources()
                             .iter()
@@ -267,7 +263,7 @@ impl Patch {
                             .map(|(i, _)| i)
                             .collect();
                         let [patch] = patches.as_slice() else {
-                            return Err(self.error("a strategic-merge patch with a target must hold exactly one object"));
+                            return Err(self.error("a strategic-merge patch with a target must hold exactly one object").with_kind(ErrorKind::InvalidPatch));
                         };
                         // kustomize merges a copy of a targeted patch whose
                         // labels and annotations went through string maps.
@@ -293,9 +289,9 @@ impl Patch {
                             }
                             0 => {
                                 let near = crate::suggest::closest_note(&wanted, map.resources().iter().map(|r| r.id()));
-                                return Err(self.error(&format!("no resource matches strategic merge patch target {wanted}{near}")));
+                                return Err(self.error(&format!("no resource matches strategic merge patch target {wanted}{near}")).with_kind(ErrorKind::PatchTarget));
                             }
-                            _ => return Err(self.error(&format!("multiple resources match strategic merge patch target {wanted}"))),
+                            _ => return Err(self.error(&format!("multiple resources match strategic merge patch target {wanted}")).with_kind(ErrorKind::PatchTarget)),
                         }
                         }
                         Ok(())
@@ -305,17 +301,24 @@ impl Patch {
         }
     }
 
+    /// A failure applying this patch, named by its file and label.
     fn error(&self, message: &str) -> Error {
-        Error::at(&self.source, format!("{}: {message}", self.label))
+        Error::new(ErrorKind::Transform, format!("{}: {message}", self.label)).in_file(&self.source)
+    }
+
+    /// A target this patch cannot select with (a bad regular expression).
+    fn invalid_target(&self, message: &str) -> Error {
+        self.error(message)
+            .with_kind(ErrorKind::InvalidKustomization)
     }
 
     /// The matcher of a JSON patch's target, which it must have.
     fn json_target(&self) -> Result<Matcher> {
-        let target = self
-            .target
-            .as_ref()
-            .ok_or_else(|| self.error("must specify a target for a JSON patch"))?;
-        Matcher::new(target).map_err(|e| self.error(&e))
+        let target = self.target.as_ref().ok_or_else(|| {
+            self.error("must specify a target for a JSON patch")
+                .with_kind(ErrorKind::InvalidPatch)
+        })?;
+        Matcher::new(target).map_err(|e| self.invalid_target(&e))
     }
 
     fn apply_json(&self, map: &mut ResMap, ops: &JsonPatch, store_previous: bool) -> Result<()> {

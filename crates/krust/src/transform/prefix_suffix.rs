@@ -37,7 +37,7 @@ pub fn apply(map: &mut ResMap, prefix: &str, suffix: &str, specs: &[FieldSpec]) 
                 let current = node.scalar_string().unwrap_or_default();
                 super::set_scalar(node, format!("{prefix}{current}{suffix}"))
             })
-            .map_err(|e| Error::msg(format!("{id}: {e}")))?;
+            .map_err(|e| Error::transform(format!("{id}: {e}")))?;
         }
         Ok(())
     })

@@ -55,7 +55,7 @@ pub fn apply(map: &mut ResMap, replica: &ReplicaSpec, specs: &[FieldSpec]) -> Re
                     }
                 },
             )
-            .map_err(|e| Error::msg(format!("{id}: replicas: {e}")))
+            .map_err(|e| Error::transform(format!("{id}: replicas: {e}")))
         })?;
     }
     if found {
@@ -79,7 +79,7 @@ pub fn apply(map: &mut ResMap, replica: &ReplicaSpec, specs: &[FieldSpec]) -> Re
             )
         })
         .collect();
-    Err(Error::msg(format!(
+    Err(Error::transform(format!(
         "resource with name {} does not match a config with the following GVK [{}]",
         replica.name,
         gvks.join(" ")

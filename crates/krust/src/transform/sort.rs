@@ -48,7 +48,7 @@ pub fn apply(map: &mut ResMap, options: Option<&SortOptions>) -> Result<()> {
         Some(opts) => match (opts.order.as_str(), &opts.legacy) {
             ("fifo", None) => return Ok(()),
             ("fifo", Some(_)) => {
-                return Err(Error::msg(
+                return Err(Error::setting(
                     "the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'",
                 ))
             }
@@ -57,7 +57,7 @@ pub fn apply(map: &mut ResMap, options: Option<&SortOptions>) -> Result<()> {
                 l.order_first.iter().map(String::as_str).collect(),
                 l.order_last.iter().map(String::as_str).collect(),
             ),
-            _ => return Err(Error::msg("the field 'sortOptions.order' must be one of [fifo, legacy]")),
+            _ => return Err(Error::setting("the field 'sortOptions.order' must be one of [fifo, legacy]")),
         },
     };
     let ranks = kind_ranks(&first, &last);

@@ -39,9 +39,6 @@ use crate::resource::Resource;
 /// The field path a var reads when it names none.
 pub const DEFAULT_FIELD_PATH: &str = "metadata.name";
 
-/// What kustomize prints (on stderr) for every kustomization that has `vars`.
-pub const DEPRECATION_WARNING: &str = "# Warning: 'vars' is deprecated. Please use 'replacements' instead. [EXPERIMENTAL] Run 'kustomize edit fix' to update your Kustomization automatically.";
-
 /// `objref:` of a var.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ObjRef {
@@ -140,11 +137,6 @@ impl VarSet {
         self.vars.is_empty()
     }
 
-    /// Number of vars.
-    pub fn len(&self) -> usize {
-        self.vars.len()
-    }
-
     /// The vars, sorted by name, defaulted.
     pub fn iter(&self) -> impl Iterator<Item = &Var> {
         self.vars.values()
@@ -222,7 +214,7 @@ pub fn merge_vars(
     incoming: &[Var],
     mark: &mut dyn FnMut(&mut Resource, &str),
 ) -> Result<()> {
-    let wrap = |e: String| Error::msg(format!("merging vars {}: {e}", list_string(incoming)));
+    let wrap = |e: String| Error::transform(format!("merging vars {}: {e}", list_string(incoming)));
     for var in incoming {
         let (group, version, kind) = var.objref.gvk();
         let matches = |id: &ResId| {
@@ -372,12 +364,12 @@ pub fn resolve(
                 };
                 let near =
                     crate::suggest::closest_note(&wanted, map.resources().iter().map(Resource::id));
-                Error::msg(format!(
+                Error::transform(format!(
                     "var '{var}' cannot be mapped to a field in the set of known resources{near}"
                 ))
             })?;
         let value = field_value(res.obj(), &var.field_path).ok_or_else(|| {
-            Error::msg(format!(
+            Error::transform(format!(
                 "field specified in var '{var}' not found in corresponding resource"
             ))
         })?;
@@ -392,7 +384,7 @@ pub fn resolve(
             let id = kustomize_id(res.id());
             let mut set = |node: &mut Value| substitute(node, &values, &mut used);
             visit(res.obj_mut(), &spec.segments, &mut set).map_err(|e| {
-                Error::msg(format!(
+                Error::transform(format!(
                     "considering field '{}' of object {id}: {e}",
                     spec.path
                 ))
@@ -613,8 +605,10 @@ mod tests {
         let mut set = VarSet::new();
         marks
             .merge(&mut map, &mut set, &vars(var_list))
-            .map_err(|e| e.message)?;
-        let unused = marks.resolve(&mut map, &set).map_err(|e| e.message)?;
+            .map_err(|e| e.message().to_owned())?;
+        let unused = marks
+            .resolve(&mut map, &set)
+            .map_err(|e| e.message().to_owned())?;
         let objs = map
             .into_resources()
             .into_iter()

@@ -130,7 +130,7 @@ impl<'a> IdMatch<'a> {
         }
         let compile = |pattern: &str| {
             crate::patch::selector::anchored(pattern)
-                .map_err(|e| Error::msg(format!("error creating target selector: {e}")))
+                .map_err(|e| Error::setting(format!("error creating target selector: {e}")))
         };
         Ok(IdMatch::Regex([
             compile(&id.group)?,
@@ -313,6 +313,7 @@ pub enum ReplacementEntry {
 
 /// Decodes one inline replacement strictly (unknown fields are errors), as
 /// kustomize decodes the kustomization file.
+#[cfg(test)]
 pub fn parse_replacement(v: &Value) -> Result<Replacement, String> {
     replacement(v, true)
 }
@@ -357,6 +358,7 @@ fn replacement_entry(v: &Value, strict: bool) -> Result<ReplacementEntry, String
 
 /// Decodes a replacements file: one replacement (a map) or a list of them.
 /// As in kustomize, unknown fields are ignored here.
+#[cfg(test)]
 pub fn parse_replacement_file(text: &str) -> Result<Vec<Replacement>, String> {
     let docs = load_replacement_file(text).map_err(|e| e.to_string())?;
     replacements_from_documents(docs)
@@ -552,19 +554,19 @@ pub fn apply(
             .as_ref()
             .filter(|_| version.has(Change::ReplacementSourceValue));
         if (literal.is_none() && r.source.is_none()) || r.targets.is_empty() {
-            return Err(Error::msg(
+            return Err(Error::setting(
                 "replacements must specify a source and at least one target",
             ));
         }
         let value = match (literal, &r.source) {
             (Some(_), Some(_)) => {
-                return Err(Error::msg(
+                return Err(Error::setting(
                     "value and resource selectors are mutually exclusive",
                 ))
             }
             // kyaml's `NewScalarRNode`: no tag, plain style.
             (Some(text), None) => Replacing::Scalar(Tag::Untagged, text.clone()),
-            (None, Some(source)) => source_value(map, source).map_err(Error::msg)?,
+            (None, Some(source)) => source_value(map, source).map_err(Error::transform)?,
             (None, None) => unreachable!("checked above"),
         };
         // Without a delimiter the value is the source's node itself, not a
@@ -665,7 +667,7 @@ fn label_matcher(sel: &TargetSelector) -> Result<Option<Matcher>> {
         ..LabelSelector::default()
     })
     .map(Some)
-    .map_err(Error::msg)
+    .map_err(Error::transform)
 }
 
 fn apply_target(
@@ -678,7 +680,7 @@ fn apply_target(
     let select = target
         .select
         .as_ref()
-        .ok_or_else(|| Error::msg("target must specify resources to select"))?;
+        .ok_or_else(|| Error::setting("target must specify resources to select"))?;
     let regex = version.has(Change::ReplacementTargetRegex);
     let structured = version.has(Change::ReplacementStructuredTargets);
     let select_id = IdMatch::new(&select.id, regex)?;
@@ -723,14 +725,14 @@ fn apply_target(
                 empties.as_deref(),
                 untagged,
             )
-            .map_err(Error::msg)?;
+            .map_err(Error::transform)?;
             // A field found by its path was written in place: what shares
             // its node changes too, and a label or annotation keeps the text.
             let keys = before.or_else(|| concrete_path(res.obj(), field_path));
             let mistyped = written.as_ref().and_then(|w| w.mistyped.clone());
             match (&keys, mistyped) {
                 (Some(keys), Some(error)) => res.defer_json_error(keys, error),
-                (None, Some(error)) => return Err(Error::msg(error)),
+                (None, Some(error)) => return Err(Error::transform(error)),
                 _ => {}
             }
             if let Some(keys) = keys {

@@ -31,7 +31,8 @@ fn replacements(src: &str) -> Vec<Replacement> {
 /// build's end does).
 fn run(resources: &str, repl: &str) -> Result<Vec<Value>, String> {
     let mut map = resmap(resources);
-    apply(&mut map, &replacements(repl), KustomizeVersion::V5_5_0).map_err(|e| e.message)?;
+    apply(&mut map, &replacements(repl), KustomizeVersion::V5_5_0)
+        .map_err(|e| e.message().to_owned())?;
     for res in map.resources() {
         res.check_json_step()?;
     }
@@ -421,7 +422,8 @@ fn prefixed() -> ResMap {
 /// The `data.v` (or `metadata.labels.v`) of each resource after `repl`.
 fn select_run(repl: &str) -> Result<Vec<String>, String> {
     let mut map = prefixed();
-    apply(&mut map, &replacements(repl), KustomizeVersion::V5_5_0).map_err(|e| e.message)?;
+    apply(&mut map, &replacements(repl), KustomizeVersion::V5_5_0)
+        .map_err(|e| e.message().to_owned())?;
     Ok(map
         .resources()
         .iter()
@@ -628,7 +630,7 @@ fn run_as(version: KustomizeVersion, resources: &str, repl: &str) -> Result<Vec<
         .iter()
         .map(|r| r.for_version(version))
         .collect::<Result<_, _>>()?;
-    apply(&mut map, &list, version).map_err(|e| e.message)?;
+    apply(&mut map, &list, version).map_err(|e| e.message().to_owned())?;
     Ok(map
         .into_resources()
         .into_iter()
