@@ -51,7 +51,7 @@ fn key_values(element: &Value, keys: &[Box<str>]) -> Option<Vec<(String, String)
     let map = element.as_map()?;
     let mut pairs = Vec::with_capacity(keys.len());
     for key in keys {
-        match map.get(&**key) {
+        match map.get(key) {
             None | Some(Value::Null) => {}
             Some(v) => pairs.push((key.to_string(), scalar_text(v)?)),
         }

@@ -11,6 +11,7 @@
 
 mod emit;
 mod load;
+mod mapping;
 pub mod number;
 mod strconv;
 mod value;

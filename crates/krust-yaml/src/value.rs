@@ -5,27 +5,11 @@
 //! maps. Map keys keep insertion order (patches and transformers care about
 //! position only for lists); the emitter sorts keys the way go-yaml v2 does.
 
-use indexmap::IndexMap;
+pub use crate::mapping::Mapping;
 
-/// A string-keyed map that remembers insertion order.
-///
-/// Keys are hashed with foldhash: several times faster than the standard
-/// SipHash on the short keys of Kubernetes objects, and still seeded per
-/// process. Iteration follows insertion order, never the hash.
-pub type Mapping = IndexMap<String, Value, foldhash::fast::RandomState>;
-
-/// Maps up to this size are searched by comparing keys: most maps in
-/// Kubernetes objects are this small, and comparing a few short keys costs
-/// less than hashing one.
-const SCAN_LIMIT: usize = 8;
-
-/// The position of `key` in `map`: the one lookup every accessor uses.
+/// The position of `key` in `map` (see [`Mapping::get_index_of`]).
 pub fn key_index(map: &Mapping, key: &str) -> Option<usize> {
-    if map.len() <= SCAN_LIMIT {
-        map.keys().position(|k| k == key)
-    } else {
-        map.get_index_of(key)
-    }
+    map.get_index_of(key)
 }
 
 /// One step of a path into a value: a map key or a sequence index.

@@ -183,9 +183,7 @@ pub fn apply_common_metadata(objects: &mut [Value], metadata: &CommonMetadata) {
         let Some(map) = object.as_map_mut() else {
             continue;
         };
-        let meta = map
-            .entry("metadata".to_owned())
-            .or_insert_with(|| Value::from_map(Mapping::default()));
+        let meta = map.get_or_insert_with("metadata", || Value::from_map(Mapping::default()));
         if meta.as_map().is_none() {
             *meta = Value::from_map(Mapping::default());
         }
@@ -199,9 +197,7 @@ pub fn apply_common_metadata(objects: &mut [Value], metadata: &CommonMetadata) {
             if values.is_empty() {
                 continue;
             }
-            let entry = meta
-                .entry(key.to_owned())
-                .or_insert_with(|| Value::from_map(Mapping::default()));
+            let entry = meta.get_or_insert_with(key, || Value::from_map(Mapping::default()));
             if entry.as_map().is_none() {
                 *entry = Value::from_map(Mapping::default());
             }
@@ -442,7 +438,7 @@ fn append(kus: &mut Mapping, key: &str, items: Vec<Value>) {
     if items.is_empty() {
         return;
     }
-    let entry = kus.entry(key.to_owned()).or_insert(Value::Null);
+    let entry = kus.get_or_insert(key.to_owned(), Value::Null);
     match entry {
         Value::Seq(list) => list.extend(items),
         other => *other = Value::Seq(items),
@@ -546,7 +542,7 @@ fn merge_images(ks: &FluxKustomization, kus: &mut Mapping) {
     if ks.images.is_empty() {
         return;
     }
-    let entry = kus.entry("images".to_owned()).or_insert(Value::Null);
+    let entry = kus.get_or_insert("images".to_owned(), Value::Null);
     if entry.as_seq().is_none() {
         *entry = Value::Seq(Vec::new());
     }

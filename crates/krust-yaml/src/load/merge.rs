@@ -64,7 +64,7 @@ impl PendingMap {
     /// then merged keys the mapping does not already have.
     pub(crate) fn finish(mut self, last_wins: bool) -> Result<Mapping, PosError> {
         self.drop_first_merge_name();
-        let mut map = Mapping::with_capacity_and_hasher(self.entries.len(), Default::default());
+        let mut map = Mapping::with_capacity(self.entries.len());
         let mut lines = Vec::with_capacity(self.entries.len());
         for (key, value) in self.entries {
             if let Role::MergeName {
@@ -135,7 +135,7 @@ impl OrderedMap {
 
     /// The finished mapping.
     pub(crate) fn finish(self, last_wins: bool) -> Result<Mapping, PosError> {
-        let mut map = Mapping::with_capacity_and_hasher(self.entries.len(), Default::default());
+        let mut map = Mapping::with_capacity(self.entries.len());
         for (key, value) in self.entries {
             let at = (key.at.line, key.at.col);
             let mut set = |name: String, value: Value| {
@@ -186,7 +186,7 @@ fn merge_into(map: &mut Mapping, merged: Value) {
 
 fn fill_missing(map: &mut Mapping, source: Mapping) {
     for (k, v) in source {
-        map.entry(k).or_insert(v);
+        map.get_or_insert(k, v);
     }
 }
 

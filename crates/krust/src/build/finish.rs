@@ -78,8 +78,7 @@ fn ensure_map<'v>(obj: &'v mut Value, key: &str) -> &'v mut Value {
             other.as_map_mut().expect("just made a map")
         }
     };
-    map.entry(key.to_owned())
-        .or_insert_with(|| Value::Map(Default::default()))
+    map.get_or_insert_with(key, || Value::Map(Default::default()))
 }
 
 fn ensure_entry<'v>(meta: &'v mut Value, key: &str) -> &'v mut Value {
@@ -87,7 +86,7 @@ fn ensure_entry<'v>(meta: &'v mut Value, key: &str) -> &'v mut Value {
         *meta = Value::Map(Default::default());
     }
     let Value::Map(m) = meta else { unreachable!() };
-    let entry = m.entry(key.to_owned()).or_insert(Value::Null);
+    let entry = m.get_or_insert(key.to_owned(), Value::Null);
     // kyaml's `LookupCreate(MappingNode, …)`: a null field becomes a map.
     if entry.is_null() {
         *entry = Value::Map(Default::default());

@@ -237,7 +237,7 @@ pub fn from_crd_definitions(doc: &Value) -> Result<TransformerConfig, String> {
         let k8s_like = props.is_some_and(|p| {
             ["kind", "apiVersion", "metadata"]
                 .iter()
-                .all(|k| p.contains_key(*k))
+                .all(|k| p.contains_key(k))
         });
         if !k8s_like {
             continue;

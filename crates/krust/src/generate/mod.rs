@@ -500,9 +500,7 @@ pub fn merge_into(
             other.as_map_mut().ok_or("generated object is not a map")?
         }
     };
-    let meta = root
-        .entry("metadata".to_owned())
-        .or_insert_with(|| Value::from_map(Mapping::default()));
+    let meta = root.get_or_insert_with("metadata", || Value::from_map(Mapping::default()));
     if !matches!(meta, Value::Map(_)) {
         *meta = Value::from_map(Mapping::default());
     }

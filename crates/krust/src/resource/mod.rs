@@ -704,9 +704,8 @@ impl Resource {
             return edit(&mut self.obj);
         }
         if let Some(meta) = self.obj.get_mut("metadata").and_then(Value::as_map_mut) {
-            let annotations = meta
-                .entry("annotations".to_owned())
-                .or_insert_with(|| Value::Map(Default::default()));
+            let annotations =
+                meta.get_or_insert_with("annotations", || Value::Map(Default::default()));
             if matches!(annotations, Value::Null) {
                 *annotations = Value::Map(Default::default());
             }

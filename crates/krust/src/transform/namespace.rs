@@ -139,7 +139,7 @@ fn set_subjects(
             Subjects::None => false,
         };
         if let (true, Some(map)) = (follows, subject.as_map_mut()) {
-            set(map.entry("namespace".to_owned()).or_insert(Value::Null))?;
+            set(map.get_or_insert("namespace".to_owned(), Value::Null))?;
         }
     }
     Ok(())

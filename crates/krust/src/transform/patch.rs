@@ -417,9 +417,7 @@ fn set_meta(obj: &mut Value, key: &str, value: Option<String>) {
     let Some(m) = obj.as_map_mut() else { return };
     match value {
         Some(v) => {
-            let meta = m
-                .entry("metadata".to_owned())
-                .or_insert_with(|| Value::Map(Default::default()));
+            let meta = m.get_or_insert_with("metadata", || Value::Map(Default::default()));
             if !matches!(meta, Value::Map(_)) {
                 *meta = Value::Map(Default::default());
             }

@@ -167,7 +167,7 @@ pub(super) fn find_element<'v>(
         let Value::Map(map) = e else { return false };
         keys.iter()
             .zip(values)
-            .all(|(key, value)| map.get(*key).is_some_and(|f| raw_text(f) == *value))
+            .all(|(key, value)| map.get(key).is_some_and(|f| raw_text(f) == *value))
     })
 }
 

@@ -266,7 +266,7 @@ impl ListMerge<'_, '_, '_> {
             };
             match elem {
                 Value::Map(map) => {
-                    if !map.contains_key(*key) {
+                    if !map.contains_key(key) {
                         map.insert((*key).to_owned(), typed);
                     }
                 }

@@ -116,7 +116,7 @@ impl<'s> Walker<'s, '_> {
             Fields::Node { patch, elided } => {
                 let mut added: Vec<(&str, &Value)> = patch
                     .iter()
-                    .filter(|(k, _)| !dest.contains_key(*k) && !is_elided(elided, k))
+                    .filter(|(k, _)| !dest.contains_key(k) && !is_elided(elided, k))
                     .map(|(k, v)| (k.as_str(), v))
                     .collect();
                 added.sort_unstable_by(|a, b| a.0.cmp(b.0));

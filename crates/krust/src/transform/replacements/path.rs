@@ -330,7 +330,7 @@ where
                     return Ok(0);
                 }
                 let kind = self.kind_for(rest);
-                let field = map.entry(name.to_owned()).or_insert_with(|| kind.fresh());
+                let field = map.get_or_insert_with(name, || kind.fresh());
                 self.walk(field, rest, true)
             }
             Value::Null if self.create.is_some() => {
