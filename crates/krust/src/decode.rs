@@ -3,7 +3,7 @@
 //! failing that, ignoring ASCII case; `null` leaves a field unset; a value of
 //! the wrong JSON type is an error phrased as Go phrases it.
 
-use indexmap::IndexMap;
+use crate::string_map::StringMap;
 use krust_yaml::number::go_format_float32;
 use krust_yaml::{Mapping, Value};
 
@@ -77,7 +77,7 @@ pub(crate) fn map_of(v: &Value) -> DecodeResult<&Mapping> {
 }
 
 /// A `map[string]string` field.
-pub(crate) fn string_map(v: &Value) -> DecodeResult<IndexMap<String, String>> {
+pub(crate) fn string_map(v: &Value) -> DecodeResult<StringMap> {
     map_of(v)?
         .iter()
         .map(|(k, v)| Ok((k.clone(), string(v).map_err(|e| format!("{k}: {e}"))?)))

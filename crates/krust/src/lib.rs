@@ -40,6 +40,7 @@ mod resid;
 mod resmap;
 mod resource;
 mod scope;
+mod string_map;
 mod suggest;
 mod transform;
 mod version;

@@ -6,7 +6,6 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use indexmap::IndexMap;
 use krust_yaml::Value;
 
 use crate::decode::{boolean, fields, map_of, seq_of, string, string_list, string_map};
@@ -17,6 +16,7 @@ use crate::kustomization::{field_spec, PatchSpec};
 use crate::loader::Loader;
 use crate::patch::Schema;
 use crate::resmap::ResMap;
+use crate::string_map::StringMap;
 use crate::transform::images::ImageSpec;
 use crate::transform::namespace::{Options as NamespaceOptions, Subjects};
 use crate::transform::patch::{self, Patch};
@@ -70,14 +70,14 @@ pub enum Transformer {
     /// `LabelTransformer`.
     Labels {
         /// The labels.
-        pairs: IndexMap<String, String>,
+        pairs: StringMap,
         /// Where to set them.
         specs: FieldSpecs,
     },
     /// `AnnotationsTransformer`.
     Annotations {
         /// The annotations.
-        pairs: IndexMap<String, String>,
+        pairs: StringMap,
         /// Where to set them.
         specs: FieldSpecs,
     },
@@ -188,8 +188,8 @@ impl Transformer {
                 string(v).map_err(|e| fail(format!("{key}: {e}")))
             })
         };
-        let pairs = |key: &str| -> Result<IndexMap<String, String>> {
-            obj.get(key).map_or(Ok(IndexMap::new()), |v| {
+        let pairs = |key: &str| -> Result<StringMap> {
+            obj.get(key).map_or(Ok(StringMap::new()), |v| {
                 string_map(v).map_err(|e| fail(format!("{key}: {e}")))
             })
         };

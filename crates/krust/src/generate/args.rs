@@ -13,7 +13,7 @@
 //! ConfigMapArgs.configMapGenerator.name of type string`; kustomize prefixes
 //! them with `invalid Kustomization: `.
 
-use indexmap::IndexMap;
+use crate::string_map::StringMap;
 use krust_yaml::{Mapping, Value};
 
 /// Which generator an entry belongs to.
@@ -65,9 +65,9 @@ impl GeneratorKind {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GeneratorOptions {
     /// Labels to set on the generated object.
-    pub labels: IndexMap<String, String>,
+    pub labels: StringMap,
     /// Annotations to set on the generated object.
-    pub annotations: IndexMap<String, String>,
+    pub annotations: StringMap,
     /// Do not append a content hash to the name.
     pub disable_name_suffix_hash: bool,
     /// Set `immutable: true`.
@@ -82,12 +82,10 @@ impl GeneratorOptions {
         let mut out = local.cloned().unwrap_or_default();
         if let Some(global) = global {
             for (k, v) in &global.labels {
-                out.labels.entry(k.clone()).or_insert_with(|| v.clone());
+                out.labels.get_or_insert_with(k.clone(), || v.clone());
             }
             for (k, v) in &global.annotations {
-                out.annotations
-                    .entry(k.clone())
-                    .or_insert_with(|| v.clone());
+                out.annotations.get_or_insert_with(k.clone(), || v.clone());
             }
             out.disable_name_suffix_hash |= global.disable_name_suffix_hash;
             out.immutable |= global.immutable;
@@ -374,9 +372,9 @@ fn string_list(v: &Value, st: &str, path: &str) -> Result<Vec<String>, String> {
     }
 }
 
-fn string_map(v: &Value, st: &str, path: &str) -> Result<IndexMap<String, String>, String> {
+fn string_map(v: &Value, st: &str, path: &str) -> Result<StringMap, String> {
     match v {
-        Value::Null => Ok(IndexMap::new()),
+        Value::Null => Ok(StringMap::new()),
         Value::Map(m) => sorted(m)
             .into_iter()
             .map(|(k, item)| {

@@ -8,10 +8,10 @@ pub(crate) mod parse;
 
 use std::path::Path;
 
-use indexmap::IndexMap;
 use krust_yaml::Value;
 
 use crate::error::{Error, Result};
+pub use crate::string_map::StringMap;
 // The types the model's fields hold, nameable by callers from here.
 pub use crate::fieldspec::FieldSpec;
 pub use crate::generate::{GeneratorArgs, GeneratorOptions};
@@ -40,7 +40,7 @@ pub const COMPONENT_VERSION: &str = "kustomize.config.k8s.io/v1alpha1";
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LabelSet {
     /// The labels to set.
-    pub pairs: IndexMap<String, String>,
+    pub pairs: StringMap,
     /// Also set them in selectors (and templates), as `commonLabels` does.
     pub include_selectors: bool,
     /// Also set them in pod templates.
@@ -131,11 +131,11 @@ pub struct Kustomization {
     /// `nameSuffix`.
     pub name_suffix: Option<String>,
     /// `commonLabels`.
-    pub common_labels: IndexMap<String, String>,
+    pub common_labels: StringMap,
     /// `labels`.
     pub labels: Vec<LabelSet>,
     /// `commonAnnotations`.
-    pub common_annotations: IndexMap<String, String>,
+    pub common_annotations: StringMap,
     /// `sortOptions`.
     pub sort_options: Option<SortOptions>,
     /// `patchesStrategicMerge`: file paths or inline patches.
@@ -149,7 +149,7 @@ pub struct Kustomization {
     /// `crds`: OpenAPI definition files whose annotations add field specs.
     pub crds: Vec<String>,
     /// `openapi`: `path` to a schema file, or a built-in `version`.
-    pub openapi: IndexMap<String, String>,
+    pub openapi: StringMap,
     /// `images` followed by legacy `imageTags`.
     pub images: Vec<ImageSpec>,
     /// `replicas`.

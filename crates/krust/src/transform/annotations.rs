@@ -1,18 +1,13 @@
 //! `commonAnnotations`: set annotation pairs at every field the table names
 //! (metadata, and pod templates of workloads).
 
-use indexmap::IndexMap;
-
 use crate::error::Result;
 use crate::fieldspec::FieldSpec;
 use crate::resmap::ResMap;
+use crate::string_map::StringMap;
 
 /// Sets `annotations` at `specs` in every resource.
-pub fn apply(
-    map: &mut ResMap,
-    annotations: &IndexMap<String, String>,
-    specs: &[FieldSpec],
-) -> Result<()> {
+pub fn apply(map: &mut ResMap, annotations: &StringMap, specs: &[FieldSpec]) -> Result<()> {
     super::labels::set_pairs(map, annotations, specs)
 }
 

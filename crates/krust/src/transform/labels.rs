@@ -1,10 +1,9 @@
 //! `commonLabels` and `labels`: set label pairs at every field the chosen
 //! field specs name (metadata, and optionally selectors and pod templates).
 
-use indexmap::IndexMap;
-
 use crate::config::TransformerConfig;
 use crate::error::{Error, Result};
+use crate::string_map::StringMap;
 use std::sync::OnceLock;
 
 use crate::fieldspec::{self, merge_specs, Create, FieldSpec, FieldSpecs};
@@ -53,11 +52,7 @@ fn compose(set: &LabelSet, config: &TransformerConfig) -> Result<FieldSpecs, Str
 }
 
 /// Sets `labels` at `specs` in every resource.
-pub fn apply(
-    map: &mut ResMap,
-    labels: &IndexMap<String, String>,
-    specs: &[FieldSpec],
-) -> Result<()> {
+pub fn apply(map: &mut ResMap, labels: &StringMap, specs: &[FieldSpec]) -> Result<()> {
     set_pairs(map, labels, specs)
 }
 
@@ -67,11 +62,7 @@ pub fn apply(
 /// place the key is created, so those places share it from then on; where
 /// the key was already set, its old value is written over in place, and
 /// whatever shared that value changes with it.
-pub(crate) fn set_pairs(
-    map: &mut ResMap,
-    pairs: &IndexMap<String, String>,
-    specs: &[FieldSpec],
-) -> Result<()> {
+pub(crate) fn set_pairs(map: &mut ResMap, pairs: &StringMap, specs: &[FieldSpec]) -> Result<()> {
     if pairs.is_empty() {
         return Ok(());
     }
@@ -173,7 +164,7 @@ mod tests {
         map
     }
 
-    fn pairs() -> IndexMap<String, String> {
+    fn pairs() -> StringMap {
         [("env".to_string(), "prod".to_string())]
             .into_iter()
             .collect()
