@@ -5,6 +5,10 @@
 //! the output. Errors go to stderr as one line naming the file; the exit
 //! status is 1 when a build failed and 2 for a usage error.
 
+// The argument structs' doc comments are `--help` text, where `<name>`
+// placeholders are meant literally, not HTML.
+#![allow(rustdoc::invalid_html_tags)]
+
 mod diff;
 mod flux;
 mod lift;

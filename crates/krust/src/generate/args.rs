@@ -103,7 +103,7 @@ pub struct GeneratorArgs {
     pub name: String,
     /// `namespace`.
     pub namespace: String,
-    /// `behavior` as written; see [`super::Behavior::parse`].
+    /// `behavior` as written (`create`, `merge` or `replace`; empty is `create`).
     pub behavior: String,
     /// `literals`: `key=value`.
     pub literals: Vec<String>,

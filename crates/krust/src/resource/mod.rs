@@ -627,7 +627,7 @@ impl Resource {
         self.rewrite_annotations();
     }
 
-    /// Transformers recorded by [`Resource::add_transformation`], in order.
+    /// The transformers that changed this resource, in order.
     pub fn transformations(&self) -> &[Transformation] {
         &self.transformations
     }

@@ -304,7 +304,7 @@ pub enum ReplacementEntry {
     /// Written in the kustomization.
     Inline(Box<Replacement>),
     /// `path:` of a file holding one replacement or a list of them
-    /// (read it with [`parse_replacement_file`]).
+    /// (read when the kustomization is built).
     Path(String),
 }
 
