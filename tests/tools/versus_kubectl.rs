@@ -4,17 +4,17 @@
 //! compared byte for byte with kubectl's.
 //!
 //! ```text
-//! cargo build --release -p krust-cli && cargo bench --bench versus_kubectl
+//! cargo build --release -p krust-cli && cargo run --release --bin versus-kubectl
 //! ```
 //!
-//! Options after `--`: `--runs N` (kubectl runs per case, default 3; krust
+//! A tool, not a benchmark: it times whole commands, kubectl's among them,
+//! which criterion's statistics do not fit. Options after `--`: `--runs N` (kubectl runs per case, default 3; krust
 //! runs 5× as many), `--big` (also time kubectl on the 6,000-resource
 //! overlay, which takes it minutes), `--kubeflow DIR` (also the kubeflow
 //! manifests `example` root, rendered with `--load-restrictor
 //! LoadRestrictionsNone` by both), `--flux REPO CLUSTER_DIR` (also `render
 //! flux` on a Flux repository), `--only NAME` (one case: `one-overlay`,
 //! `all-overlays`, `kubeflow`, `flux`, `diff-revisions`, `scaling`).
-//! criterion's own options (`--bench`) are accepted and ignored.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -332,7 +332,6 @@ fn parse_options() -> Options {
                 let cluster = args.next().expect("--flux REPO CLUSTER_DIR");
                 options.flux = Some((repo.into(), cluster));
             }
-            "--bench" => {}
             other => panic!("unknown option {other}"),
         }
     }
