@@ -8,6 +8,7 @@ pub mod batch;
 pub mod golden;
 pub mod oracle;
 pub mod synthetic;
+pub mod tools;
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {

@@ -18,10 +18,10 @@ fn repo(name: &str) -> Option<PathBuf> {
     let dir = std::env::temp_dir().join(format!("krust-diff-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    if !git(&dir, &["-c", "init.defaultBranch=main", "init", "-q", "."]) {
-        eprintln!("git is not available: skipped");
+    if !krust_suite::tools::git() {
         return None;
     }
+    assert!(git(&dir, &["-c", "init.defaultBranch=main", "init", "-q", "."]));
     write(
         &dir,
         "apps/base/web/kustomization.yaml",

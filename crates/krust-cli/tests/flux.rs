@@ -29,10 +29,10 @@ fn committed_example(name: &str, message: &str) -> Option<PathBuf> {
         .status()
         .unwrap()
         .success());
-    if !(git(&dir, &["init", "-q", "."]) && git(&dir, &["add", "-A"])) {
-        eprintln!("git is not available: skipped");
+    if !krust_suite::tools::git() {
         return None;
     }
+    assert!(git(&dir, &["init", "-q", "."]) && git(&dir, &["add", "-A"]));
     assert!(git(&dir, &["commit", "-qm", message]));
     Some(dir)
 }

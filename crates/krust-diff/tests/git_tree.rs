@@ -24,8 +24,7 @@ struct Fixture {
 impl Fixture {
     /// A new empty repository, or `None` (after saying why) without git.
     fn new(name: &str) -> Option<Fixture> {
-        if Command::new("git").arg("--version").output().is_err() {
-            eprintln!("skipping {name}: git is not installed");
+        if !krust_suite::tools::git() {
             return None;
         }
         static COUNT: AtomicUsize = AtomicUsize::new(0);
