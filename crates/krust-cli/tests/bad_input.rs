@@ -1,4 +1,4 @@
-//! The bad-input suite: every case in the workspace's `tests/bad-input/` is
+//! The bad-input suite: every case in this crate's `tests/bad-input/` is
 //! input kustomize v5.5.0 rejects (and `render` runs as 5.5.0 here) (each case's `kustomize.txt` records what
 //! `kubectl kustomize` said), and `render` must reject it too, as a user in
 //! CI needs: exit status 1, quickly, one line naming the file (and the chain
@@ -29,7 +29,7 @@ const TIME_LIMIT: Duration = Duration::from_secs(2);
 const KUBECTL_LIMIT: Duration = Duration::from_secs(20);
 
 fn cases_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/bad-input")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad-input")
 }
 
 /// One case's `expect.txt`.

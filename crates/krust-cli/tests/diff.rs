@@ -21,7 +21,10 @@ fn repo(name: &str) -> Option<PathBuf> {
     if !krust_suite::tools::git() {
         return None;
     }
-    assert!(git(&dir, &["-c", "init.defaultBranch=main", "init", "-q", "."]));
+    assert!(git(
+        &dir,
+        &["-c", "init.defaultBranch=main", "init", "-q", "."]
+    ));
     write(
         &dir,
         "apps/base/web/kustomization.yaml",

@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo run --release -p krust-difftest -- --cases 2000 --seed 7 --version 5.8.1
-//! cargo run --release -p krust-difftest -- --cases 300 --max-divergences 25 --fixtures tests/golden
+//! cargo run --release -p krust-difftest -- --cases 300 --max-divergences 25 --fixtures crates/krust/tests/golden
 //! ```
 
 use std::path::PathBuf;

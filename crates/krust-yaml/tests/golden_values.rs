@@ -1,13 +1,13 @@
 //! Emitter output for values built in code, compared byte for byte with what
 //! `kubectl kustomize` (kustomize v5.5.0) printed for the same values.
 //!
-//! The big case is the workspace fixture `tests/golden/quoting`: its
+//! The big case is the krust fixture `crates/krust/tests/golden/quoting`: its
 //! `expected.yaml` is kubectl's output for `configmap.yaml`, whose values are
 //! rebuilt here without the loader.
 
 use krust_yaml::{emit_document, to_yaml_string, EmitError, Mapping, Value};
 
-const QUOTING_EXPECTED: &str = include_str!("../../../tests/golden/quoting/expected.yaml");
+const QUOTING_EXPECTED: &str = include_str!("../../krust/tests/golden/quoting/expected.yaml");
 
 fn map<const N: usize>(entries: [(&str, Value); N]) -> Value {
     Value::from_map(

@@ -439,11 +439,11 @@ fn merge_and_replace_as_kubectl_renders_them() {
     assert!(merge_into(&mut ns, &new.obj, Behavior::Create).is_err());
 }
 
-/// The objects of the golden fixture `tests/golden/generators`, generated,
+/// The objects of the golden fixture `crates/krust/tests/golden/generators`, generated,
 /// absorbed and hashed by this module alone, equal what kubectl printed.
 #[test]
 fn golden_fixture_objects() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/generators");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/generators");
     let expected: Vec<Value> =
         krust_yaml::load_documents(&std::fs::read_to_string(root.join("expected.yaml")).unwrap())
             .unwrap();

@@ -1,7 +1,7 @@
-//! Golden renders: every fixture under `tests/golden/<case>/` and every
+//! Golden renders: every fixture under `crates/krust/tests/golden/<case>/` and every
 //! kustomization root of `examples/gitops` must render, as each kustomize
 //! version krust emulates, byte-identical to what that version's real binary
-//! printed for it (or fail where it failed); see `tests/golden/REFERENCE`
+//! printed for it (or fail where it failed); see `crates/krust/tests/golden/REFERENCE`
 //! and `krust_suite::golden` for the file layout.
 //! `KRUST_BLESS=1 cargo test --test golden` regenerates the goldens from the
 //! oracles that `tests/oracles/install` installs.
@@ -12,16 +12,16 @@ use krust::KustomizeVersion;
 use krust_suite::batch::Batch;
 use krust_suite::golden::Golden;
 use krust_suite::oracle::{self, Outcome};
-use krust_suite::workspace_root;
+use krust_suite::{golden_dir, workspace_root};
 
 /// Fixture cases: directories holding a kustomization (or a `ROOT` file
 /// whose first line names the kustomization's directory inside the case, as
 /// the minimal trees of `krust-difftest` do) and its goldens
 /// (`expected.yaml`, `expected.vX.Y.Z.*`).
 fn fixture_cases() -> Vec<PathBuf> {
-    let dir = workspace_root().join("tests/golden");
+    let dir = golden_dir();
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("tests/golden exists")
+        .expect("the golden fixtures exist")
         .map(|e| e.expect("readable entry").path())
         .filter(|p| p.join("kustomization.yaml").is_file() || p.join("ROOT").is_file())
         .collect();
@@ -81,7 +81,7 @@ fn examples_render_like_each_kustomize() {
         roots.len() >= 6,
         "expected the example overlays and bases, found {roots:?}"
     );
-    let goldens = workspace_root().join("tests/golden/examples");
+    let goldens = golden_dir().join("examples");
     let failures: Vec<String> = roots
         .iter()
         .filter_map(|root| {
@@ -107,8 +107,8 @@ fn all_goldens() -> Vec<(PathBuf, Golden)> {
     kustomization_roots(&examples, &mut roots);
     for root in roots {
         let rel = root.strip_prefix(&examples).expect("below examples");
-        let stem = workspace_root()
-            .join("tests/golden/examples")
+        let stem = golden_dir()
+            .join("examples")
             .join(rel.to_string_lossy().replace('/', "-"));
         out.push((root, Golden::new(stem)));
     }
@@ -136,7 +136,7 @@ fn kbatch_prints_what_each_kustomize_prints() {
 /// The tree holding every file `root` builds from: its fixture case, or
 /// the example repository.
 fn tree_of(root: &Path) -> PathBuf {
-    let golden = workspace_root().join("tests/golden");
+    let golden = golden_dir();
     match root.strip_prefix(&golden) {
         Ok(rel) => golden.join(rel.components().next().expect("a case")),
         Err(_) => workspace_root().join("examples/gitops"),
