@@ -12,7 +12,7 @@
 mod emit;
 mod load;
 pub mod number;
-mod strconv;
+pub mod strconv;
 mod value;
 
 pub use emit::{after_json_step, emit_document, to_yaml_string, write_go_json_string, EmitError};

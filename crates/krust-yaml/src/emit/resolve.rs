@@ -7,7 +7,7 @@
 //! `2021-02-30` a string (no such day), `<<` a string (never looked up), and
 //! base-60 numbers like `1:20` are quoted although v2 never parses them.
 
-use super::timestamp::is_timestamp;
+use crate::load::timestamp::Timestamp;
 use crate::strconv::{is_yaml_float, parse_int, parse_uint};
 
 /// Whether `s` may be written as a plain scalar: v2 resolves it to a string and
@@ -216,6 +216,13 @@ fn is_base60_float(s: &str) -> bool {
         }
     }
     i == b.len()
+}
+
+/// Whether v2 would read `s`, written plain, as a `!!timestamp`. go-yaml v2's
+/// `parseTimestamp` tries the same four Go `time.Parse` layouts as v3's, so
+/// the loader's parser answers for both.
+fn is_timestamp(s: &str) -> bool {
+    Timestamp::parse(s).is_some()
 }
 
 #[cfg(test)]

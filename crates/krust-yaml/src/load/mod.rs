@@ -37,7 +37,7 @@ mod merge;
 mod resolve;
 mod source;
 mod split;
-mod timestamp;
+pub(crate) mod timestamp;
 
 use crate::{PathSeg, Value};
 

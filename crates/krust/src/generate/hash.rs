@@ -105,7 +105,7 @@ fn to_json(v: &Value) -> Result<Json, String> {
         Value::Int(i) => Json::Num(*i as f64),
         Value::UInt(u) => Json::Num(*u as f64),
         Value::Float(f) if f.is_finite() => Json::Num(*f),
-        Value::Float(f) => return Err(format!("json: unsupported value: {f}")),
+        Value::Float(f) => return Err(krust_yaml::number::json_unsupported(*f).unwrap_or_default()),
         Value::String(s) => Json::Str(s.clone()),
         Value::Seq(items) => Json::Array(items.iter().map(to_json).collect::<Result<_, _>>()?),
         Value::Map(m) => Json::Object(
@@ -153,32 +153,10 @@ impl Json {
     }
 }
 
-/// A `float64` as Go's `encoding/json` writes it: shortest digits, fixed
-/// notation unless the magnitude is below 1e-6 or at least 1e21.
+/// A finite `float64` as Go's `encoding/json` writes it (`to_json` refuses
+/// the others).
 fn write_go_float(f: f64, out: &mut String) {
-    let abs = f.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        // Rust: "1.5e-7" / "1e21"; Go: "1.5e-07" cleaned to "1.5e-7" / "1e+21".
-        let text = format!("{f:e}");
-        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
-        out.push_str(mantissa);
-        out.push('e');
-        match exponent.strip_prefix('-') {
-            Some(neg) => {
-                out.push('-');
-                out.push_str(neg);
-            }
-            None => {
-                out.push('+');
-                if exponent.len() < 2 {
-                    out.push('0');
-                }
-                out.push_str(exponent);
-            }
-        }
-    } else {
-        let _ = write!(out, "{f}");
-    }
+    out.push_str(&krust_yaml::number::go_json_float(f).unwrap_or_default());
 }
 
 /// SHA-256 of `data`, as lowercase hex.
@@ -370,6 +348,25 @@ mod tests {
             "kind: ConfigMap\ndata:\n  b: true\n  big: 12345678901234567890\n  f: 1.5\n  k: v\n  n: 5\n  z: null\n",
         );
         assert_eq!(content_hash(&obj).unwrap(), "6hkfkffdc2");
+    }
+
+    /// Go's `json.Marshal(math.Inf(1))` fails with "json: unsupported value:
+    /// +Inf" (Rust's `{}` would print `inf`).
+    #[test]
+    fn non_finite_floats_fail_as_go_json_does() {
+        let err = |f: f64| to_json(&Value::Float(f)).err();
+        assert_eq!(
+            err(f64::INFINITY).as_deref(),
+            Some("json: unsupported value: +Inf")
+        );
+        assert_eq!(
+            err(f64::NEG_INFINITY).as_deref(),
+            Some("json: unsupported value: -Inf")
+        );
+        assert_eq!(
+            err(f64::NAN).as_deref(),
+            Some("json: unsupported value: NaN")
+        );
     }
 
     #[test]
