@@ -34,7 +34,7 @@
 //! the operators that read the value (`${v^^}`, `${#v}`, `${v/p/r}`...).
 
 mod funcs;
-mod parse;
+pub(crate) mod parse;
 
 use std::collections::BTreeMap;
 
