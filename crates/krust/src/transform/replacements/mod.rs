@@ -469,16 +469,7 @@ fn target(v: &Value, strict: bool) -> Result<Target, String> {
 
 fn selector(v: &Value, strict: bool) -> Result<TargetSelector, String> {
     let mut s = TargetSelector::default();
-    let known = &[
-        "group",
-        "version",
-        "kind",
-        "name",
-        "namespace",
-        "annotationSelector",
-        "labelSelector",
-    ];
-    for (field, value) in fields_with(v, known, strict)? {
+    for (field, value) in fields_with(v, &crate::patch::Selector::FIELDS, strict)? {
         match field {
             "labelSelector" => s.label_selector = string(value)?,
             "annotationSelector" => s.annotation_selector = string(value)?,
