@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 
 use krust_yaml::Value;
 
+use crate::model::is_object;
+
 /// One `substituteFrom` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VarsFrom {
@@ -42,11 +44,9 @@ pub fn collect(
 ) -> Result<Vars, String> {
     let mut vars = Vars::default();
     for source in from {
-        let found = objects.iter().find(|obj| {
-            obj.str_at(&["kind"]) == Some(source.kind.as_str())
-                && obj.str_at(&["metadata", "name"]) == Some(source.name.as_str())
-                && obj.str_at(&["metadata", "namespace"]).unwrap_or("default") == namespace
-        });
+        let found = objects
+            .iter()
+            .find(|obj| is_object(obj, &source.kind, namespace, &source.name));
         let label = format!("{} {namespace}/{}", source.kind, source.name);
         let Some(obj) = found else {
             // Often created in the cluster (by an ExternalSecret, say), which
