@@ -28,11 +28,11 @@ use std::fmt;
 use krust_yaml::Value;
 
 use super::replacements::path;
-use super::replacements::scalar::{gvk_string, resid_string};
 use crate::decode::{fields, string};
 use crate::error::{Error, Result};
 use crate::fieldspec::FieldSpec;
 use crate::resid::ResId;
+use crate::resid::{gvk_string, resid_string};
 use crate::resmap::ResMap;
 use crate::resource::Resource;
 

@@ -48,8 +48,9 @@ use crate::resmap::ResMap;
 use crate::resource::Resource;
 use crate::version::{Change, KustomizeVersion};
 
+use crate::resid::resid_string;
 use path::Kind;
-use scalar::{resid_string, Tag};
+use scalar::Tag;
 use write::{concrete_path, write_field, written_empty_nulls};
 
 /// The field path a source or target uses when it names none.

@@ -104,40 +104,6 @@ pub(crate) fn to_value(tag: Tag, text: &str) -> Result<Value, String> {
     }
 }
 
-/// kustomize's `Gvk.String()`: `Kind.version.group`, with placeholders for empty parts.
-pub(crate) fn gvk_string(group: &str, version: &str, kind: &str) -> String {
-    let or = |s: &str, d: &'static str| {
-        if s.is_empty() {
-            d.to_owned()
-        } else {
-            s.to_owned()
-        }
-    };
-    format!(
-        "{}.{}.{}",
-        or(kind, "[noKind]"),
-        or(version, "[noVer]"),
-        or(group, "[noGrp]")
-    )
-}
-
-/// kustomize's `ResId.String()`: `Kind.version.group/name.namespace`.
-pub(crate) fn resid_string(
-    group: &str,
-    version: &str,
-    kind: &str,
-    name: &str,
-    namespace: &str,
-) -> String {
-    let name = if name.is_empty() { "[noName]" } else { name };
-    let namespace = if namespace.is_empty() {
-        "[noNs]"
-    } else {
-        namespace
-    };
-    format!("{}/{name}.{namespace}", gvk_string(group, version, kind))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,14 +163,5 @@ mod tests {
             to_value(Tag::Bool, "yes"),
             Err("map[string]interface {}(nil): yaml: cannot decode !!str `yes` as a !!bool".into())
         );
-    }
-
-    #[test]
-    fn formats_ids_like_kustomize() {
-        assert_eq!(
-            resid_string("", "", "Secret", "", ""),
-            "Secret.[noVer].[noGrp]/[noName].[noNs]"
-        );
-        assert_eq!(gvk_string("", "v1", "ConfigMap"), "ConfigMap.v1.[noGrp]");
     }
 }
