@@ -26,6 +26,7 @@
 //! resolver in [`resolve`], v2 keys in [`keys`], v2 merges in [`merge`]).
 
 mod binary;
+pub use binary::decode_base64;
 mod compose;
 mod folded;
 mod json_syntax;
