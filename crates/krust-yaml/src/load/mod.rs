@@ -35,7 +35,7 @@ mod keys;
 mod kyaml;
 mod libyaml;
 mod merge;
-mod resolve;
+pub(crate) mod resolve;
 mod source;
 mod split;
 pub(crate) mod timestamp;
