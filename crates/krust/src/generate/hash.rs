@@ -48,10 +48,18 @@ pub fn content_hash(obj: &Value) -> Result<String, String> {
     Ok(encode(&sha256_hex(text.as_bytes())))
 }
 
+/// The characters of a kustomize name hash: the hex digits that [`encode`]
+/// keeps, and those it writes for `0 1 3 a e`. Public because krust-diff
+/// recognises hashed names (`settings-7h5mtk8b2c`) by them.
+pub const HASH_ALPHABET: &str = "bcdfghkmt2456789";
+
+/// How many characters a kustomize name hash has.
+pub const HASH_LEN: usize = 10;
+
 /// kustomize's `encode`: the first ten hex digits with its substitutions.
 fn encode(hex: &str) -> String {
     hex.chars()
-        .take(10)
+        .take(HASH_LEN)
         .map(|c| match c {
             '0' => 'g',
             '1' => 'h',
@@ -235,6 +243,19 @@ mod tests {
 
     fn yaml(src: &str) -> Value {
         krust_yaml::load_documents(src).unwrap().remove(0)
+    }
+
+    #[test]
+    fn encoding_writes_the_hash_alphabet() {
+        let all: String = encode("0123456789")
+            .chars()
+            .chain(encode("abcdef").chars())
+            .collect();
+        let mut chars: Vec<char> = all.chars().collect();
+        chars.sort_unstable();
+        let mut alphabet: Vec<char> = HASH_ALPHABET.chars().collect();
+        alphabet.sort_unstable();
+        assert_eq!(chars, alphabet);
     }
 
     #[test]
