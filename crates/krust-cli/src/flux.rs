@@ -251,7 +251,7 @@ pub fn diff_clusters(
             .kustomizations
             .into_iter()
             .filter_map(|r| {
-                let id = format!("{}/{}", r.ks.namespace, r.ks.name);
+                let id = r.ks.id().to_string();
                 let render = match (r.objects, r.error) {
                     (_, Some(error)) => Err(error),
                     (Some(objects), None) => {

@@ -1,9 +1,10 @@
 //! String escaping shared by the path notation and the JSON output.
 //!
-//! krust-yaml has no JSON string writer to reuse (its `json` module only
-//! models what Go's encoder does to strings on the way to YAML), and the
-//! rules are short: JSON (RFC 8259) requires `"`, `\` and the C0 controls to
-//! be escaped, and allows every other character raw.
+//! This is krust-diff's own output format, not a Go rule: JSON (RFC 8259)
+//! requires `"`, `\` and the C0 controls to be escaped, and allows every other
+//! character raw. `krust_yaml::write_go_json_string` is Go's `encoding/json`
+//! writer, which also escapes `<`, `>`, `&`, U+2028 and U+2029 (its HTML-safe
+//! default); krust-diff's reports keep those characters readable instead.
 
 use std::fmt::Write as _;
 

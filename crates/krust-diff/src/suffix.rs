@@ -14,11 +14,9 @@ use std::collections::BTreeMap;
 
 use crate::ResourceKey;
 
-/// The characters of a kustomize name hash.
-pub const HASH_ALPHABET: &str = "bcdfghkmt2456789";
-
-/// Length of a kustomize name hash.
-const HASH_LEN: usize = 10;
+/// The characters of a kustomize name hash (kustomize's rule, kept in krust).
+pub use krust::HASH_ALPHABET;
+use krust::HASH_LEN;
 
 /// The base of a name that ends in `-` and a kustomize hash
 /// (`settings-7h5mtk8b2c` → `settings`), or `None`.

@@ -24,7 +24,7 @@ use crate::build::{
     SourceIgnore,
 };
 use crate::envsubst::{substitute_resource, SubstituteOptions};
-use crate::model::{is_flux_kustomization, FluxKustomization};
+use crate::model::{is_flux_kustomization, is_object, Dependency, FluxKustomization};
 use crate::order::{dependency_order, draw, GraphFormat, KsId, Node};
 use crate::vars::{collect, VarsFrom};
 use rayon::prelude::*;
@@ -95,15 +95,10 @@ impl Rendered {
     /// The Kustomization as the dependency graph sees it.
     pub fn node(&self) -> Node {
         Node {
-            id: id_of(&self.ks),
+            id: self.ks.id(),
             path: self.ks.path.clone(),
-            source: key_of(&self.ks),
-            depends_on: self
-                .ks
-                .depends_on
-                .iter()
-                .map(|d| KsId::new(&d.namespace, &d.name))
-                .collect(),
+            source: self.ks.source_ref.key(),
+            depends_on: self.ks.depends_on.iter().map(Dependency::id).collect(),
         }
     }
 
@@ -146,17 +141,6 @@ impl Cluster {
     }
 }
 
-fn key_of(ks: &FluxKustomization) -> SourceKey {
-    format!(
-        "{}/{}/{}",
-        ks.source_ref.kind, ks.source_ref.namespace, ks.source_ref.name
-    )
-}
-
-fn id_of(ks: &FluxKustomization) -> KsId {
-    KsId::new(&ks.namespace, &ks.name)
-}
-
 /// Renders the cluster whose root is `dir` (relative to `repo`'s root), as
 /// Flux's root Kustomization `flux-system/flux-system` would build it. A
 /// Kustomization that fails is recorded with its error (see
@@ -173,18 +157,16 @@ pub fn render_cluster(
     let mut rendered: Vec<Rendered> = Vec::new();
     // Every object rendered so far: where `substituteFrom` looks.
     let mut objects_so_far: Vec<Value> = Vec::new();
-    seen.insert(id_of(&pending[0]));
+    seen.insert(pending[0].id());
     let ignores = IgnoreCache::default();
     while !pending.is_empty() {
-        let done: BTreeSet<KsId> = rendered.iter().map(|r| id_of(&r.ks)).collect();
+        let done: BTreeSet<KsId> = rendered.iter().map(|r| r.ks.id()).collect();
         // Every Kustomization whose dependencies have all been rendered goes
         // in this wave, built in parallel; failing that, the first (its
         // dependencies may never come, which the ordering then reports).
-        let (mut wave, waiting): (Vec<_>, Vec<_>) = pending.drain(..).partition(|ks| {
-            ks.depends_on
-                .iter()
-                .all(|d| done.contains(&KsId::new(&d.namespace, &d.name)))
-        });
+        let (mut wave, waiting): (Vec<_>, Vec<_>) = pending
+            .drain(..)
+            .partition(|ks| ks.depends_on.iter().all(|d| done.contains(&d.id())));
         pending = waiting;
         if wave.is_empty() {
             wave.push(pending.remove(0));
@@ -198,7 +180,7 @@ pub fn render_cluster(
             // renders (`flux-system/gotk-sync.yaml`): when it has
             // `spec.ignore`, the artifact the root is built from honours it.
             if let (Some(root), Some(Ok((Some(objects), _)))) = (wave.first(), results.first()) {
-                if source_ignore(&key_of(root), objects).is_some() {
+                if source_ignore(&root.source_ref.key(), objects).is_some() {
                     let objects = objects.clone();
                     results[0] = render_one(repo, root, options, &objects, &ignores);
                 }
@@ -217,11 +199,11 @@ pub fn render_cluster(
                 for obj in objects.iter().filter(|obj| is_flux_kustomization(obj)) {
                     match FluxKustomization::from_value(obj) {
                         Ok(found) => {
-                            if seen.insert(id_of(&found)) {
+                            if seen.insert(found.id()) {
                                 pending.push(found);
                             }
                         }
-                        Err(e) => error = Some(format!("Kustomization {}: {e}", id_of(&ks))),
+                        Err(e) => error = Some(format!("Kustomization {}: {e}", ks.id())),
                     }
                 }
                 objects_so_far.extend(objects.iter().cloned());
@@ -236,7 +218,7 @@ pub fn render_cluster(
         .map(|n| n.id.clone())
         .collect();
     let mut by_id: BTreeMap<KsId, Rendered> =
-        rendered.into_iter().map(|r| (id_of(&r.ks), r)).collect();
+        rendered.into_iter().map(|r| (r.ks.id(), r)).collect();
     cluster.kustomizations = order.iter().filter_map(|id| by_id.remove(id)).collect();
     Ok(cluster)
 }
@@ -300,15 +282,10 @@ fn source_ignore<'v>(key: &str, objects: &'v [Value]) -> Option<&'v str> {
         .iter()
         .rev()
         .find(|obj| {
-            obj.str_at(&["kind"]) == Some(kind)
+            is_object(obj, kind, namespace, name)
                 && obj
                     .str_at(&["apiVersion"])
                     .is_some_and(|v| v.starts_with("source.toolkit.fluxcd.io/"))
-                && obj.str_at(&["metadata", "name"]) == Some(name)
-                && obj
-                    .str_at(&["metadata", "namespace"])
-                    .unwrap_or(crate::model::DEFAULT_NAMESPACE)
-                    == namespace
         })?
         .str_at(&["spec", "ignore"])
 }
@@ -321,7 +298,7 @@ fn render_objects(
     ignores: &IgnoreCache,
     warnings: &mut Vec<String>,
 ) -> Result<Option<Vec<Value>>, String> {
-    let id = id_of(ks);
+    let id = ks.id();
     if ks.suspend {
         warnings.push(format!("Kustomization {id} is suspended: not rendered"));
         return Ok(None);
@@ -332,7 +309,7 @@ fn render_objects(
             ks.api_version
         ));
     }
-    let key = key_of(ks);
+    let key = ks.source_ref.key();
     let source = match options.sources.get(&key) {
         Some(source) => source,
         None if key == "GitRepository/flux-system/flux-system" => repo,

@@ -34,7 +34,7 @@
 //! the operators that read the value (`${v^^}`, `${#v}`, `${v/p/r}`...).
 
 mod funcs;
-mod parse;
+pub(crate) mod parse;
 
 use std::collections::BTreeMap;
 
@@ -289,13 +289,12 @@ pub fn substitute_resource(
     }
 }
 
-/// go-yaml v2 reads these plain scalars as booleans (YAML 1.1); go-yaml v3,
-/// whose rules krust-yaml's loader follows, as strings. `true`/`false` and
-/// their capitalised forms are booleans for both.
+/// What go-yaml v2 makes of a plain scalar that go-yaml v3 (krust-yaml's
+/// default rules) reads as a string, when that is a boolean: the YAML 1.1
+/// words (`yes`, `on`, `N`...), as krust-yaml's v2 mode resolves them.
 fn yaml11_bool(text: &str) -> Option<bool> {
-    match text {
-        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
-        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
+    match krust_yaml::load_documents_with(text, LoadOptions::sigs_k8s_yaml()).ok()?[..] {
+        [Value::Bool(b)] => Some(b),
         _ => None,
     }
 }
@@ -399,6 +398,16 @@ fn through_go_json(value: &mut Value) -> Result<(), SubstError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yaml11_booleans_are_go_yaml_v2s() {
+        for (text, want) in [("yes", true), ("On", true), ("N", false), ("OFF", false)] {
+            assert_eq!(yaml11_bool(text), Some(want), "{text}");
+        }
+        for text in ["maybe", "1", "yes please", "~"] {
+            assert_eq!(yaml11_bool(text), None, "{text}");
+        }
+    }
 
     fn substituted(src: &str, vars: &[(&str, &str)]) -> Result<Value, SubstError> {
         let obj = krust_yaml::load_documents(src).unwrap().remove(0);

@@ -14,6 +14,7 @@
 pub mod build;
 pub mod cluster;
 pub mod envsubst;
+mod glob;
 pub mod model;
 pub mod order;
 pub mod vars;

@@ -10,6 +10,8 @@
 use indexmap::IndexMap;
 use krust_yaml::Value;
 
+use crate::order::KsId;
+
 /// The API group of Flux Kustomizations.
 pub const GROUP: &str = "kustomize.toolkit.fluxcd.io";
 
@@ -94,24 +96,36 @@ pub struct Dependency {
     pub namespace: String,
 }
 
-/// A kustomize selector, as `spec.patches[].target` writes it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Selector {
-    /// `group`.
-    pub group: Option<String>,
-    /// `version`.
-    pub version: Option<String>,
-    /// `kind`.
-    pub kind: Option<String>,
-    /// `name` (a regex in kustomize).
-    pub name: Option<String>,
-    /// `namespace` (a regex in kustomize).
-    pub namespace: Option<String>,
-    /// `labelSelector`.
-    pub label_selector: Option<String>,
-    /// `annotationSelector`.
-    pub annotation_selector: Option<String>,
+impl SourceRef {
+    /// `Kind/namespace/name` (`GitRepository/flux-system/infra`): how a
+    /// cluster's sources are keyed.
+    pub fn key(&self) -> String {
+        format!("{}/{}/{}", self.kind, self.namespace, self.name)
+    }
 }
+
+impl Dependency {
+    /// The Kustomization depended on.
+    pub fn id(&self) -> KsId {
+        KsId::new(&self.namespace, &self.name)
+    }
+}
+
+/// Whether `obj` is the `kind` named `namespace/name`, an object without a
+/// namespace counting as in [`DEFAULT_NAMESPACE`]: how Flux resolves a
+/// reference (`sourceRef`, `substituteFrom`) to an object the repository holds.
+pub(crate) fn is_object(obj: &Value, kind: &str, namespace: &str, name: &str) -> bool {
+    obj.str_at(&["kind"]) == Some(kind)
+        && obj.str_at(&["metadata", "name"]) == Some(name)
+        && obj
+            .str_at(&["metadata", "namespace"])
+            .unwrap_or(DEFAULT_NAMESPACE)
+            == namespace
+}
+
+/// A kustomize selector, as `spec.patches[].target` writes it: kustomize's
+/// own type, so that the fields are listed once ([`Selector::FIELDS`]).
+pub use krust::kustomization::Selector;
 
 /// One entry of `spec.patches`: a strategic merge or JSON 6902 patch as text.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -297,22 +311,41 @@ impl<'a> Reader<'a> {
 
     fn selector(&self, v: &Value, field: &str) -> Result<Selector, ModelError> {
         let v = self.item_map(v, field)?;
-        Ok(Selector {
-            group: self.item_string(v, field, "group")?,
-            version: self.item_string(v, field, "version")?,
-            kind: self.item_string(v, field, "kind")?,
-            name: self.item_string(v, field, "name")?,
-            namespace: self.item_string(v, field, "namespace")?,
-            label_selector: self.item_string(v, field, "labelSelector")?,
-            annotation_selector: self.item_string(v, field, "annotationSelector")?,
-        })
+        let mut selector = Selector::default();
+        for name in Selector::FIELDS {
+            if let Some(text) = self.item_string(v, field, name)? {
+                selector.set(name, text);
+            }
+        }
+        Ok(selector)
+    }
+
+    /// Each item of the list at `path`, read by `read` with its field path
+    /// (`spec.images[0]`).
+    fn items<T>(
+        &self,
+        path: &[&str],
+        read: impl Fn(&Value, &str) -> Result<T, ModelError>,
+    ) -> Result<Vec<T>, ModelError> {
+        let at = path.join(".");
+        self.seq(path)?
+            .iter()
+            .enumerate()
+            .map(|(i, item)| read(item, &format!("{at}[{i}]")))
+            .collect()
+    }
+
+    /// A required string field of a list item.
+    fn required(&self, item: &Value, field: &str, key: &str) -> Result<String, ModelError> {
+        self.item_string(item, field, key)?
+            .ok_or_else(|| self.err(format!("{field}.{key}: missing")))
     }
 }
 
 impl FluxKustomization {
-    /// `namespace/name`, as errors and reports name the object.
-    pub fn id(&self) -> String {
-        format!("{}/{}", self.namespace, self.name)
+    /// Its identity, `namespace/name` when shown, as errors and reports name it.
+    pub fn id(&self) -> KsId {
+        KsId::new(&self.namespace, &self.name)
     }
 
     /// Reads a Flux Kustomization. Fails, naming the object, when `value` is
@@ -329,215 +362,208 @@ impl FluxKustomization {
             object: if name.is_empty() {
                 "<unnamed>".to_owned()
             } else {
-                format!("{namespace}/{name}")
+                KsId::new(&namespace, name).to_string()
             },
             root: value,
         };
+        let api_version = r.api_version(value, name)?;
+        // Sections are read in a fixed order, so the first error reported is stable.
+        Ok(FluxKustomization {
+            api_version,
+            name: name.to_owned(),
+            source_ref: r.source_ref(&namespace)?,
+            patches: r.items(&["spec", "patches"], |item, field| r.patch(item, field))?,
+            patches_strategic_merge: r
+                .items(&["spec", "patchesStrategicMerge"], |item, field| {
+                    r.item_map(item, field).cloned()
+                })?,
+            patches_json6902: r.items(&["spec", "patchesJson6902"], |item, field| {
+                r.json6902_patch(item, field)
+            })?,
+            images: r.items(&["spec", "images"], |item, field| r.image(item, field))?,
+            components: r.items(&["spec", "components"], |item, field| {
+                r.as_string(field, item)
+            })?,
+            common_metadata: r.common_metadata()?,
+            post_build: r.post_build()?,
+            depends_on: r.items(&["spec", "dependsOn"], |item, field| {
+                r.dependency(item, field, &namespace)
+            })?,
+            path: r.string(&["spec", "path"])?.unwrap_or_default(),
+            target_namespace: r.string(&["spec", "targetNamespace"])?,
+            name_prefix: r.string(&["spec", "namePrefix"])?,
+            name_suffix: r.string(&["spec", "nameSuffix"])?,
+            ignore_missing_components: r.boolean(&["spec", "ignoreMissingComponents"])?,
+            suspend: r.boolean(&["spec", "suspend"])?,
+            prune: r.boolean(&["spec", "prune"])?,
+            namespace,
+        })
+    }
+}
+
+/// One reader per section of a Flux Kustomization's spec.
+impl Reader<'_> {
+    /// Checks what the object is and returns its version (`v1`, `v1beta2`).
+    fn api_version(&self, value: &Value, name: &str) -> Result<String, ModelError> {
         if !is_flux_kustomization(value) {
-            return Err(r.err(format!(
+            return Err(self.err(format!(
                 "not a Flux Kustomization (apiVersion {:?}, kind {:?}; expected {GROUP}/v1 or /v1beta2, kind Kustomization)",
                 value.str_at(&["apiVersion"]).unwrap_or_default(),
                 value.str_at(&["kind"]).unwrap_or_default()
             )));
         }
         if name.is_empty() {
-            return Err(r.err("metadata.name: missing".to_owned()));
+            return Err(self.err("metadata.name: missing".to_owned()));
         }
         let api_version = value.str_at(&["apiVersion"]).unwrap_or_default();
-        let api_version = api_version[GROUP.len() + 1..].to_owned();
-        if r.at(&["spec"])?.is_none() {
-            return Err(r.err("spec: missing".to_owned()));
+        if self.at(&["spec"])?.is_none() {
+            return Err(self.err("spec: missing".to_owned()));
         }
+        Ok(api_version[GROUP.len() + 1..].to_owned())
+    }
 
-        let source_ref = SourceRef {
-            kind: r
-                .string(&["spec", "sourceRef", "kind"])?
-                .ok_or_else(|| r.err("spec.sourceRef.kind: missing".to_owned()))?,
-            name: r
-                .string(&["spec", "sourceRef", "name"])?
-                .ok_or_else(|| r.err("spec.sourceRef.name: missing".to_owned()))?,
-            namespace: r
+    /// `spec.sourceRef`; its namespace defaults to the Kustomization's.
+    fn source_ref(&self, namespace: &str) -> Result<SourceRef, ModelError> {
+        let required = |key: &str| {
+            self.string(&["spec", "sourceRef", key])?
+                .ok_or_else(|| self.err(format!("spec.sourceRef.{key}: missing")))
+        };
+        Ok(SourceRef {
+            kind: required("kind")?,
+            name: required("name")?,
+            namespace: self
                 .string(&["spec", "sourceRef", "namespace"])?
                 .filter(|ns| !ns.is_empty())
-                .unwrap_or_else(|| namespace.clone()),
+                .unwrap_or_else(|| namespace.to_owned()),
+        })
+    }
+
+    /// One entry of `spec.patches`.
+    fn patch(&self, item: &Value, field: &str) -> Result<Patch, ModelError> {
+        let item = self.item_map(item, field)?;
+        Ok(Patch {
+            patch: self.required(item, field, "patch")?,
+            target: match item.get("target") {
+                None | Some(Value::Null) => None,
+                Some(t) => Some(self.selector(t, &format!("{field}.target"))?),
+            },
+        })
+    }
+
+    /// One entry of `spec.patchesJson6902` (v1beta2).
+    fn json6902_patch(&self, item: &Value, field: &str) -> Result<Json6902Patch, ModelError> {
+        let item = self.item_map(item, field)?;
+        let target = item
+            .get("target")
+            .ok_or_else(|| self.err(format!("{field}.target: missing")))?;
+        let ops = match item.get("patch") {
+            Some(Value::Seq(ops)) => ops.clone(),
+            Some(other) => {
+                return Err(self.err(format!(
+                    "{field}.patch: expected a list of operations, found {}",
+                    other.type_name()
+                )))
+            }
+            None => return Err(self.err(format!("{field}.patch: missing"))),
         };
+        Ok(Json6902Patch {
+            target: self.selector(target, &format!("{field}.target"))?,
+            patch: ops,
+        })
+    }
 
-        let patches = r
-            .seq(&["spec", "patches"])?
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let field = format!("spec.patches[{i}]");
-                let item = r.item_map(item, &field)?;
-                Ok(Patch {
-                    patch: r
-                        .item_string(item, &field, "patch")?
-                        .ok_or_else(|| r.err(format!("{field}.patch: missing")))?,
-                    target: match item.get("target") {
-                        None | Some(Value::Null) => None,
-                        Some(t) => Some(r.selector(t, &format!("{field}.target"))?),
-                    },
-                })
-            })
-            .collect::<Result<_, ModelError>>()?;
-
-        let patches_strategic_merge = r
-            .seq(&["spec", "patchesStrategicMerge"])?
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                r.item_map(item, &format!("spec.patchesStrategicMerge[{i}]"))
-                    .cloned()
-            })
-            .collect::<Result<_, ModelError>>()?;
-
-        let patches_json6902 = r
-            .seq(&["spec", "patchesJson6902"])?
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let field = format!("spec.patchesJson6902[{i}]");
-                let item = r.item_map(item, &field)?;
-                let target = item
-                    .get("target")
-                    .ok_or_else(|| r.err(format!("{field}.target: missing")))?;
-                let ops = match item.get("patch") {
-                    Some(Value::Seq(ops)) => ops.clone(),
-                    Some(other) => {
-                        return Err(r.err(format!(
-                            "{field}.patch: expected a list of operations, found {}",
-                            other.type_name()
-                        )))
-                    }
-                    None => return Err(r.err(format!("{field}.patch: missing"))),
-                };
-                Ok(Json6902Patch {
-                    target: r.selector(target, &format!("{field}.target"))?,
-                    patch: ops,
-                })
-            })
-            .collect::<Result<_, ModelError>>()?;
-
-        let images = r
-            .seq(&["spec", "images"])?
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let field = format!("spec.images[{i}]");
-                let item = r.item_map(item, &field)?;
-                let get = |key| {
-                    r.item_string(item, &field, key)
-                        .map(Option::unwrap_or_default)
-                };
-                let image = Image {
-                    name: get("name")?,
-                    new_name: get("newName")?,
-                    new_tag: get("newTag")?,
-                    digest: get("digest")?,
-                };
-                if image.name.is_empty() {
-                    return Err(r.err(format!("{field}.name: missing")));
-                }
-                Ok(image)
-            })
-            .collect::<Result<_, ModelError>>()?;
-
-        let components = r
-            .seq(&["spec", "components"])?
-            .iter()
-            .enumerate()
-            .map(|(i, item)| r.as_string(&format!("spec.components[{i}]"), item))
-            .collect::<Result<_, ModelError>>()?;
-
-        let common_metadata = match r.at(&["spec", "commonMetadata"])? {
-            None => None,
-            Some(_) => Some(CommonMetadata {
-                labels: r.string_map(&["spec", "commonMetadata", "labels"])?,
-                annotations: r.string_map(&["spec", "commonMetadata", "annotations"])?,
-            }),
+    /// One entry of `spec.images`.
+    fn image(&self, item: &Value, field: &str) -> Result<Image, ModelError> {
+        let item = self.item_map(item, field)?;
+        let get = |key| {
+            self.item_string(item, field, key)
+                .map(Option::unwrap_or_default)
         };
-
-        let post_build = match r.at(&["spec", "postBuild"])? {
-            None => None,
-            Some(_) => Some(PostBuild {
-                substitute: r.string_map(&["spec", "postBuild", "substitute"])?,
-                substitute_from: r
-                    .seq(&["spec", "postBuild", "substituteFrom"])?
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| {
-                        let field = format!("spec.postBuild.substituteFrom[{i}]");
-                        let item = r.item_map(item, &field)?;
-                        let kind = r
-                            .item_string(item, &field, "kind")?
-                            .ok_or_else(|| r.err(format!("{field}.kind: missing")))?;
-                        if kind != "ConfigMap" && kind != "Secret" {
-                            return Err(r.err(format!(
-                                "{field}.kind: {kind:?} is neither ConfigMap nor Secret"
-                            )));
-                        }
-                        let optional = match item.get("optional") {
-                            None | Some(Value::Null) => false,
-                            Some(Value::Bool(b)) => *b,
-                            Some(other) => {
-                                return Err(r.err(format!(
-                                    "{field}.optional: expected true or false, found {}",
-                                    other.type_name()
-                                )))
-                            }
-                        };
-                        Ok(SubstituteReference {
-                            kind,
-                            name: r
-                                .item_string(item, &field, "name")?
-                                .ok_or_else(|| r.err(format!("{field}.name: missing")))?,
-                            optional,
-                        })
-                    })
-                    .collect::<Result<_, ModelError>>()?,
-            }),
+        let image = Image {
+            name: get("name")?,
+            new_name: get("newName")?,
+            new_tag: get("newTag")?,
+            digest: get("digest")?,
         };
+        if image.name.is_empty() {
+            return Err(self.err(format!("{field}.name: missing")));
+        }
+        Ok(image)
+    }
 
-        let depends_on = r
-            .seq(&["spec", "dependsOn"])?
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let field = format!("spec.dependsOn[{i}]");
-                let item = r.item_map(item, &field)?;
-                Ok(Dependency {
-                    name: r
-                        .item_string(item, &field, "name")?
-                        .filter(|n| !n.is_empty())
-                        .ok_or_else(|| r.err(format!("{field}.name: missing")))?,
-                    namespace: r
-                        .item_string(item, &field, "namespace")?
-                        .filter(|n| !n.is_empty())
-                        .unwrap_or_else(|| namespace.clone()),
-                })
-            })
-            .collect::<Result<_, ModelError>>()?;
+    /// `spec.commonMetadata`.
+    fn common_metadata(&self) -> Result<Option<CommonMetadata>, ModelError> {
+        if self.at(&["spec", "commonMetadata"])?.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(CommonMetadata {
+            labels: self.string_map(&["spec", "commonMetadata", "labels"])?,
+            annotations: self.string_map(&["spec", "commonMetadata", "annotations"])?,
+        }))
+    }
 
-        Ok(FluxKustomization {
-            api_version,
-            name: name.to_owned(),
-            path: r.string(&["spec", "path"])?.unwrap_or_default(),
-            source_ref,
-            target_namespace: r.string(&["spec", "targetNamespace"])?,
-            name_prefix: r.string(&["spec", "namePrefix"])?,
-            name_suffix: r.string(&["spec", "nameSuffix"])?,
-            patches,
-            patches_strategic_merge,
-            patches_json6902,
-            images,
-            components,
-            ignore_missing_components: r.boolean(&["spec", "ignoreMissingComponents"])?,
-            common_metadata,
-            post_build,
-            depends_on,
-            suspend: r.boolean(&["spec", "suspend"])?,
-            prune: r.boolean(&["spec", "prune"])?,
-            namespace,
+    /// `spec.postBuild`.
+    fn post_build(&self) -> Result<Option<PostBuild>, ModelError> {
+        if self.at(&["spec", "postBuild"])?.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(PostBuild {
+            substitute: self.string_map(&["spec", "postBuild", "substitute"])?,
+            substitute_from: self
+                .items(&["spec", "postBuild", "substituteFrom"], |item, field| {
+                    self.substitute_reference(item, field)
+                })?,
+        }))
+    }
+
+    /// One entry of `spec.postBuild.substituteFrom`.
+    fn substitute_reference(
+        &self,
+        item: &Value,
+        field: &str,
+    ) -> Result<SubstituteReference, ModelError> {
+        let item = self.item_map(item, field)?;
+        let kind = self.required(item, field, "kind")?;
+        if kind != "ConfigMap" && kind != "Secret" {
+            return Err(self.err(format!(
+                "{field}.kind: {kind:?} is neither ConfigMap nor Secret"
+            )));
+        }
+        let optional = match item.get("optional") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                return Err(self.err(format!(
+                    "{field}.optional: expected true or false, found {}",
+                    other.type_name()
+                )))
+            }
+        };
+        Ok(SubstituteReference {
+            kind,
+            name: self.required(item, field, "name")?,
+            optional,
+        })
+    }
+
+    /// One entry of `spec.dependsOn`; its namespace defaults to the
+    /// depending Kustomization's, as the controller does.
+    fn dependency(
+        &self,
+        item: &Value,
+        field: &str,
+        namespace: &str,
+    ) -> Result<Dependency, ModelError> {
+        let item = self.item_map(item, field)?;
+        Ok(Dependency {
+            name: self
+                .item_string(item, field, "name")?
+                .filter(|n| !n.is_empty())
+                .ok_or_else(|| self.err(format!("{field}.name: missing")))?,
+            namespace: self
+                .item_string(item, field, "namespace")?
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| namespace.to_owned()),
         })
     }
 }
@@ -564,7 +590,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ks.api_version, "v1");
-        assert_eq!(ks.id(), "flux-system/apps");
+        assert_eq!(ks.id().to_string(), "flux-system/apps");
         assert_eq!(ks.path, "./apps/overlays/dev");
         assert!(ks.prune && !ks.suspend);
         assert_eq!(ks.source_ref.namespace, "flux-system");

@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 
 use krust_yaml::Value;
 
+use crate::model::is_object;
+
 /// One `substituteFrom` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VarsFrom {
@@ -42,11 +44,9 @@ pub fn collect(
 ) -> Result<Vars, String> {
     let mut vars = Vars::default();
     for source in from {
-        let found = objects.iter().find(|obj| {
-            obj.str_at(&["kind"]) == Some(source.kind.as_str())
-                && obj.str_at(&["metadata", "name"]) == Some(source.name.as_str())
-                && obj.str_at(&["metadata", "namespace"]).unwrap_or("default") == namespace
-        });
+        let found = objects
+            .iter()
+            .find(|obj| is_object(obj, &source.kind, namespace, &source.name));
         let label = format!("{} {namespace}/{}", source.kind, source.name);
         let Some(obj) = found else {
             // Often created in the cluster (by an ExternalSecret, say), which
@@ -111,30 +111,11 @@ fn string_map(value: Option<&Value>) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-/// Standard base64 (with padding, whitespace ignored) to UTF-8 text.
+/// A Secret's `data` value as text: Go's `base64.StdEncoding`, as the API
+/// server's JSON decoding reads `[]byte` (padding required, only `\r` and
+/// `\n` skipped), then UTF-8.
 fn decode_base64(text: &str) -> Option<String> {
-    let mut bits: u32 = 0;
-    let mut count = 0;
-    let mut out = Vec::new();
-    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => break,
-            _ => return None,
-        };
-        bits = (bits << 6) | u32::from(v);
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push((bits >> count) as u8);
-            bits &= (1 << count) - 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    String::from_utf8(krust_yaml::decode_base64(text)?).ok()
 }
 
 #[cfg(test)]
@@ -233,5 +214,10 @@ mod tests {
         assert_eq!(decode_base64("YWI=").as_deref(), Some("ab"));
         assert_eq!(decode_base64("YW\nJj").as_deref(), Some("abc"));
         assert_eq!(decode_base64("*"), None);
+        // Go's StdEncoding (checked with `base64.StdEncoding.DecodeString`)
+        // requires padding and rejects spaces and text after it.
+        assert_eq!(decode_base64("YQ"), None);
+        assert_eq!(decode_base64("YW Jj"), None);
+        assert_eq!(decode_base64("YQ==YQ=="), None);
     }
 }

@@ -60,25 +60,54 @@ struct ShortestDigits {
 
 impl ShortestDigits {
     fn of(f: f64) -> Self {
-        // `{:e}` prints the shortest round-tripping digits as `-d.ddde-x`. When two
-        // candidates of that length are equally near the exact value, Rust and Go
-        // may pick differently; Go takes the correctly rounded one (ties to even),
-        // which Rust's fixed-precision formatting also produces.
-        let mut buf = String::with_capacity(32);
-        let _ = write!(buf, "{f:e}");
-        let shortest_len = buf
-            .bytes()
-            .take_while(|&b| b != b'e')
-            .filter(u8::is_ascii_digit)
-            .count();
-        if shortest_len > 1 {
-            let mut rounded = String::with_capacity(32);
-            let _ = write!(rounded, "{f:.*e}", shortest_len - 1);
-            if rounded != buf && rounded.parse::<f64>() == Ok(f) {
-                buf = rounded;
+        Self::nearest(
+            format!("{f:e}"),
+            |precision| format!("{f:.*e}", precision),
+            |text| text.parse::<f64>() == Ok(f),
+        )
+    }
+
+    /// The same for a float32 (Go's `bitSize` 32): the shortest digits that
+    /// read back as the same `f32`.
+    fn of_f32(x: f32) -> Self {
+        Self::nearest(
+            format!("{x:e}"),
+            |precision| format!("{x:.*e}", precision),
+            |text| text.parse::<f32>() == Ok(x),
+        )
+    }
+
+    /// `shortest` is Rust's `{:e}`: the shortest round-tripping digits. When
+    /// two candidates of that length are equally near the exact value, Rust
+    /// and Go may pick differently; Go takes the correctly rounded one (ties
+    /// to even), which Rust's fixed-precision formatting (`fixed`) also
+    /// produces, so that one wins when it still reads back (`round_trips`).
+    fn nearest(
+        shortest: String,
+        fixed: impl Fn(usize) -> String,
+        round_trips: impl Fn(&str) -> bool,
+    ) -> Self {
+        let len = Self::digit_count(&shortest);
+        if len > 1 {
+            let rounded = fixed(len - 1);
+            if rounded != shortest && round_trips(&rounded) {
+                return Self::from_exponent_form(&rounded);
             }
         }
-        let (mantissa, exponent) = buf.split_once('e').expect("`{:e}` always has an exponent");
+        Self::from_exponent_form(&shortest)
+    }
+
+    /// How many mantissa digits `{:e}` text has.
+    fn digit_count(text: &str) -> usize {
+        text.bytes()
+            .take_while(|&b| b != b'e')
+            .filter(u8::is_ascii_digit)
+            .count()
+    }
+
+    /// Reads Rust's `{:e}` text (`-d.ddde-x`).
+    fn from_exponent_form(text: &str) -> Self {
+        let (mantissa, exponent) = text.split_once('e').expect("`{:e}` always has an exponent");
         let exponent: i32 = exponent.parse().expect("`{:e}` exponent is an integer");
         let negative = mantissa.starts_with('-');
         let mut digits = [0u8; 17];
@@ -219,8 +248,9 @@ pub fn go_json_float(f: f64) -> Option<String> {
     Some(out)
 }
 
-/// Go's spelling of a non-finite float, or `None` for a finite one.
-fn go_non_finite(f: f64) -> Option<&'static str> {
+/// Go's spelling of a non-finite float (`NaN`, `+Inf`, `-Inf`, as `fmt`,
+/// `strconv` and `encoding/json`'s errors print it), or `None` for a finite one.
+pub(crate) fn go_non_finite(f: f64) -> Option<&'static str> {
     match f {
         f if f.is_nan() => Some("NaN"),
         f if f == f64::INFINITY => Some("+Inf"),
@@ -235,65 +265,11 @@ fn go_non_finite(f: f64) -> Option<&'static str> {
 /// `1e-05`), else as `%f` (`1000`, `0.33333334`); `+Inf`, `-Inf`, `NaN`.
 pub fn go_format_float32(f: f64) -> String {
     let x = f as f32;
-    if x.is_nan() {
-        return "NaN".to_owned();
+    if let Some(special) = go_non_finite(f64::from(x)) {
+        return special.to_owned();
     }
-    if x.is_infinite() {
-        return if x > 0.0 { "+Inf" } else { "-Inf" }.to_owned();
-    }
-    if x == 0.0 {
-        return if x.is_sign_negative() { "-0" } else { "0" }.to_owned();
-    }
-    // `{:e}` gives the shortest round-tripping digits; where two candidates
-    // of that length are equally near, Go takes the correctly rounded one,
-    // which fixed-precision formatting also gives.
-    let mut text = format!("{x:e}");
-    let len = text
-        .bytes()
-        .take_while(|&b| b != b'e')
-        .filter(u8::is_ascii_digit)
-        .count();
-    if len > 1 {
-        let rounded = format!("{x:.*e}", len - 1);
-        if rounded != text && rounded.parse::<f32>() == Ok(x) {
-            text = rounded;
-        }
-    }
-    let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
-    let exponent: i32 = exponent.parse().unwrap_or(0);
-    let negative = mantissa.starts_with('-');
-    let mut digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    while digits.len() > 1 && digits.ends_with('0') {
-        digits.pop();
-    }
-    let mut out = String::with_capacity(digits.len() + 8);
-    if negative {
-        out.push('-');
-    }
-    if !(-4..6).contains(&exponent) {
-        out.push_str(&digits[..1]);
-        if digits.len() > 1 {
-            out.push('.');
-            out.push_str(&digits[1..]);
-        }
-        out.push('e');
-        out.push(if exponent < 0 { '-' } else { '+' });
-        out.push_str(&format!("{:02}", exponent.abs()));
-    } else if exponent < 0 {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', (-exponent - 1) as usize));
-        out.push_str(&digits);
-    } else {
-        let point = exponent as usize + 1;
-        if digits.len() <= point {
-            out.push_str(&digits);
-            out.extend(std::iter::repeat_n('0', point - digits.len()));
-        } else {
-            out.push_str(&digits[..point]);
-            out.push('.');
-            out.push_str(&digits[point..]);
-        }
-    }
+    let mut out = String::new();
+    ShortestDigits::of_f32(x).write_go_g(&mut out);
     out
 }
 
@@ -301,17 +277,7 @@ pub fn go_format_float32(f: f64) -> String {
 /// for `f`, or `None` when `f` is finite. kustomize hits it wherever a value
 /// goes through JSON (a JSON patch's values, Flux's substituted resources).
 pub fn json_unsupported(f: f64) -> Option<String> {
-    if f.is_finite() {
-        return None;
-    }
-    let shown = if f.is_nan() {
-        "NaN"
-    } else if f > 0.0 {
-        "+Inf"
-    } else {
-        "-Inf"
-    };
-    Some(format!("json: unsupported value: {shown}"))
+    go_non_finite(f).map(|shown| format!("json: unsupported value: {shown}"))
 }
 
 #[cfg(test)]
@@ -401,6 +367,13 @@ mod tests {
         assert_eq!(go_json_float(-0.0).as_deref(), Some("-0"));
         assert_eq!(go_json_float(f64::NAN), None);
         assert_eq!(go_format_g(1e6), "1e+06");
+        assert_eq!(go_format_g(100000.0), "100000");
+        assert_eq!(go_format_g(1234567.0), "1.234567e+06");
+        assert_eq!(go_format_g(0.00001), "1e-05");
+        assert_eq!(go_format_g(-2.5), "-2.5");
+        assert_eq!(go_format_g(0.0), "0");
+        assert_eq!(go_format_g(1e21), "1e+21");
+        assert_eq!(go_format_g(123.456), "123.456");
         assert_eq!(go_format_g(0.0001), "0.0001");
         assert_eq!(go_format_g(f64::NEG_INFINITY), "-Inf");
     }

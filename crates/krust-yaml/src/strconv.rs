@@ -1,5 +1,6 @@
-//! The subset of Go's `strconv` number parsing that go-yaml (v2 when
-//! printing, v3 when reading) relies on, shared by the loader and the emitter.
+//! The subset of Go's `strconv` that krust needs: the number parsing go-yaml
+//! (v2 when printing, v3 when reading) relies on, shared by the loader and the
+//! emitter, and [`quote`], which kustomize's messages print names with.
 //!
 //! go-yaml decides whether a plain scalar is a number by asking Go's
 //! `strconv.ParseInt(s, 0, 64)`, then `ParseUint`, then a float regex plus
@@ -143,9 +144,103 @@ pub(crate) fn parse_decimal_float(s: &str) -> Option<f64> {
     f.is_finite().then_some(f)
 }
 
+/// Go's `strconv.Quote` (what `%q` and `%#v` print for a string): `"`, `\\`
+/// and the C escapes `\a \b \f \n \r \t \v` by name, other non-printable
+/// characters as `\xNN` (below U+0080), `\uNNNN` or `\UNNNNNNNN`, printable
+/// ones as they are.
+///
+/// The one home of this rule: kustomize prints ids and field paths with it in
+/// its messages (`resid.ResId{...Name:"web"...}`), and every crate that
+/// reproduces such a message calls this.
+pub fn quote(s: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if is_go_print(c) => out.push(c),
+            c if (c as u32) < 0x80 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if (c as u32) < 0x10000 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => {
+                let _ = write!(out, "\\U{:08x}", c as u32);
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `strconv.IsPrint`: letters, marks, numbers, punctuation, symbols and
+/// the ASCII space. Outside ASCII this rejects the control, space-separator,
+/// line and paragraph separator, format and private-use categories and the
+/// noncharacters; code points Unicode leaves unassigned (which Go also
+/// escapes) are not tabulated and count as printable.
+fn is_go_print(c: char) -> bool {
+    let u = c as u32;
+    if u < 0x80 {
+        return (0x20..0x7f).contains(&u);
+    }
+    const NOT_PRINT: &[(u32, u32)] = &[
+        (0x80, 0xa0),
+        (0xad, 0xad),
+        (0x600, 0x605),
+        (0x61c, 0x61c),
+        (0x6dd, 0x6dd),
+        (0x70f, 0x70f),
+        (0x890, 0x891),
+        (0x8e2, 0x8e2),
+        (0x1680, 0x1680),
+        (0x180e, 0x180e),
+        (0x2000, 0x200f),
+        (0x2028, 0x202f),
+        (0x205f, 0x2064),
+        (0x2066, 0x206f),
+        (0x3000, 0x3000),
+        (0xe000, 0xf8ff),
+        (0xfdd0, 0xfdef),
+        (0xfeff, 0xfeff),
+        (0xfff9, 0xfffb),
+        (0x110bd, 0x110bd),
+        (0x110cd, 0x110cd),
+        (0x13430, 0x1343f),
+        (0x1bca0, 0x1bca3),
+        (0x1d173, 0x1d17a),
+        (0xe0001, 0xe0001),
+        (0xe0020, 0xe007f),
+        (0xf0000, 0x10ffff),
+    ];
+    u & 0xfffe != 0xfffe && !NOT_PRINT.iter().any(|&(lo, hi)| (lo..=hi).contains(&u))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Expected strings printed by Go 1.2x's `strconv.Quote`.
+    #[test]
+    fn quote_matches_go() {
+        assert_eq!(quote("a\"b\\c"), r#""a\"b\\c""#);
+        assert_eq!(quote("\u{7}\u{8}\u{c}\n\r\t\u{b}"), r#""\a\b\f\n\r\t\v""#);
+        assert_eq!(quote("\u{0}\u{1b}\u{7f}"), r#""\x00\x1b\x7f""#);
+        assert_eq!(quote("\u{80}\u{9f}"), r#""\u0080\u009f""#);
+        assert_eq!(quote("\u{a0}\u{ad}"), r#""\u00a0\u00ad""#);
+        assert_eq!(quote("é☃😀"), "\"é☃😀\"");
+        assert_eq!(quote("\u{2028}\u{200b}\u{feff}"), r#""\u2028\u200b\ufeff""#);
+        assert_eq!(quote("\u{e000}\u{e0001}"), r#""\ue000\U000e0001""#);
+    }
 
     #[test]
     fn base_zero_prefixes() {

@@ -73,7 +73,7 @@ pub use build::{build, resources_from_bytes, BuildOptions, Graph, GraphStats, Re
 pub use discover::{discover_roots, discover_roots_in};
 pub use error::{Error, ErrorKind, Result};
 pub use fs::{normalize, DiskFs, FileKind, FileSystem, MemFs};
-pub use generate::content_hash;
+pub use generate::{content_hash, HASH_ALPHABET, HASH_LEN};
 pub use loader::LoadRestrictor;
 pub use resid::{Gvk, IdKey, ResId};
 pub use resmap::ResMap;

@@ -167,114 +167,187 @@ impl Transformer {
                 format!("plugin {kind} ({api}) is not supported: krust runs only kustomize's built-in plugins (apiVersion: builtin), not exec or container plugins"),
             ));
         }
-        let fail = |e: String| Error::invalid(source, format!("builtin {kind}: {e}"));
-        let specs = |key: &str| -> Result<Vec<FieldSpec>> {
-            match obj.get(key) {
-                None | Some(Value::Null) => Ok(Vec::new()),
-                Some(v) => seq_of(v, field_spec).map_err(|e| fail(format!("{key}: {e}"))),
-            }
-        };
-        // The prefix and suffix plugins refuse a configuration without the list.
-        let name_specs = || -> Result<FieldSpecs> {
-            match obj.get("fieldSpecs") {
-                None | Some(Value::Null) => {
-                    Err(fail("fieldSpecs is not expected to be nil".into()))
-                }
-                Some(_) => Ok(specs("fieldSpecs")?.into()),
-            }
-        };
-        let text = |key: &str| -> Result<String> {
-            obj.get(key).map_or(Ok(String::new()), |v| {
-                string(v).map_err(|e| fail(format!("{key}: {e}")))
-            })
-        };
-        let pairs = |key: &str| -> Result<StringMap> {
-            obj.get(key).map_or(Ok(StringMap::new()), |v| {
-                string_map(v).map_err(|e| fail(format!("{key}: {e}")))
-            })
-        };
-        Ok(match kind {
-            "PatchTransformer" => {
-                let mut spec = plugin_patch_spec(obj).map_err(fail)?;
-                spec.resolve_options(loader.version(), false).map_err(fail)?;
-                Transformer::Patch(patch::load(loader, source, &spec)?)
-            }
-            "PatchJson6902Transformer" => {
-                let mut spec = PatchSpec {
-                    path: Some(text("path")?).filter(|p| !p.is_empty()),
-                    patch: Some(text("jsonOp")?).filter(|p| !p.is_empty()),
-                    ..PatchSpec::default()
-                };
-                if let Some(target) = obj.get("target") {
-                    spec.target = Some(crate::kustomization::parse::selector(target).map_err(fail)?);
-                }
-                Transformer::PatchJson6902(patch::load_json6902(loader, source, &spec)?)
-            }
-            "PatchStrategicMergeTransformer" => {
-                let mut entries = match obj.get("paths") {
-                    Some(v) => string_list(v).map_err(fail)?,
-                    None => Vec::new(),
-                };
-                let inline = text("patches")?;
-                if !inline.is_empty() {
-                    entries.push(inline);
-                }
-                if entries.is_empty() {
-                    return Err(fail("empty file path and empty patch content".into()));
-                }
-                Transformer::PatchesStrategicMerge(patch::load_strategic_merge(loader, source, &entries)?)
-            }
-            "NamespaceTransformer" => Transformer::Namespace {
-                namespace: obj.str_at(&["metadata", "namespace"]).unwrap_or_default().to_owned(),
-                specs: specs("fieldSpecs")?.into(),
-                options: NamespaceOptions {
-                    unset_only: obj.get("unsetOnly").map_or(Ok(false), boolean).map_err(fail)?,
-                    subjects: match text("setRoleBindingSubjects")?.as_str() {
-                        "" | "defaultOnly" => Subjects::DefaultOnly,
-                        "allServiceAccounts" => Subjects::AllServiceAccounts,
-                        "none" => Subjects::None,
-                        other => return Err(fail(format!("invalid value \"{other}\" for setRoleBindingSubjects: must be one of \"defaultOnly\", \"none\" or \"allServiceAccounts\""))),
-                    },
-                },
-            },
+        Config {
+            obj,
+            loader,
+            source,
+            kind,
+        }
+        .decode()
+    }
+}
+
+/// A built-in plugin's configuration object, with where it came from.
+struct Config<'a, 'l> {
+    obj: &'a Value,
+    loader: &'a Loader<'l>,
+    source: &'a Path,
+    kind: &'a str,
+}
+
+impl Config<'_, '_> {
+    /// The transformer this configuration sets up: each kind's fields, read
+    /// by the field readers below or, for patches and namespaces, a reader of
+    /// its own.
+    fn decode(&self) -> Result<Transformer> {
+        Ok(match self.kind {
+            "PatchTransformer" => self.patch()?,
+            "PatchJson6902Transformer" => self.patch_json6902()?,
+            "PatchStrategicMergeTransformer" => self.patches_strategic_merge()?,
+            "NamespaceTransformer" => self.namespace()?,
             "PrefixTransformer" => Transformer::Prefix {
-                prefix: text("prefix")?,
-                specs: name_specs()?,
+                prefix: self.text("prefix")?,
+                specs: self.name_specs()?,
             },
             "PrefixSuffixTransformer" => Transformer::PrefixSuffix {
-                prefix: text("prefix")?,
-                suffix: text("suffix")?,
-                specs: name_specs()?,
+                prefix: self.text("prefix")?,
+                suffix: self.text("suffix")?,
+                specs: self.name_specs()?,
             },
             "SuffixTransformer" => Transformer::Suffix {
-                suffix: text("suffix")?,
-                specs: name_specs()?,
+                suffix: self.text("suffix")?,
+                specs: self.name_specs()?,
             },
             "LabelTransformer" => Transformer::Labels {
-                pairs: pairs("labels")?,
-                specs: specs("fieldSpecs")?.into(),
+                pairs: self.pairs("labels")?,
+                specs: self.specs("fieldSpecs")?.into(),
             },
             "AnnotationsTransformer" => Transformer::Annotations {
-                pairs: pairs("annotations")?,
-                specs: specs("fieldSpecs")?.into(),
+                pairs: self.pairs("annotations")?,
+                specs: self.specs("fieldSpecs")?.into(),
             },
             "ReplicaCountTransformer" => Transformer::Replicas {
-                replica: obj.get("replica").map_or(Ok(ReplicaSpec::default()), replica_spec).map_err(fail)?,
-                specs: specs("fieldSpecs")?.into(),
+                replica: self.decode_field("replica", replica_spec)?,
+                specs: self.specs("fieldSpecs")?.into(),
             },
-            "ReplacementTransformer" => {
-                Transformer::Replacements(replacement_config(obj, loader, source)?)
-            }
+            "ReplacementTransformer" => Transformer::Replacements(replacement_config(
+                self.obj,
+                self.loader,
+                self.source,
+            )?),
             "ImageTagTransformer" => Transformer::Image {
-                image: obj.get("imageTag").map_or(Ok(ImageSpec::default()), image_spec).map_err(fail)?,
-                specs: specs("fieldSpecs")?.into(),
+                image: self.decode_field("imageTag", image_spec)?,
+                specs: self.specs("fieldSpecs")?.into(),
             },
             other => {
                 return Err(Error::unsupported(
-                    source,
+                    self.source,
                     format!("unable to load builtin {other}: not a transformer krust supports in this position"),
                 ))
             }
+        })
+    }
+}
+
+/// Field readers, failing with the plugin kind and the field.
+impl Config<'_, '_> {
+    fn fail(&self, e: String) -> Error {
+        Error::invalid(self.source, format!("builtin {}: {e}", self.kind))
+    }
+
+    fn specs(&self, key: &str) -> Result<Vec<FieldSpec>> {
+        match self.obj.get(key) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(v) => seq_of(v, field_spec).map_err(|e| self.fail(format!("{key}: {e}"))),
+        }
+    }
+
+    /// The prefix and suffix plugins refuse a configuration without the list.
+    fn name_specs(&self) -> Result<FieldSpecs> {
+        match self.obj.get("fieldSpecs") {
+            None | Some(Value::Null) => {
+                Err(self.fail("fieldSpecs is not expected to be nil".into()))
+            }
+            Some(_) => Ok(self.specs("fieldSpecs")?.into()),
+        }
+    }
+
+    fn text(&self, key: &str) -> Result<String> {
+        self.obj.get(key).map_or(Ok(String::new()), |v| {
+            string(v).map_err(|e| self.fail(format!("{key}: {e}")))
+        })
+    }
+
+    fn pairs(&self, key: &str) -> Result<StringMap> {
+        self.obj.get(key).map_or(Ok(StringMap::new()), |v| {
+            string_map(v).map_err(|e| self.fail(format!("{key}: {e}")))
+        })
+    }
+
+    /// The field `key` decoded by `decode`, or the default when absent.
+    fn decode_field<T: Default>(
+        &self,
+        key: &str,
+        decode: fn(&Value) -> std::result::Result<T, String>,
+    ) -> Result<T> {
+        self.obj
+            .get(key)
+            .map_or(Ok(T::default()), decode)
+            .map_err(|e| self.fail(e))
+    }
+}
+
+/// One reader per patch and namespace plugin kind.
+impl Config<'_, '_> {
+    fn patch(&self) -> Result<Transformer> {
+        let mut spec = plugin_patch_spec(self.obj).map_err(|e| self.fail(e))?;
+        spec.resolve_options(self.loader.version(), false)
+            .map_err(|e| self.fail(e))?;
+        patch::load(self.loader, self.source, &spec).map(Transformer::Patch)
+    }
+
+    fn patch_json6902(&self) -> Result<Transformer> {
+        let mut spec = PatchSpec {
+            path: Some(self.text("path")?).filter(|p| !p.is_empty()),
+            patch: Some(self.text("jsonOp")?).filter(|p| !p.is_empty()),
+            ..PatchSpec::default()
+        };
+        if let Some(target) = self.obj.get("target") {
+            spec.target =
+                Some(crate::kustomization::parse::selector(target).map_err(|e| self.fail(e))?);
+        }
+        patch::load_json6902(self.loader, self.source, &spec).map(Transformer::PatchJson6902)
+    }
+
+    fn patches_strategic_merge(&self) -> Result<Transformer> {
+        let mut entries = match self.obj.get("paths") {
+            Some(v) => string_list(v).map_err(|e| self.fail(e))?,
+            None => Vec::new(),
+        };
+        let inline = self.text("patches")?;
+        if !inline.is_empty() {
+            entries.push(inline);
+        }
+        if entries.is_empty() {
+            return Err(self.fail("empty file path and empty patch content".into()));
+        }
+        Ok(Transformer::PatchesStrategicMerge(
+            patch::load_strategic_merge(self.loader, self.source, &entries)?,
+        ))
+    }
+
+    fn namespace(&self) -> Result<Transformer> {
+        let subjects = match self.text("setRoleBindingSubjects")?.as_str() {
+            "" | "defaultOnly" => Subjects::DefaultOnly,
+            "allServiceAccounts" => Subjects::AllServiceAccounts,
+            "none" => Subjects::None,
+            other => return Err(self.fail(format!("invalid value \"{other}\" for setRoleBindingSubjects: must be one of \"defaultOnly\", \"none\" or \"allServiceAccounts\""))),
+        };
+        Ok(Transformer::Namespace {
+            namespace: self
+                .obj
+                .str_at(&["metadata", "namespace"])
+                .unwrap_or_default()
+                .to_owned(),
+            specs: self.specs("fieldSpecs")?.into(),
+            options: NamespaceOptions {
+                unset_only: self
+                    .obj
+                    .get("unsetOnly")
+                    .map_or(Ok(false), boolean)
+                    .map_err(|e| self.fail(e))?,
+                subjects,
+            },
         })
     }
 }

@@ -49,18 +49,11 @@ impl Gvk {
     /// kustomize's `Gvk.String()`: `group_version_kind`, with `~G`, `~V`, `~K` for empty parts.
     /// The legacy sort order breaks ties on it.
     pub fn sort_string(&self) -> String {
-        let or = |s: &str, d: &'static str| {
-            if s.is_empty() {
-                d.to_owned()
-            } else {
-                s.to_owned()
-            }
-        };
         format!(
             "{}_{}_{}",
-            or(&self.group, "~G"),
-            or(&self.version, "~V"),
-            or(&self.kind, "~K")
+            or_placeholder(&self.group, "~G"),
+            or_placeholder(&self.version, "~V"),
+            or_placeholder(&self.kind, "~K")
         )
     }
 
@@ -69,6 +62,41 @@ impl Gvk {
         (self.group.is_empty() || self.group == other.group)
             && (self.version.is_empty() || self.version == other.version)
             && (self.kind.is_empty() || self.kind == other.kind)
+    }
+}
+
+/// kustomize's `Gvk.String()`: `Kind.version.group`, with placeholders for empty parts.
+pub(crate) fn gvk_string(group: &str, version: &str, kind: &str) -> String {
+    format!(
+        "{}.{}.{}",
+        or_placeholder(kind, "[noKind]"),
+        or_placeholder(version, "[noVer]"),
+        or_placeholder(group, "[noGrp]")
+    )
+}
+
+/// kustomize's `ResId.String()`: `Kind.version.group/name.namespace`.
+pub(crate) fn resid_string(
+    group: &str,
+    version: &str,
+    kind: &str,
+    name: &str,
+    namespace: &str,
+) -> String {
+    format!(
+        "{}/{}.{}",
+        gvk_string(group, version, kind),
+        or_placeholder(name, "[noName]"),
+        or_placeholder(namespace, "[noNs]")
+    )
+}
+
+/// `s`, or kustomize's `placeholder` for it when empty.
+fn or_placeholder<'a>(s: &'a str, placeholder: &'a str) -> &'a str {
+    if s.is_empty() {
+        placeholder
+    } else {
+        s
     }
 }
 
@@ -167,6 +195,15 @@ impl fmt::Display for ResId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_ids_like_kustomize() {
+        assert_eq!(
+            resid_string("", "", "Secret", "", ""),
+            "Secret.[noVer].[noGrp]/[noName].[noNs]"
+        );
+        assert_eq!(gvk_string("", "v1", "ConfigMap"), "ConfigMap.v1.[noGrp]");
+    }
 
     fn id(api: &str, kind: &str, ns: &str, name: &str) -> ResId {
         ResId {

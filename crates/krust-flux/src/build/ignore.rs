@@ -152,74 +152,10 @@ impl Pattern {
     }
 }
 
-/// Go's `filepath.Match` on one path component: `*`, `?`, `[...]` classes
-/// (`^` negates, ranges), `\` escapes. A malformed pattern matches nothing,
-/// as go-git treats the error.
+/// Go's `filepath.Match` on one path component. A malformed pattern matches
+/// nothing, as go-git treats the error.
 fn glob(pattern: &str, name: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    glob_at(&p, &n).unwrap_or(false)
-}
-
-fn glob_at(p: &[char], n: &[char]) -> Option<bool> {
-    let Some((&c, rest)) = p.split_first() else {
-        return Some(n.is_empty());
-    };
-    match c {
-        '*' => {
-            for skip in 0..=n.len() {
-                if glob_at(rest, &n[skip..])? {
-                    return Some(true);
-                }
-            }
-            Some(false)
-        }
-        '?' => match n.split_first() {
-            Some((_, n_rest)) => glob_at(rest, n_rest),
-            None => Some(false),
-        },
-        '[' => {
-            let close = rest.iter().position(|&c| c == ']')?;
-            let (class, after) = (&rest[..close], &rest[close + 1..]);
-            let (negate, class) = match class.split_first() {
-                Some(('^', tail)) => (true, tail),
-                _ => (false, class),
-            };
-            if class.is_empty() {
-                return None;
-            }
-            let Some((&ch, n_rest)) = n.split_first() else {
-                return Some(false);
-            };
-            let mut hit = false;
-            let mut i = 0;
-            while i < class.len() {
-                if i + 2 < class.len() && class[i + 1] == '-' {
-                    hit |= class[i] <= ch && ch <= class[i + 2];
-                    i += 3;
-                } else {
-                    hit |= class[i] == ch;
-                    i += 1;
-                }
-            }
-            if hit != negate {
-                glob_at(after, n_rest)
-            } else {
-                Some(false)
-            }
-        }
-        '\\' => {
-            let (&lit, rest) = rest.split_first()?;
-            match n.split_first() {
-                Some((&ch, n_rest)) if ch == lit => glob_at(rest, n_rest),
-                _ => Some(false),
-            }
-        }
-        _ => match n.split_first() {
-            Some((&ch, n_rest)) if ch == c => glob_at(rest, n_rest),
-            _ => Some(false),
-        },
-    }
+    crate::glob::glob_match(pattern.as_bytes(), name.as_bytes()).unwrap_or(false)
 }
 
 /// The exclusions of one source: every `.sourceignore` in the tree (outer
@@ -342,6 +278,9 @@ mod tests {
         assert!(!glob("[^a-c]x", "bx"));
         assert!(glob("\\*", "*"));
         assert!(!glob("[", "["));
+        // Go: `[a-]` is a syntax error, `[\]]` matches `]`.
+        assert!(!glob("[a-]", "a"));
+        assert!(glob("[\\]]", "]"));
     }
 
     #[test]

@@ -117,7 +117,7 @@ pub fn build_flux_kustomization(
                     .map_or_else(|_| p.to_path_buf(), Path::to_path_buf)
             });
             BuildError::Kustomize {
-                object: ks.id(),
+                object: ks.id().to_string(),
                 source,
             }
         })
@@ -212,7 +212,7 @@ pub fn apply_common_metadata(objects: &mut [Value], metadata: &CommonMetadata) {
 
 fn spec_error(ks: &FluxKustomization, message: impl Into<String>) -> BuildError {
     BuildError::Spec {
-        object: ks.id(),
+        object: ks.id().to_string(),
         message: message.into(),
     }
 }
@@ -417,17 +417,9 @@ fn scan(
 
 fn selector_value(s: &Selector) -> Value {
     let mut map = Mapping::default();
-    for (key, value) in [
-        ("group", &s.group),
-        ("version", &s.version),
-        ("kind", &s.kind),
-        ("name", &s.name),
-        ("namespace", &s.namespace),
-        ("labelSelector", &s.label_selector),
-        ("annotationSelector", &s.annotation_selector),
-    ] {
-        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
-            map.insert(key.to_owned(), v.into());
+    for (key, value) in s.fields() {
+        if !value.is_empty() {
+            map.insert(key.to_owned(), value.into());
         }
     }
     Value::from_map(map)

@@ -107,8 +107,9 @@ struct Scanner {
     accept: Accept,
 }
 
-/// Go's `utf8.DecodeRune`: invalid input decodes as U+FFFD of width 1.
-fn decode(bytes: &[u8]) -> (char, usize) {
+/// Go's `utf8.DecodeRune`: invalid input decodes as U+FFFD of width 1
+/// (the template parser and [`crate::glob`] both step through bytes with it).
+pub(crate) fn decode(bytes: &[u8]) -> (char, usize) {
     let chunk = &bytes[..bytes.len().min(4)];
     let valid = match std::str::from_utf8(chunk) {
         Ok(s) => s,

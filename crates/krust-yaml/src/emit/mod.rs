@@ -20,7 +20,6 @@ mod scalar;
 mod sort;
 #[cfg(test)]
 mod tests;
-mod timestamp;
 mod unicode_tables;
 
 use std::fmt::Write as _;
@@ -113,7 +112,11 @@ impl<'o, 'v> Emitter<'o, 'v> {
                 let _ = write!(out, "{u}");
             }),
             Value::Float(f) if !f.is_finite() => {
-                return Err(EmitError::UnsupportedFloat(go_float_name(*f).to_owned()))
+                return Err(EmitError::UnsupportedFloat(
+                    crate::number::go_non_finite(*f)
+                        .unwrap_or_default()
+                        .to_owned(),
+                ))
             }
             Value::Float(f) => self.plain_token(|out| crate::number::write_float(*f, out)),
             Value::String(s) => {
@@ -269,16 +272,5 @@ impl<'o, 'v> Emitter<'o, 'v> {
     fn write_run(&mut self, run: &str) {
         self.out.push_str(run);
         self.column += run.bytes().filter(|b| b & 0xC0 != 0x80).count();
-    }
-}
-
-/// How Go's JSON encoder names a non-finite float in its error.
-fn go_float_name(f: f64) -> &'static str {
-    if f.is_nan() {
-        "NaN"
-    } else if f > 0.0 {
-        "+Inf"
-    } else {
-        "-Inf"
     }
 }

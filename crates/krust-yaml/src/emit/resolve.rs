@@ -7,8 +7,7 @@
 //! `2021-02-30` a string (no such day), `<<` a string (never looked up), and
 //! base-60 numbers like `1:20` are quoted although v2 never parses them.
 
-use super::timestamp::is_timestamp;
-use crate::strconv::{is_yaml_float, parse_int, parse_uint};
+use crate::load::resolve::resolve_plain_v2;
 
 /// Whether `s` may be written as a plain scalar: v2 resolves it to a string and
 /// it is not a YAML 1.1 base-60 float.
@@ -16,172 +15,11 @@ pub(super) fn plain_is_string(s: &str) -> bool {
     !resolves_to_non_string(s) && !is_base60_float(s)
 }
 
-/// How the resolver dispatches on the first byte.
-enum Hint {
-    /// `+` or `-`: signed number or `±.inf`.
-    Sign,
-    /// A digit: number or timestamp.
-    Digit,
-    /// A letter that starts a bool or null word, or `~`.
-    Word,
-    /// `.`: `.inf`, `.nan` or a float like `.5`.
-    Dot,
-}
-
-/// go-yaml v2 `resolve("", s)` returning a tag other than `!!str`.
+/// go-yaml v2 `resolve("", s)` returning a tag other than `!!str`: the
+/// loader's v2 resolver (the one copy of go-yaml v2's rules) answers, with
+/// timestamps tried as for an untagged scalar.
 fn resolves_to_non_string(s: &str) -> bool {
-    let Some(&first) = s.as_bytes().first() else {
-        return true; // The empty string is null.
-    };
-    let hint = match first {
-        b'+' | b'-' => Hint::Sign,
-        b'0'..=b'9' => Hint::Digit,
-        b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~' => Hint::Word,
-        b'.' => Hint::Dot,
-        // Anything else, `<<` included, is a string without further checks.
-        _ => return false,
-    };
-    if is_special_word(s) {
-        return true;
-    }
-    match hint {
-        Hint::Word => false,
-        Hint::Dot => go_parse_float_ok(s),
-        Hint::Sign | Hint::Digit => is_timestamp(s) || is_number(s),
-    }
-}
-
-/// The words v2 maps to bools, nulls, infinities and NaN.
-fn is_special_word(s: &str) -> bool {
-    matches!(
-        s,
-        "y" | "Y"
-            | "yes"
-            | "Yes"
-            | "YES"
-            | "true"
-            | "True"
-            | "TRUE"
-            | "on"
-            | "On"
-            | "ON"
-            | "n"
-            | "N"
-            | "no"
-            | "No"
-            | "NO"
-            | "false"
-            | "False"
-            | "FALSE"
-            | "off"
-            | "Off"
-            | "OFF"
-            | "~"
-            | "null"
-            | "Null"
-            | "NULL"
-            | ".nan"
-            | ".NaN"
-            | ".NAN"
-            | ".inf"
-            | ".Inf"
-            | ".INF"
-            | "+.inf"
-            | "+.Inf"
-            | "+.INF"
-            | "-.inf"
-            | "-.Inf"
-            | "-.INF"
-    )
-}
-
-/// The int / uint / float attempts v2 makes once underscores are removed.
-fn is_number(s: &str) -> bool {
-    let owned;
-    let plain = if s.contains('_') {
-        owned = s.replace('_', "");
-        owned.as_str()
-    } else {
-        s
-    };
-    if parse_int(plain, 0).is_some() || parse_uint(plain, 0).is_some() {
-        return true;
-    }
-    if is_yaml_float(plain) && parses_to_finite(plain) {
-        return true;
-    }
-    // v2 retries "0b" texts in base 2 after the prefix, which lets a sign through
-    // (`0b-1`, `0b+1`). Its "-0b" retry accepts nothing base 0 did not.
-    if let Some(rest) = plain.strip_prefix("0b") {
-        return parse_int(rest, 2).is_some() || parse_uint(rest, 2).is_some();
-    }
-    false
-}
-
-/// `strconv.ParseFloat(s, 64)` succeeding for a text that starts with `.`: Go's
-/// decimal syntax (underscores only between digits) and no overflow to infinity.
-fn go_parse_float_ok(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    let mut saw_dot = false;
-    let mut saw_digits = false;
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'_' => {}
-            b'.' if saw_dot => break,
-            b'.' => saw_dot = true,
-            b'0'..=b'9' => saw_digits = true,
-            _ => break,
-        }
-        i += 1;
-    }
-    if !saw_digits {
-        return false;
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if !b.get(i).is_some_and(u8::is_ascii_digit) {
-            return false;
-        }
-        while b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'_') {
-            i += 1;
-        }
-    }
-    if i != b.len() || !underscores_ok(s) {
-        return false;
-    }
-    parses_to_finite(&s.replace('_', ""))
-}
-
-/// Go's `underscoreOK`: every underscore sits between two digits.
-fn underscores_ok(s: &str) -> bool {
-    let mut prev_digit = false;
-    let mut prev_underscore = false;
-    for c in s.bytes() {
-        match c {
-            b'0'..=b'9' => {
-                prev_digit = true;
-                prev_underscore = false;
-            }
-            b'_' if !prev_digit => return false,
-            b'_' => {
-                prev_digit = false;
-                prev_underscore = true;
-            }
-            _ if prev_underscore => return false,
-            _ => prev_digit = false,
-        }
-    }
-    !prev_underscore
-}
-
-/// A syntactically valid decimal float that does not overflow (Go reports a range
-/// error there, which makes v2 fall back to a string; underflow to zero is fine).
-fn parses_to_finite(s: &str) -> bool {
-    s.parse::<f64>().is_ok_and(f64::is_finite)
+    resolve_plain_v2(s, true).is_some()
 }
 
 /// go-yaml v2 `isBase60Float`: `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`.

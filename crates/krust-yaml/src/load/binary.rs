@@ -3,7 +3,11 @@
 
 /// Go's `base64.StdEncoding.DecodeString`: standard alphabet, padding
 /// required, `\r` and `\n` ignored anywhere, non-zero trailing bits accepted.
-pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
+///
+/// Public as the one home of this rule: besides `!!binary` scalars, it is how
+/// Go's `encoding/json` decodes a `[]byte` field such as a Secret's `data`
+/// (which krust-flux reads for `postBuild.substituteFrom`).
+pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
     let symbols: Vec<u8> = text.bytes().filter(|&c| c != b'\n' && c != b'\r').collect();
     if symbols.len() % 4 != 0 {
         return None;

@@ -26,6 +26,7 @@
 //! resolver in [`resolve`], v2 keys in [`keys`], v2 merges in [`merge`]).
 
 mod binary;
+pub use binary::decode_base64;
 mod compose;
 mod folded;
 mod json_syntax;
@@ -34,10 +35,10 @@ mod keys;
 mod kyaml;
 mod libyaml;
 mod merge;
-mod resolve;
+pub(crate) mod resolve;
 mod source;
 mod split;
-mod timestamp;
+pub(crate) mod timestamp;
 
 use crate::{PathSeg, Value};
 

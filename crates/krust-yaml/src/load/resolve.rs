@@ -324,7 +324,7 @@ fn check_tag(
 }
 
 /// go-yaml v2's implicit type of a plain scalar, or `None` for a string.
-fn resolve_plain_v2(text: &str, try_timestamp: bool) -> Option<(TagKind, Resolved)> {
+pub(crate) fn resolve_plain_v2(text: &str, try_timestamp: bool) -> Option<(TagKind, Resolved)> {
     if let Some(word) = resolve_word(text).or_else(|| resolve_word_v1_1(text)) {
         return Some((kind_of(&word), word));
     }

@@ -9,6 +9,9 @@
 //! here rather than using a stricter RFC 3339 parser.
 
 /// A parsed timestamp, with the wall-clock fields as written and the offset.
+///
+/// The one home of Go's timestamp layouts in krust: the emitter asks
+/// [`Timestamp::parse`] too, since go-yaml v2 tries the same layouts as v3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Timestamp {
     year: u32,

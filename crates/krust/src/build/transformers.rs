@@ -60,8 +60,27 @@ impl Target<'_> {
         config: &TransformerConfig,
         ctx: &Context,
     ) -> Result<Vec<Transformer>> {
-        let k = &self.kust;
         let mut out = Vec::new();
+        self.strategic_merge_patches(&mut out)?;
+        self.patches(ctx, &mut out)?;
+        self.name_transformers(config, &mut out);
+        self.metadata_transformers(config, &mut out)?;
+        self.json6902_patches(&mut out)?;
+        self.replica_transformers(config, &mut out);
+        self.image_transformers(config, &mut out)?;
+        if !self.kust.replacements.is_empty() {
+            out.push(Transformer::Replacements(crate::plugin::load_replacements(
+                &self.loader,
+                &self.file,
+                &self.kust.replacements,
+            )?));
+        }
+        Ok(out)
+    }
+
+    /// `patchesStrategicMerge`, as one transformer.
+    fn strategic_merge_patches(&self, out: &mut Vec<Transformer>) -> Result<()> {
+        let k = &self.kust;
         if !k.patches_strategic_merge.is_empty() {
             out.push(Transformer::PatchesStrategicMerge(
                 transform::patch::load_strategic_merge(
@@ -71,9 +90,14 @@ impl Target<'_> {
                 )?,
             ));
         }
-        // Patch files are read and parsed in parallel, once per graph (a
-        // component's patches serve every overlay that applies it); the
-        // first failure in listed order is the one reported.
+        Ok(())
+    }
+
+    /// `patches`, one transformer each. Patch files are read and parsed in
+    /// parallel, once per graph (a component's patches serve every overlay
+    /// that applies it); the first failure in listed order is the one reported.
+    fn patches(&self, ctx: &Context, out: &mut Vec<Transformer>) -> Result<()> {
+        let k = &self.kust;
         let cache = ctx.cache;
         let load = |(i, spec): (usize, &crate::kustomization::PatchSpec)| {
             cache.patch(&self.file, i, || {
@@ -91,6 +115,12 @@ impl Target<'_> {
         for patch in patches {
             out.push(Transformer::Patch(patch?));
         }
+        Ok(())
+    }
+
+    /// `namespace`, `namePrefix` and `nameSuffix`, when set.
+    fn name_transformers(&self, config: &TransformerConfig, out: &mut Vec<Transformer>) {
+        let k = &self.kust;
         if let Some(ns) = k.namespace.as_deref().filter(|ns| !ns.is_empty()) {
             out.push(Transformer::Namespace {
                 namespace: ns.to_owned(),
@@ -110,6 +140,16 @@ impl Target<'_> {
                 specs: config.name_suffix.clone(),
             });
         }
+    }
+
+    /// `labels` (one transformer per entry) and `commonLabels`, then
+    /// `commonAnnotations`.
+    fn metadata_transformers(
+        &self,
+        config: &TransformerConfig,
+        out: &mut Vec<Transformer>,
+    ) -> Result<()> {
+        let k = &self.kust;
         if !k.labels.is_empty() || !k.common_labels.is_empty() {
             for set in &k.labels {
                 let specs = transform::labels::specs_for(set, config)
@@ -130,38 +170,50 @@ impl Target<'_> {
                 specs: config.common_annotations.clone(),
             });
         }
-        for spec in &k.patches_json6902 {
+        Ok(())
+    }
+
+    /// `patchesJson6902`, one transformer each.
+    fn json6902_patches(&self, out: &mut Vec<Transformer>) -> Result<()> {
+        for spec in &self.kust.patches_json6902 {
             out.push(Transformer::PatchJson6902(transform::patch::load_json6902(
                 &self.loader,
                 &self.file,
                 spec,
             )?));
         }
-        for replica in &k.replicas {
+        Ok(())
+    }
+
+    /// `replicas`, one transformer each.
+    fn replica_transformers(&self, config: &TransformerConfig, out: &mut Vec<Transformer>) {
+        for replica in &self.kust.replicas {
             out.push(Transformer::Replicas {
                 replica: replica.clone(),
                 specs: config.replicas.clone(),
             });
         }
-        if !k.images.is_empty() {
-            let specs = config
-                .image_specs(self.loader.version())
-                .map_err(|e| Error::invalid(&self.file, e))?;
-            for image in &k.images {
-                out.push(Transformer::Image {
-                    image: image.clone(),
-                    specs: specs.clone(),
-                });
-            }
+    }
+
+    /// `images`, one transformer each.
+    fn image_transformers(
+        &self,
+        config: &TransformerConfig,
+        out: &mut Vec<Transformer>,
+    ) -> Result<()> {
+        if self.kust.images.is_empty() {
+            return Ok(());
         }
-        if !k.replacements.is_empty() {
-            out.push(Transformer::Replacements(crate::plugin::load_replacements(
-                &self.loader,
-                &self.file,
-                &k.replacements,
-            )?));
+        let specs = config
+            .image_specs(self.loader.version())
+            .map_err(|e| Error::invalid(&self.file, e))?;
+        for image in &self.kust.images {
+            out.push(Transformer::Image {
+                image: image.clone(),
+                specs: specs.clone(),
+            });
         }
-        Ok(out)
+        Ok(())
     }
 
     /// The transformers listed under `transformers:`: inline plugin objects,

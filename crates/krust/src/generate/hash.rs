@@ -48,10 +48,18 @@ pub fn content_hash(obj: &Value) -> Result<String, String> {
     Ok(encode(&sha256_hex(text.as_bytes())))
 }
 
+/// The characters of a kustomize name hash: the hex digits that [`encode`]
+/// keeps, and those it writes for `0 1 3 a e`. Public because krust-diff
+/// recognises hashed names (`settings-7h5mtk8b2c`) by them.
+pub const HASH_ALPHABET: &str = "bcdfghkmt2456789";
+
+/// How many characters a kustomize name hash has.
+pub const HASH_LEN: usize = 10;
+
 /// kustomize's `encode`: the first ten hex digits with its substitutions.
 fn encode(hex: &str) -> String {
     hex.chars()
-        .take(10)
+        .take(HASH_LEN)
         .map(|c| match c {
             '0' => 'g',
             '1' => 'h',
@@ -105,7 +113,7 @@ fn to_json(v: &Value) -> Result<Json, String> {
         Value::Int(i) => Json::Num(*i as f64),
         Value::UInt(u) => Json::Num(*u as f64),
         Value::Float(f) if f.is_finite() => Json::Num(*f),
-        Value::Float(f) => return Err(format!("json: unsupported value: {f}")),
+        Value::Float(f) => return Err(krust_yaml::number::json_unsupported(*f).unwrap_or_default()),
         Value::String(s) => Json::Str(s.clone()),
         Value::Seq(items) => Json::Array(items.iter().map(to_json).collect::<Result<_, _>>()?),
         Value::Map(m) => Json::Object(
@@ -153,32 +161,10 @@ impl Json {
     }
 }
 
-/// A `float64` as Go's `encoding/json` writes it: shortest digits, fixed
-/// notation unless the magnitude is below 1e-6 or at least 1e21.
+/// A finite `float64` as Go's `encoding/json` writes it (`to_json` refuses
+/// the others).
 fn write_go_float(f: f64, out: &mut String) {
-    let abs = f.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        // Rust: "1.5e-7" / "1e21"; Go: "1.5e-07" cleaned to "1.5e-7" / "1e+21".
-        let text = format!("{f:e}");
-        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
-        out.push_str(mantissa);
-        out.push('e');
-        match exponent.strip_prefix('-') {
-            Some(neg) => {
-                out.push('-');
-                out.push_str(neg);
-            }
-            None => {
-                out.push('+');
-                if exponent.len() < 2 {
-                    out.push('0');
-                }
-                out.push_str(exponent);
-            }
-        }
-    } else {
-        let _ = write!(out, "{f}");
-    }
+    out.push_str(&krust_yaml::number::go_json_float(f).unwrap_or_default());
 }
 
 /// SHA-256 of `data`, as lowercase hex.
@@ -257,6 +243,19 @@ mod tests {
 
     fn yaml(src: &str) -> Value {
         krust_yaml::load_documents(src).unwrap().remove(0)
+    }
+
+    #[test]
+    fn encoding_writes_the_hash_alphabet() {
+        let all: String = encode("0123456789")
+            .chars()
+            .chain(encode("abcdef").chars())
+            .collect();
+        let mut chars: Vec<char> = all.chars().collect();
+        chars.sort_unstable();
+        let mut alphabet: Vec<char> = HASH_ALPHABET.chars().collect();
+        alphabet.sort_unstable();
+        assert_eq!(chars, alphabet);
     }
 
     #[test]
@@ -370,6 +369,25 @@ mod tests {
             "kind: ConfigMap\ndata:\n  b: true\n  big: 12345678901234567890\n  f: 1.5\n  k: v\n  n: 5\n  z: null\n",
         );
         assert_eq!(content_hash(&obj).unwrap(), "6hkfkffdc2");
+    }
+
+    /// Go's `json.Marshal(math.Inf(1))` fails with "json: unsupported value:
+    /// +Inf" (Rust's `{}` would print `inf`).
+    #[test]
+    fn non_finite_floats_fail_as_go_json_does() {
+        let err = |f: f64| to_json(&Value::Float(f)).err();
+        assert_eq!(
+            err(f64::INFINITY).as_deref(),
+            Some("json: unsupported value: +Inf")
+        );
+        assert_eq!(
+            err(f64::NEG_INFINITY).as_deref(),
+            Some("json: unsupported value: -Inf")
+        );
+        assert_eq!(
+            err(f64::NAN).as_deref(),
+            Some("json: unsupported value: NaN")
+        );
     }
 
     #[test]

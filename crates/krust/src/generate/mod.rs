@@ -76,6 +76,7 @@ pub mod args;
 mod hash;
 mod kv;
 
+use krust_yaml::strconv::quote;
 use krust_yaml::{Mapping, Value};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -87,7 +88,7 @@ pub use args::{
     configmap_args, configmap_generators, generator_options, secret_args, secret_generators,
     GeneratorArgs, GeneratorKind, GeneratorOptions,
 };
-pub use hash::content_hash;
+pub use hash::{content_hash, HASH_ALPHABET, HASH_LEN};
 
 /// `behavior:` of a generator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -423,31 +424,13 @@ pub fn find_target<'r>(
 pub fn go_res_id(id: &ResId) -> String {
     format!(
         "resid.ResId{{Gvk:resid.Gvk{{Group:{}, Version:{}, Kind:{}, isClusterScoped:{}}}, Name:{}, Namespace:{}}}",
-        go_quote(&id.gvk.group),
-        go_quote(&id.gvk.version),
-        go_quote(&id.gvk.kind),
+        quote(&id.gvk.group),
+        quote(&id.gvk.version),
+        quote(&id.gvk.kind),
         !id.gvk.is_namespaceable(),
-        go_quote(&id.name),
-        go_quote(&id.namespace)
+        quote(&id.name),
+        quote(&id.namespace)
     )
-}
-
-/// Go's `strconv.Quote` for the characters names can hold.
-fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Applies a `merge` or `replace` generator result to the existing object

@@ -272,26 +272,8 @@ pub(crate) fn patch_spec(v: &Value) -> DecodeResult<PatchSpec> {
 /// Decodes a `target:` selector.
 pub fn selector(v: &Value) -> DecodeResult<Selector> {
     let mut s = Selector::default();
-    let known = &[
-        "group",
-        "version",
-        "kind",
-        "name",
-        "namespace",
-        "labelSelector",
-        "annotationSelector",
-    ];
-    for (field, value) in fields(v, known)? {
-        let text = string(value)?;
-        match field {
-            "group" => s.group = text,
-            "version" => s.version = text,
-            "kind" => s.kind = text,
-            "name" => s.name = text,
-            "namespace" => s.namespace = text,
-            "labelSelector" => s.label_selector = text,
-            _ => s.annotation_selector = text,
-        }
+    for (field, value) in fields(v, &Selector::FIELDS)? {
+        s.set(field, string(value)?);
     }
     Ok(s)
 }

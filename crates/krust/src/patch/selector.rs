@@ -30,18 +30,57 @@ pub struct Selector {
     pub annotation_selector: String,
 }
 
+impl Selector {
+    /// The fields of a `target:` selector as kustomization files spell them,
+    /// in kustomize's order. The one list of them: krust's decoder, krust-flux
+    /// (which reads `spec.patches[].target` and writes it back into a
+    /// kustomization) and [`Selector::fields`] follow it.
+    pub const FIELDS: [&'static str; 7] = [
+        "group",
+        "version",
+        "kind",
+        "name",
+        "namespace",
+        "labelSelector",
+        "annotationSelector",
+    ];
+
+    /// Each field's name (from [`Selector::FIELDS`]) with its value.
+    pub fn fields(&self) -> [(&'static str, &str); 7] {
+        let values = [
+            &self.group,
+            &self.version,
+            &self.kind,
+            &self.name,
+            &self.namespace,
+            &self.label_selector,
+            &self.annotation_selector,
+        ];
+        std::array::from_fn(|i| (Self::FIELDS[i], values[i].as_str()))
+    }
+
+    /// Sets the field `name` (one of [`Selector::FIELDS`]); `false` for any
+    /// other name.
+    pub fn set(&mut self, name: &str, value: String) -> bool {
+        let field = match name {
+            "group" => &mut self.group,
+            "version" => &mut self.version,
+            "kind" => &mut self.kind,
+            "name" => &mut self.name,
+            "namespace" => &mut self.namespace,
+            "labelSelector" => &mut self.label_selector,
+            "annotationSelector" => &mut self.annotation_selector,
+            _ => return false,
+        };
+        *field = value;
+        true
+    }
+}
+
 impl std::fmt::Display for Selector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let parts = [
-            ("group", &self.group),
-            ("version", &self.version),
-            ("kind", &self.kind),
-            ("name", &self.name),
-            ("namespace", &self.namespace),
-            ("labelSelector", &self.label_selector),
-            ("annotationSelector", &self.annotation_selector),
-        ];
-        let set: Vec<String> = parts
+        let set: Vec<String> = self
+            .fields()
             .iter()
             .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| format!("{k}={v}"))

@@ -81,17 +81,11 @@ pub(crate) fn after_json(obj: &Value) -> Vec<MetaText> {
     entries
         .iter()
         .filter_map(|(key, value)| {
-            let f = match value {
-                Value::Int(i) => *i as f64,
-                Value::UInt(u) => *u as f64,
-                Value::Float(f) => *f,
-                _ => return None,
-            };
             Some(MetaText {
                 map: MetaMap::Annotations,
                 key: key.clone(),
                 value: value.clone(),
-                text: krust_yaml::number::go_format_g(f),
+                text: number_after_json(value)?,
             })
         })
         .collect()
@@ -101,14 +95,13 @@ pub(crate) fn after_json(obj: &Value) -> Vec<MetaText> {
 /// spells them otherwise than the value model (`1e+06`), by path.
 pub(crate) fn numbers_after_json(obj: &Value) -> Vec<(Vec<PathSeg>, Value, String)> {
     fn walk(v: &Value, path: &mut Vec<PathSeg>, out: &mut Vec<(Vec<PathSeg>, Value, String)>) {
-        let f = match v {
+        match v {
             Value::Map(entries) => {
                 for (key, item) in entries.iter() {
                     path.push(PathSeg::Key(key.clone()));
                     walk(item, path, out);
                     path.pop();
                 }
-                return;
             }
             Value::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
@@ -116,21 +109,32 @@ pub(crate) fn numbers_after_json(obj: &Value) -> Vec<(Vec<PathSeg>, Value, Strin
                     walk(item, path, out);
                     path.pop();
                 }
-                return;
             }
-            Value::Int(i) => *i as f64,
-            Value::UInt(u) => *u as f64,
-            Value::Float(f) => *f,
-            _ => return,
-        };
-        let text = krust_yaml::number::go_format_g(f);
-        if v.scalar_string().as_deref() != Some(text.as_str()) {
-            out.push((path.clone(), v.clone(), text));
+            _ => {
+                let Some(text) = number_after_json(v) else {
+                    return;
+                };
+                if v.scalar_string().as_deref() != Some(text.as_str()) {
+                    out.push((path.clone(), v.clone(), text));
+                }
+            }
         }
     }
     let mut out = Vec::new();
     walk(obj, &mut Vec::new(), &mut out);
     out
+}
+
+/// A number's text once Go has read it as a float64 and printed it with
+/// `%g`; `None` for anything but a number.
+fn number_after_json(v: &Value) -> Option<String> {
+    let f = match v {
+        Value::Int(i) => *i as f64,
+        Value::UInt(u) => *u as f64,
+        Value::Float(f) => *f,
+        _ => return None,
+    };
+    Some(krust_yaml::number::go_format_g(f))
 }
 
 /// After a strategic merge of a patch into `obj`: each entry that now holds

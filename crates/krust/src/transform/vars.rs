@@ -28,11 +28,11 @@ use std::fmt;
 use krust_yaml::Value;
 
 use super::replacements::path;
-use super::replacements::scalar::{go_format_float, gvk_string, resid_string};
 use crate::decode::{fields, string};
 use crate::error::{Error, Result};
 use crate::fieldspec::FieldSpec;
 use crate::resid::ResId;
+use crate::resid::{gvk_string, resid_string};
 use crate::resmap::ResMap;
 use crate::resource::Resource;
 
@@ -277,7 +277,7 @@ impl VarValue {
         match self {
             VarValue::Str(s) => s.clone(),
             VarValue::Int(i) => i.to_string(),
-            VarValue::Float(f) => go_format_float(*f),
+            VarValue::Float(f) => krust_yaml::number::go_format_g(*f),
             VarValue::Bool(b) => b.to_string(),
             VarValue::Other => String::new(),
         }

@@ -48,8 +48,9 @@ use crate::resmap::ResMap;
 use crate::resource::Resource;
 use crate::version::{Change, KustomizeVersion};
 
+use crate::resid::resid_string;
 use path::Kind;
-use scalar::{resid_string, Tag};
+use scalar::Tag;
 use write::{concrete_path, write_field, written_empty_nulls};
 
 /// The field path a source or target uses when it names none.
@@ -471,16 +472,7 @@ fn target(v: &Value, strict: bool) -> Result<Target, String> {
 
 fn selector(v: &Value, strict: bool) -> Result<TargetSelector, String> {
     let mut s = TargetSelector::default();
-    let known = &[
-        "group",
-        "version",
-        "kind",
-        "name",
-        "namespace",
-        "annotationSelector",
-        "labelSelector",
-    ];
-    for (field, value) in fields_with(v, known, strict)? {
+    for (field, value) in fields_with(v, &crate::patch::Selector::FIELDS, strict)? {
         match field {
             "labelSelector" => s.label_selector = string(value)?,
             "annotationSelector" => s.annotation_selector = string(value)?,

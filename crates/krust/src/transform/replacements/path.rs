@@ -392,9 +392,11 @@ where
         });
         match self.select_in(items, key, pattern, rest)? {
             // kyaml would append elements forever; stop instead.
-            0 => Err(
-                format!("failed to create element for {part:?}: it does not match itself").into(),
-            ),
+            0 => Err(format!(
+                "failed to create element for {}: it does not match itself",
+                krust_yaml::strconv::quote(part)
+            )
+            .into()),
             found => Ok(found),
         }
     }

@@ -104,65 +104,6 @@ pub(crate) fn to_value(tag: Tag, text: &str) -> Result<Value, String> {
     }
 }
 
-/// Go's `fmt.Sprintf("%v", f)` for a float64 (`strconv.FormatFloat(f, 'g',
-/// -1, 64)`).
-pub(crate) fn go_format_float(f: f64) -> String {
-    krust_yaml::number::go_format_g(f)
-}
-
-/// kustomize's `Gvk.String()`: `Kind.version.group`, with placeholders for empty parts.
-pub(crate) fn gvk_string(group: &str, version: &str, kind: &str) -> String {
-    let or = |s: &str, d: &'static str| {
-        if s.is_empty() {
-            d.to_owned()
-        } else {
-            s.to_owned()
-        }
-    };
-    format!(
-        "{}.{}.{}",
-        or(kind, "[noKind]"),
-        or(version, "[noVer]"),
-        or(group, "[noGrp]")
-    )
-}
-
-/// kustomize's `ResId.String()`: `Kind.version.group/name.namespace`.
-pub(crate) fn resid_string(
-    group: &str,
-    version: &str,
-    kind: &str,
-    name: &str,
-    namespace: &str,
-) -> String {
-    let name = if name.is_empty() { "[noName]" } else { name };
-    let namespace = if namespace.is_empty() {
-        "[noNs]"
-    } else {
-        namespace
-    };
-    format!("{}/{name}.{namespace}", gvk_string(group, version, kind))
-}
-
-/// Go's `%q` for a string (the escapes a field path can need).
-pub(crate) fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,33 +163,5 @@ mod tests {
             to_value(Tag::Bool, "yes"),
             Err("map[string]interface {}(nil): yaml: cannot decode !!str `yes` as a !!bool".into())
         );
-    }
-
-    #[test]
-    fn formats_floats_like_go_percent_v() {
-        for (f, want) in [
-            (1e6, "1e+06"),
-            (100000.0, "100000"),
-            (0.5, "0.5"),
-            (1234567.0, "1.234567e+06"),
-            (0.0001, "0.0001"),
-            (0.00001, "1e-05"),
-            (-2.5, "-2.5"),
-            (0.0, "0"),
-            (1e21, "1e+21"),
-            (123.456, "123.456"),
-        ] {
-            assert_eq!(go_format_float(f), want, "{f}");
-        }
-    }
-
-    #[test]
-    fn formats_ids_like_kustomize() {
-        assert_eq!(
-            resid_string("", "", "Secret", "", ""),
-            "Secret.[noVer].[noGrp]/[noName].[noNs]"
-        );
-        assert_eq!(gvk_string("", "v1", "ConfigMap"), "ConfigMap.v1.[noGrp]");
-        assert_eq!(go_quote(r"a\.b"), r#""a\\.b""#);
     }
 }

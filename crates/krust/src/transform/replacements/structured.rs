@@ -27,9 +27,10 @@ mod tests;
 use krust_yaml::{PathSeg, Value};
 
 use super::path::{self, Kind as PathKind, WalkError};
-use super::scalar::{go_quote as quote, Tag};
+use super::scalar::Tag;
 use super::Replacing;
 use doc::{Doc, Kind, Node, NodeId, Style};
+use krust_yaml::strconv::quote;
 use matcher::{Hit, Matcher};
 use read::{check_valid, read};
 

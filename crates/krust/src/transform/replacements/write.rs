@@ -7,8 +7,9 @@ use krust_yaml::Value;
 use crate::resource::Resource;
 
 use super::path::{self, WalkError, Walker};
-use super::scalar::{self, go_quote, Tag};
+use super::scalar::{self, Tag};
 use super::{structured, FieldOptions, Replacing};
+use krust_yaml::strconv::quote as go_quote;
 
 /// The one node `field_path` names in `obj`, as a path, when it names one
 /// (no wildcard, no `-`) and it exists.

@@ -200,7 +200,8 @@ impl Matcher<'_> {
         match self.select_in(node, key, pattern, rest)? {
             // kyaml would append elements forever; stop instead.
             hits if hits.is_empty() => Err(Failure::Path(format!(
-                "failed to create element for {part:?}: it does not match itself"
+                "failed to create element for {}: it does not match itself",
+                krust_yaml::strconv::quote(part)
             ))),
             hits => Ok(hits),
         }
