@@ -166,10 +166,10 @@ fn diff_revisions(
         (None, true) => Some(PathBuf::from(".")),
         (all, _) => all.clone(),
     };
-    let top = krust_diff::git::repository_top(&cwd).map_err(|e| e.to_string())?;
+    let top = krust_repo::git::repository_top(&cwd).map_err(|e| e.to_string())?;
     let (base_fs, head_fs) = rayon::join(
-        || krust_diff::git::revision_fs(&top, base, &top),
-        || head.map(|rev| krust_diff::git::revision_fs(&top, rev, &top)),
+        || krust_repo::git::revision_fs(&top, base, &top),
+        || head.map(|rev| krust_repo::git::revision_fs(&top, rev, &top)),
     );
     let base_fs = base_fs.map_err(|e| e.to_string())?;
     let head_fs: Option<MemFs> = head_fs.transpose().map_err(|e| e.to_string())?;

@@ -113,9 +113,9 @@ fn render(args: &FluxArgs) -> Result<ExitCode, String> {
             Some(rev) => {
                 if !revisions.contains_key(rev) {
                     let top =
-                        krust_diff::git::repository_top(&repo_root).map_err(|e| e.to_string())?;
+                        krust_repo::git::repository_top(&repo_root).map_err(|e| e.to_string())?;
                     let fs =
-                        krust_diff::git::revision_fs(&top, rev, &top).map_err(|e| e.to_string())?;
+                        krust_repo::git::revision_fs(&top, rev, &top).map_err(|e| e.to_string())?;
                     revisions.insert(rev.to_owned(), fs);
                 }
                 mapped.push((key.to_owned(), SourceSpec::Revision(rev.to_owned())));
@@ -188,7 +188,7 @@ fn write_per_kustomization(cluster: &Cluster, out: &Path) -> Result<(), String> 
         let file = out
             .join(&rendered.ks.namespace)
             .join(format!("{}.yaml", rendered.ks.name));
-        krust_diff::edit::write_whole(&file, text.as_bytes())
+        krust_repo::edit::write_whole(&file, text.as_bytes())
             .map_err(|e| format!("{}: {e}", file.display()))?;
     }
     Ok(())

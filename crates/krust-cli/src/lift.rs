@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use krust::DiskFs;
-use krust_diff::lift::lift;
+use krust_repo::lift::lift;
 
 use crate::output::{format, OutputArgs};
 use crate::paths::display_path;

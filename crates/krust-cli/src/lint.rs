@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use krust_diff::lint::{lint_on_disk, LintOptions};
+use krust_repo::lint::{lint_on_disk, LintOptions};
 
 /// What `render lint` takes.
 #[derive(Debug, clap::Args)]

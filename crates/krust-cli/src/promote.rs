@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use krust::DiskFs;
-use krust_diff::promote::promote;
 use krust_diff::DiffOptions;
+use krust_repo::promote::promote;
 
 use crate::output::{format, OutputArgs};
 use crate::paths::display_path;

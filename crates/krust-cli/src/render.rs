@@ -161,7 +161,7 @@ fn render_many(
         .filter_map(|(root, dir)| {
             let shown = show(root);
             let result = render(graph, dir, cwd).and_then(|yaml| {
-                krust_diff::edit::write_whole_pieces(&roots::output_file(out, &shown), &yaml)
+                krust_repo::edit::write_whole_pieces(&roots::output_file(out, &shown), &yaml)
                     .map_err(|e| format!("{shown}: writing output: {e}"))
             });
             if progress {

@@ -3,8 +3,8 @@
 //!
 //! Renders are compared as sets of resources keyed by id, field by field,
 //! so that key order and list reorderings that Kubernetes ignores never show
-//! as changes; git revisions are read straight from the repository, without
-//! a checkout, so that base and head render side by side in one process.
+//! as changes. Where the two sides come from (git revisions, the working
+//! tree, a change laid over it in memory) is the business of `krust-repo`.
 //!
 //! ```
 //! use krust_diff::{diff_renders, DiffOptions, Render};
@@ -28,32 +28,18 @@
 //! - [`compare`]: renders, roots and repositories compared;
 //! - [`model`]: the results;
 //! - [`format`](mod@format): text, Markdown and JSON output;
-//! - [`git`]: a revision's tree read into memory, without a checkout;
-//! - [`sides`]: the same roots rendered on two sides and compared;
-//! - [`lint`]: the repository conventions `render lint` checks;
-//! - [`promote`]: patches carried from one overlay to another, the target
-//!   rendered before and after;
-//! - [`lift`]: a patch every overlay carries folded into the base, proven a
-//!   no-op before anything is written;
-//! - [`edit`]: what the workflows share (a layered filesystem, kustomization
-//!   text edits, whole-file writes).
+//! - [`sides`]: the same roots rendered on two filesystems and compared.
 
 #![warn(missing_docs)]
 
 pub mod compare;
-pub mod edit;
 mod error;
 mod fields;
 pub mod format;
-pub mod git;
 pub mod key;
-mod kustomizations;
-pub mod lift;
-pub mod lint;
 mod lists;
 pub mod model;
 pub mod path;
-pub mod promote;
 mod quote;
 pub mod render;
 pub mod sides;

@@ -72,7 +72,7 @@ pub mod patches {
 pub use build::{build, resources_from_bytes, BuildOptions, Graph, GraphStats, Reorder};
 pub use discover::{discover_roots, discover_roots_in};
 pub use error::{Error, ErrorKind, Result};
-pub use fs::{normalize, DiskFs, FileKind, FileSystem, MemFs};
+pub use fs::{normalize, DiskFs, FileKind, FileSystem, Hidden, LayeredFs, MemFs};
 pub use generate::{content_hash, HASH_ALPHABET, HASH_LEN};
 pub use loader::LoadRestrictor;
 pub use resid::{Gvk, IdKey, ResId};

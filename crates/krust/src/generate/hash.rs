@@ -48,7 +48,7 @@ pub fn content_hash(obj: &Value) -> Result<String, String> {
     Ok(encode(&sha256_hex(text.as_bytes())))
 }
 
-/// The characters of a kustomize name hash: the hex digits that [`encode`]
+/// The characters of a kustomize name hash: the hex digits that its encoding
 /// keeps, and those it writes for `0 1 3 a e`. Public because krust-diff
 /// recognises hashed names (`settings-7h5mtk8b2c`) by them.
 pub const HASH_ALPHABET: &str = "bcdfghkmt2456789";

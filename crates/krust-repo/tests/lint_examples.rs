@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use krust::MemFs;
-use krust_diff::lint::{files_on_disk, lint, lint_on_disk, LintOptions, RuleId};
+use krust_repo::lint::{files_on_disk, lint, lint_on_disk, LintOptions, RuleId};
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

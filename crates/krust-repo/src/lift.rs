@@ -22,11 +22,12 @@ use krust::patches::{Outcome, Schema};
 use krust::{normalize, BuildOptions, FileKind, FileSystem};
 use krust_yaml::Value;
 
-use crate::compare::DiffOptions;
-use crate::edit::{remove_patch_entry, write_whole, LayeredFs};
+use crate::edit::{remove_patch_entry, write_whole};
 use crate::kustomizations::{listed_patches, parse, read_text, renders_app};
-use crate::model::RepoDiff;
-use crate::sides::{compare_sides, Side};
+use krust::LayeredFs;
+use krust_diff::sides::{compare_sides, Side};
+use krust_diff::DiffOptions;
+use krust_diff::RepoDiff;
 
 /// Why a patch cannot be lifted (nothing has been written).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -16,11 +16,12 @@ use std::path::{Path, PathBuf};
 use krust::kustomization;
 use krust::{normalize, BuildOptions, FileKind, FileSystem};
 
-use crate::compare::DiffOptions;
-use crate::edit::{add_patch_entries, write_whole, LayeredFs};
+use crate::edit::{add_patch_entries, write_whole};
 use crate::kustomizations::{listed_patches, parse, read_text, renders_app};
-use crate::model::{RepoDiff, RootOutcome};
-use crate::sides::{compare_sides, Side};
+use krust::LayeredFs;
+use krust_diff::sides::{compare_sides, Side};
+use krust_diff::DiffOptions;
+use krust_diff::{RepoDiff, RootOutcome};
 
 /// Why a promotion cannot be planned, rendered or written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

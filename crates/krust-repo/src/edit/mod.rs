@@ -1,16 +1,14 @@
 //! Changing a repository the way its maintainers would by hand: files laid
-//! over the tree in memory first (so the change can be rendered and proven
-//! before anything is written), kustomizations edited as text (so their
+//! over the tree in memory first ([`krust::LayeredFs`], so the change can be
+//! rendered and proven before anything is written), kustomizations edited as text (so their
 //! comments and layout survive), and files written whole.
 
 mod kustomization_text;
-mod layer;
 
 use std::io;
 use std::path::Path;
 
 pub use kustomization_text::{add_patch_entries, remove_patch_entry};
-pub use layer::LayeredFs;
 
 /// Writes `content` to `path` through a temporary file in the same
 /// directory and a rename, so a reader never sees half a file.

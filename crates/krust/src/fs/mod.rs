@@ -1,5 +1,10 @@
-//! The filesystem krust reads through: the real disk, or an in-memory tree
-//! (tests, and git revisions read without a checkout).
+//! The filesystem krust reads through: the real disk, an in-memory tree
+//! (tests, and git revisions read without a checkout), or a few files laid
+//! over either.
+
+mod layered;
+
+pub use layered::{Hidden, LayeredFs};
 
 use std::collections::BTreeMap;
 use std::io;

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use krust::MemFs;
-use krust_diff::lint::{lint, Finding, LintOptions, Report, RuleId};
+use krust_repo::lint::{lint, Finding, LintOptions, Report, RuleId};
 
 /// An in-memory repository at `/repo` with the listing `lint` needs.
 #[derive(Clone)]

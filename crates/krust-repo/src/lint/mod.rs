@@ -28,7 +28,7 @@
 //!
 //! ```
 //! use krust::MemFs;
-//! use krust_diff::lint::{lint, LintOptions, RuleId};
+//! use krust_repo::lint::{lint, LintOptions, RuleId};
 //!
 //! let mut fs = MemFs::new();
 //! fs.add_file("/repo/apps/overlays/dev/kustomization.yaml", "bases: [../../base/api]\n");

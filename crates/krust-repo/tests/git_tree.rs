@@ -9,7 +9,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use krust::{FileKind, FileSystem, MemFs};
-use krust_diff::git::{
+use krust_repo::git::{
     path_in_tree, repository_top, revision_fs, EntryKind, GitErrorKind, RevisionTree, TreeFilter,
 };
 

@@ -1,20 +1,43 @@
 //! A filesystem with a few files changed in memory over another.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use krust::{normalize, FileKind, FileSystem};
+use super::{normalize, FileKind, FileSystem};
 
 /// A filesystem that answers for a few changed files itself and for
 /// everything else from another filesystem: the tree as it would be after a
-/// change, without writing it. Directories holding a layered file exist.
+/// change, without writing it (a workflow's proof), or as a Flux source
+/// artifact holds it (ignored files absent, a kustomization rewritten).
+/// Directories holding a layered file exist.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use std::path::{Path, PathBuf};
+/// use krust::{FileSystem, LayeredFs, MemFs};
+///
+/// let mut disk = MemFs::new();
+/// disk.add_file("/repo/a.yaml", "old");
+/// disk.add_file("/repo/b.yaml", "gone soon");
+/// let change = BTreeMap::from([(PathBuf::from("/repo/a.yaml"), b"new".to_vec())]);
+/// let after = LayeredFs::new(&disk, change).without([PathBuf::from("/repo/b.yaml")]);
+/// assert_eq!(after.read(Path::new("/repo/a.yaml")).unwrap(), b"new");
+/// assert!(after.read(Path::new("/repo/b.yaml")).is_err());
+/// assert_eq!(disk.read(Path::new("/repo/a.yaml")).unwrap(), b"old");
+/// ```
 pub struct LayeredFs<'fs> {
     base: &'fs dyn FileSystem,
     files: BTreeMap<PathBuf, Vec<u8>>,
-    /// Files of the base that the change deletes.
-    removed: std::collections::BTreeSet<PathBuf>,
+    /// Files and directories of the base that the change deletes.
+    removed: BTreeSet<PathBuf>,
+    /// Files of the base left out by a rule, and the reason errors give.
+    hidden: Option<(&'fs Hidden, &'fs str)>,
 }
+
+/// Which files of the base a [`LayeredFs`] leaves out (see
+/// [`LayeredFs::hiding_files`]).
+pub type Hidden = dyn Fn(&Path) -> bool + Sync;
 
 impl<'fs> LayeredFs<'fs> {
     /// `files` (absolute paths, as the base canonicalizes them) laid over `base`.
@@ -27,7 +50,15 @@ impl<'fs> LayeredFs<'fs> {
             base,
             files,
             removed: Default::default(),
+            hidden: None,
         }
+    }
+
+    /// The same layer, with the base's files for which `hide` holds left
+    /// out (directories stay); reading one fails with `reason`.
+    pub fn hiding_files(mut self, hide: &'fs Hidden, reason: &'fs str) -> Self {
+        self.hidden = Some((hide, reason));
+        self
     }
 
     /// The same layer, with `paths` of the base deleted.
@@ -39,6 +70,33 @@ impl<'fs> LayeredFs<'fs> {
 
     fn is_removed(&self, path: &Path) -> bool {
         self.removed.contains(path)
+    }
+
+    /// Whether `path`, a file of the base, is left out by the rule.
+    fn is_hidden_file(&self, path: &Path) -> bool {
+        self.hidden
+            .is_some_and(|(hide, _)| hide(path) && self.base.kind(path) == Some(FileKind::File))
+    }
+
+    /// The error for a path the layer does not have.
+    fn absent(&self, path: &Path) -> io::Error {
+        let reason = match self.hidden {
+            Some((_, reason)) if !self.is_removed(path) => reason,
+            _ => "deleted by the change",
+        };
+        io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("{}: {reason}", path.display()),
+        )
+    }
+
+    /// `real`, a canonical path of the base, unless the layer leaves it out.
+    fn visible(&self, real: PathBuf) -> io::Result<PathBuf> {
+        if self.is_hidden_file(&real) {
+            Err(self.absent(&real))
+        } else {
+            Ok(real)
+        }
     }
 
     /// Whether a layered file lies below `dir`.
@@ -65,7 +123,7 @@ impl FileSystem for LayeredFs<'_> {
         let path = normalize(path);
         match self.files.get(&path) {
             Some(content) => Ok(content.clone()),
-            None if self.is_removed(&path) => Err(removed(&path)),
+            None if self.is_removed(&path) || self.is_hidden_file(&path) => Err(self.absent(&path)),
             None => self.base.read(&path),
         }
     }
@@ -75,7 +133,11 @@ impl FileSystem for LayeredFs<'_> {
         if self.is_removed(&path) {
             return None;
         }
-        self.layered_kind(&path).or_else(|| self.base.kind(&path))
+        self.layered_kind(&path)
+            .or_else(|| match self.base.kind(&path)? {
+                FileKind::File if self.hidden.is_some_and(|(hide, _)| hide(&path)) => None,
+                kind => Some(kind),
+            })
     }
 
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
@@ -84,9 +146,9 @@ impl FileSystem for LayeredFs<'_> {
             // Layered paths are stored canonical already.
             Ok(path)
         } else if self.is_removed(&path) {
-            Err(removed(&path))
+            Err(self.absent(&path))
         } else {
-            self.base.canonicalize(&path)
+            self.visible(self.base.canonicalize(&path)?)
         }
     }
 
@@ -95,9 +157,9 @@ impl FileSystem for LayeredFs<'_> {
         if self.layered_kind(&path).is_some() {
             Ok(path)
         } else if self.is_removed(&path) {
-            Err(removed(&path))
+            Err(self.absent(&path))
         } else {
-            self.base.canonicalize_in(real_dir, name)
+            self.visible(self.base.canonicalize_in(real_dir, name)?)
         }
     }
 
@@ -108,7 +170,12 @@ impl FileSystem for LayeredFs<'_> {
             Err(_) if self.implies_dir(&dir) => BTreeMap::new(),
             Err(e) => return Err(e),
         };
-        entries.retain(|name, _| !self.is_removed(&dir.join(name)));
+        entries.retain(|name, kind| {
+            let path = dir.join(name);
+            let hidden =
+                *kind == FileKind::File && self.hidden.is_some_and(|(hide, _)| hide(&path));
+            !self.is_removed(&path) && !hidden
+        });
         for file in self.files.keys() {
             let Ok(rest) = file.strip_prefix(&dir) else {
                 continue;
@@ -127,17 +194,10 @@ impl FileSystem for LayeredFs<'_> {
     }
 }
 
-fn removed(path: &Path) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::NotFound,
-        format!("{}: deleted by the change", path.display()),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use krust::MemFs;
+    use crate::MemFs;
 
     #[test]
     fn layered_fs_answers_changed_paths_and_implies_directories() {
@@ -208,5 +268,34 @@ mod tests {
             vec![("keep.yaml".to_owned(), FileKind::File)]
         );
         assert_eq!(base.read(Path::new("/r/app/patch.yaml")).unwrap(), b"p");
+    }
+
+    #[test]
+    fn hidden_files_are_absent_but_their_directories_stay() {
+        let mut base = MemFs::new();
+        base.add_file("/r/app/deploy.yaml", "d");
+        base.add_file("/r/app/notes.md", "n");
+        base.add_file("/r/docs.md/x.yaml", "x");
+        let markdown = |p: &Path| p.extension().is_some_and(|e| e == "md");
+        let kust = BTreeMap::from([(PathBuf::from("/r/app/kustomization.yaml"), b"k".to_vec())]);
+        let artifact = LayeredFs::new(&base, kust).hiding_files(&markdown, "excluded by a rule");
+        assert_eq!(artifact.kind(Path::new("/r/app/notes.md")), None);
+        let err = artifact.read(Path::new("/r/app/notes.md")).unwrap_err();
+        assert_eq!(err.to_string(), "/r/app/notes.md: excluded by a rule");
+        assert!(artifact.canonicalize(Path::new("/r/app/notes.md")).is_err());
+        assert_eq!(artifact.kind(Path::new("/r/docs.md")), Some(FileKind::Dir));
+        assert_eq!(
+            artifact.read_dir(Path::new("/r/app")).unwrap(),
+            vec![
+                ("deploy.yaml".to_owned(), FileKind::File),
+                ("kustomization.yaml".to_owned(), FileKind::File),
+            ]
+        );
+        assert_eq!(
+            artifact
+                .read(Path::new("/r/app/kustomization.yaml"))
+                .unwrap(),
+            b"k"
+        );
     }
 }
