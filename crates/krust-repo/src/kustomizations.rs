@@ -7,20 +7,22 @@ use std::path::{Path, PathBuf};
 use krust::kustomization::{self, Kustomization};
 use krust::{normalize, FileSystem};
 
+use crate::error::{Error, ErrorKind};
+
 /// A file's text; errors name the file.
-pub(crate) fn read_text(fs: &dyn FileSystem, path: &Path) -> Result<String, String> {
+pub(crate) fn read_text(fs: &dyn FileSystem, path: &Path) -> Result<String, Error> {
     let bytes = fs
         .read(path)
-        .map_err(|e| format!("{}: cannot read it: {e}", path.display()))?;
-    String::from_utf8(bytes).map_err(|e| format!("{}: not valid UTF-8: {e}", path.display()))
+        .map_err(|e| Error::io(path, "cannot read it", e))?;
+    String::from_utf8(bytes)
+        .map_err(|e| Error::new(ErrorKind::Yaml, format!("not valid UTF-8: {e}")).at(path))
 }
 
 /// A kustomization's model, read as krust's build reads it.
-pub(crate) fn parse(text: &str, file: &Path) -> Result<Kustomization, String> {
-    let doc = kustomization::load_text(text)
-        .map_err(|e| format!("{}:{}: {}", file.display(), e.line, e.message))?;
+pub(crate) fn parse(text: &str, file: &Path) -> Result<Kustomization, Error> {
+    let doc = kustomization::load_text(text).map_err(|e| Error::yaml(file, &e))?;
     kustomization::parse_kustomization(doc.as_ref())
-        .map_err(|message| format!("{}: {message}", file.display()))
+        .map_err(|message| Error::new(ErrorKind::Kustomization, message.to_string()).at(file))
 }
 
 /// Whether the kustomization renders `app`: one of its `resources` is a

@@ -21,8 +21,11 @@
 #![warn(missing_docs)]
 
 pub mod edit;
+mod error;
 pub mod git;
 mod kustomizations;
 pub mod lift;
 pub mod lint;
 pub mod promote;
+
+pub use error::{Error, ErrorKind};

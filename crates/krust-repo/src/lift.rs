@@ -23,16 +23,12 @@ use krust::{normalize, BuildOptions, FileKind, FileSystem};
 use krust_yaml::Value;
 
 use crate::edit::{remove_patch_entry, write_whole};
+use crate::error::{Error, ErrorKind};
 use crate::kustomizations::{listed_patches, parse, read_text, renders_app};
 use krust::LayeredFs;
 use krust_diff::sides::{compare_sides, Side};
 use krust_diff::DiffOptions;
 use krust_diff::RepoDiff;
-
-/// Why a patch cannot be lifted (nothing has been written).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct LiftError(pub String);
 
 /// One change a lift makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,14 +119,14 @@ pub fn lift(
     patch: &Path,
     show: &(dyn Fn(&Path) -> String + Sync),
     options: &BuildOptions,
-) -> Result<Lift, LiftError> {
+) -> Result<Lift, Error> {
     let patch = normalize(patch);
     let app = match patch.components().next() {
         Some(std::path::Component::Normal(app)) if patch.components().count() > 1 => {
             app.to_string_lossy().into_owned()
         }
         _ => {
-            return Err(LiftError(format!(
+            return Err(Error::refused(format!(
                 "`{}` is not APP/PATCH.yaml (a patch inside an app's directory of each overlay)",
                 patch.display()
             )))
@@ -140,7 +136,7 @@ pub fn lift(
     let (first_dir, _, _, first_docs) = &carriers[0];
     for (dir, _, _, docs) in &carriers[1..] {
         if docs != first_docs {
-            return Err(LiftError(format!(
+            return Err(Error::refused(format!(
                 "{} differs from {}: only a patch every overlay carries identically can be lifted",
                 show(&dir.join(&patch)),
                 show(&first_dir.join(&patch))
@@ -155,8 +151,7 @@ pub fn lift(
     let mut deleted = Vec::new();
     let entry = patch.to_string_lossy().into_owned();
     for (dir, file, text, _) in &carriers {
-        let edited = remove_patch_entry(text, &entry)
-            .map_err(|e| LiftError(format!("{}: {e}", show(file))))?;
+        let edited = remove_patch_entry(text, &entry).map_err(|e| e.at(show(file)))?;
         files.insert(file.clone(), edited.into_bytes());
         changes.push(LiftChange::Unlisted {
             kustomization: file.clone(),
@@ -165,7 +160,7 @@ pub fn lift(
         changes.push(LiftChange::Deleted(dir.join(&patch)));
     }
 
-    let roots = krust::discover_roots_in(fs, group, false).map_err(|e| LiftError(e.to_string()))?;
+    let roots = krust::discover_roots_in(fs, group, false).map_err(Error::krust)?;
     let after = LayeredFs::new(fs, files.clone()).without(deleted.iter().cloned());
     let before = Side {
         fs,
@@ -202,11 +197,11 @@ fn carriers(
     group: &Path,
     app: &str,
     patch: &Path,
-) -> Result<Vec<Carrier>, LiftError> {
+) -> Result<Vec<Carrier>, Error> {
     let overlays = group.join("overlays");
     let entries = fs
         .read_dir(&overlays)
-        .map_err(|e| LiftError(format!("{}: cannot list it: {e}", overlays.display())))?;
+        .map_err(|e| Error::io(&overlays, "cannot list it", e))?;
     let mut found = Vec::new();
     for (name, kind) in entries {
         let dir = overlays.join(name);
@@ -216,20 +211,19 @@ fn carriers(
         let Ok(file) = kustomization::find_file(fs, &dir) else {
             continue;
         };
-        let text = read_text(fs, &file).map_err(LiftError)?;
-        let model = parse(&text, &file).map_err(LiftError)?;
+        let text = read_text(fs, &file)?;
+        let model = parse(&text, &file)?;
         if !renders_app(&model, app) {
             continue;
         }
         check_listed(&model, patch, &file)?;
         let copy = dir.join(patch);
-        let content = read_text(fs, &copy).map_err(LiftError)?;
-        let docs = krust_yaml::load_documents(&content)
-            .map_err(|e| LiftError(format!("{}:{}: {}", copy.display(), e.line, e.message)))?;
+        let content = read_text(fs, &copy)?;
+        let docs = krust_yaml::load_documents(&content).map_err(|e| Error::yaml(&copy, &e))?;
         found.push((dir, file, text, docs));
     }
     if found.is_empty() {
-        return Err(LiftError(format!(
+        return Err(Error::refused(format!(
             "no overlay in {} renders `{app}`",
             overlays.display()
         )));
@@ -239,9 +233,9 @@ fn carriers(
 
 /// The overlay must apply the patch as a plain strategic-merge patch: by
 /// `path`, without a `target` or options that change what it does.
-fn check_listed(model: &Kustomization, patch: &Path, file: &Path) -> Result<(), LiftError> {
+fn check_listed(model: &Kustomization, patch: &Path, file: &Path) -> Result<(), Error> {
     if !listed_patches(model).iter().any(|p| p == patch) {
-        return Err(LiftError(format!(
+        return Err(Error::refused(format!(
             "{} renders the app but does not list `{}`: only a patch every overlay applies can be lifted",
             file.display(),
             patch.display()
@@ -252,7 +246,7 @@ fn check_listed(model: &Kustomization, patch: &Path, file: &Path) -> Result<(), 
             && (p.target.is_some() || p.allow_name_change || p.allow_kind_change)
     });
     if special {
-        return Err(LiftError(format!(
+        return Err(Error::refused(format!(
             "{} applies `{}` with a target or options: fold it into the base by hand",
             file.display(),
             patch.display()
@@ -266,22 +260,22 @@ fn base_dir(
     carriers: &[Carrier],
     app: &str,
     show: &dyn Fn(&Path) -> String,
-) -> Result<PathBuf, LiftError> {
+) -> Result<PathBuf, Error> {
     let mut bases = Vec::new();
     for (dir, file, text, _) in carriers {
-        let model = parse(text, file).map_err(LiftError)?;
+        let model = parse(text, file)?;
         let base = model
             .resources
             .iter()
             .map(|r| normalize(&dir.join(r.trim_end_matches('/'))))
             .find(|r| r.file_name().is_some_and(|n| n == app))
-            .ok_or_else(|| LiftError(format!("{}: no base for `{app}`", show(file))))?;
+            .ok_or_else(|| Error::refused(format!("no base for `{app}`")).at(show(file)))?;
         bases.push(base);
     }
     bases.dedup();
     match bases.as_slice() {
         [base] => Ok(base.clone()),
-        _ => Err(LiftError(format!(
+        _ => Err(Error::refused(format!(
             "the overlays take `{app}` from different bases ({}): lift into each by hand",
             bases.iter().map(|b| show(b)).collect::<Vec<_>>().join(", ")
         ))),
@@ -295,17 +289,16 @@ fn fold(
     base: &Path,
     patches: &[Value],
     show: &dyn Fn(&Path) -> String,
-) -> Result<(PathBuf, Vec<u8>), LiftError> {
-    let file = kustomization::find_file(fs, base).map_err(|e| LiftError(e.to_string()))?;
-    let model = parse(&read_text(fs, &file).map_err(LiftError)?, &file).map_err(LiftError)?;
+) -> Result<(PathBuf, Vec<u8>), Error> {
+    let file = kustomization::find_file(fs, base).map_err(Error::krust)?;
+    let model = parse(&read_text(fs, &file)?, &file)?;
     // The base's own resource files, parsed.
     let mut sources: Vec<(PathBuf, Vec<Value>)> = Vec::new();
     for entry in &model.resources {
         let path = normalize(&base.join(entry));
         if fs.kind(&path) == Some(FileKind::File) {
-            let text = read_text(fs, &path).map_err(LiftError)?;
-            let docs = krust_yaml::load_documents(&text)
-                .map_err(|e| LiftError(format!("{}:{}: {}", path.display(), e.line, e.message)))?;
+            let text = read_text(fs, &path)?;
+            let docs = krust_yaml::load_documents(&text).map_err(|e| Error::yaml(&path, &e))?;
             sources.push((path, docs));
         }
     }
@@ -314,8 +307,8 @@ fn fold(
         let (kind, name) = match (patch.str_at(&["kind"]), patch.str_at(&["metadata", "name"])) {
             (Some(kind), Some(name)) => (kind, name),
             _ => {
-                return Err(LiftError(
-                    "only a strategic-merge patch (objects with kind and metadata.name) can be folded into a base".into(),
+                return Err(Error::refused(
+                    "only a strategic-merge patch (objects with kind and metadata.name) can be folded into a base",
                 ))
             }
         };
@@ -331,16 +324,15 @@ fn fold(
             })
             .collect();
         let [(f, d)] = hits.as_slice() else {
-            return Err(LiftError(format!(
+            return Err(Error::refused(format!(
                 "the patch targets {kind} `{name}`, which {} of {}'s own files define: fold it by hand",
                 if hits.is_empty() { "none" } else { "several" },
                 show(base)
             )));
         };
         if touched.is_some_and(|t| t != *f) {
-            return Err(LiftError(
-                "the patch's documents target resources in different base files: fold it by hand"
-                    .into(),
+            return Err(Error::refused(
+                "the patch's documents target resources in different base files: fold it by hand",
             ));
         }
         touched = Some(*f);
@@ -348,15 +340,14 @@ fn fold(
         match krust::patches::merge(target, patch, Some(Schema::builtin())) {
             Ok(Outcome::Merged) => {}
             Ok(Outcome::Deleted) => {
-                return Err(LiftError(
-                    "the patch deletes its target: remove the resource from the base by hand"
-                        .into(),
+                return Err(Error::refused(
+                    "the patch deletes its target: remove the resource from the base by hand",
                 ))
             }
-            Err(e) => return Err(LiftError(format!("merging the patch: {e}"))),
+            Err(e) => return Err(Error::refused(format!("merging the patch: {e}"))),
         }
     }
-    let f = touched.ok_or_else(|| LiftError("the patch is empty".into()))?;
+    let f = touched.ok_or_else(|| Error::refused("the patch is empty"))?;
     let (path, docs) = &sources[f];
     let mut text = String::new();
     for (i, doc) in docs.iter().enumerate() {
@@ -364,7 +355,7 @@ fn fold(
             text.push_str("---\n");
         }
         krust_yaml::emit_document(doc, &mut text)
-            .map_err(|e| LiftError(format!("{}: {e}", path.display())))?;
+            .map_err(|e| Error::new(ErrorKind::Yaml, e.to_string()).at(path))?;
     }
     Ok((path.clone(), text.into_bytes()))
 }

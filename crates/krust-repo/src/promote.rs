@@ -17,16 +17,12 @@ use krust::kustomization;
 use krust::{normalize, BuildOptions, FileKind, FileSystem};
 
 use crate::edit::{add_patch_entries, write_whole};
+use crate::error::{Error, ErrorKind};
 use crate::kustomizations::{listed_patches, parse, read_text, renders_app};
 use krust::LayeredFs;
 use krust_diff::sides::{compare_sides, Side};
 use krust_diff::DiffOptions;
 use krust_diff::{RepoDiff, RootOutcome};
-
-/// Why a promotion cannot be planned, rendered or written.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct PromoteError(pub String);
 
 /// One file the promotion creates or rewrites, as the user is told of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,10 +65,9 @@ impl Promotion {
     /// Writes every planned file to disk, each whole (a temporary file next
     /// to it, then a rename), so that an interrupted write never leaves a
     /// half-written patch or kustomization behind.
-    pub fn write(&self) -> Result<(), PromoteError> {
+    pub fn write(&self) -> Result<(), Error> {
         for (path, content) in &self.plan.files {
-            write_whole(path, content)
-                .map_err(|e| PromoteError(format!("{}: cannot write it: {e}", path.display())))?;
+            write_whole(path, content).map_err(|e| Error::io(path, "cannot write it", e))?;
         }
         Ok(())
     }
@@ -91,11 +86,9 @@ pub fn promote(
     show: &(dyn Fn(&Path) -> String + Sync),
     options: &BuildOptions,
     diff: &DiffOptions<'_>,
-) -> Result<Promotion, PromoteError> {
+) -> Result<Promotion, Error> {
     let plan = plan(fs, from, to, apps)?;
-    let to = fs
-        .canonicalize(to)
-        .map_err(|e| PromoteError(format!("{}: {e}", to.display())))?;
+    let to = fs.canonicalize(to).map_err(|e| Error::io(to, "", e))?;
     let layered = LayeredFs::new(fs, plan.files.clone());
     let before = Side {
         fs,
@@ -108,10 +101,13 @@ pub fn promote(
     let diff = compare_sides(&before, &after, &[to], show, options, diff);
     for root in &diff.roots {
         if let RootOutcome::Failed { new: Some(err), .. } = &root.outcome {
-            return Err(PromoteError(format!(
-                "{} would no longer render after the promotion: {err}",
-                root.root
-            )));
+            return Err(Error::new(
+                ErrorKind::Build,
+                format!(
+                    "{} would no longer render after the promotion: {err}",
+                    root.root
+                ),
+            ));
         }
     }
     Ok(Promotion { plan, diff })
@@ -119,27 +115,22 @@ pub fn promote(
 
 /// Works out which files a promotion copies and how the target's
 /// kustomization changes, reading only through `fs`.
-pub fn plan(
-    fs: &dyn FileSystem,
-    from: &Path,
-    to: &Path,
-    apps: &[String],
-) -> Result<Plan, PromoteError> {
+pub fn plan(fs: &dyn FileSystem, from: &Path, to: &Path, apps: &[String]) -> Result<Plan, Error> {
     let canonical = |dir: &Path| {
         fs.canonicalize(dir)
             .ok()
             .filter(|d| fs.kind(d) == Some(FileKind::Dir))
-            .ok_or_else(|| PromoteError(format!("{}: no such overlay directory", dir.display())))
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, "no such overlay directory").at(dir))
     };
     // Messages name the overlays as the caller did; the work uses the
     // canonical paths, which are what the build reads through.
     let (from_shown, to_shown) = (from, to);
     let (from, to) = (canonical(from)?, canonical(to)?);
-    let kustomization_file = kustomization::find_file(fs, &to)
-        .map_err(|e| PromoteError(format!("{}: {e}", to_shown.display())))?;
+    let kustomization_file =
+        kustomization::find_file(fs, &to).map_err(|e| Error::krust(e).at(to_shown))?;
     let kustomization_shown = to_shown.join(kustomization_file.file_name().unwrap_or_default());
-    let text = read_text(fs, &kustomization_file).map_err(PromoteError)?;
-    let model = parse(&text, &kustomization_shown).map_err(PromoteError)?;
+    let text = read_text(fs, &kustomization_file)?;
+    let model = parse(&text, &kustomization_shown)?;
 
     let available = source_apps(fs, &from)?;
     let selected: Vec<&String> = if apps.is_empty() {
@@ -150,13 +141,13 @@ pub fn plan(
     } else {
         for app in apps {
             if !available.contains_key(app) {
-                return Err(PromoteError(format!(
+                return Err(Error::refused(format!(
                     "app `{app}`: {} has no promotable patches for it (files `{app}/*.yaml` not starting with `_`)",
                     from_shown.display()
                 )));
             }
             if !renders_app(&model, app) {
-                return Err(PromoteError(format!(
+                return Err(Error::refused(format!(
                     "app `{app}`: {} does not render it (no entry in its `resources` names a directory `{app}`)",
                     kustomization_shown.display()
                 )));
@@ -174,7 +165,7 @@ pub fn plan(
             let target = to.join(app).join(file);
             let content = fs
                 .read(&source)
-                .map_err(|e| PromoteError(format!("{}: cannot read it: {e}", source.display())))?;
+                .map_err(|e| Error::io(&source, "cannot read it", e))?;
             let unchanged = fs.kind(&target) == Some(FileKind::File)
                 && fs.read(&target).is_ok_and(|old| old == content);
             if !unchanged {
@@ -195,9 +186,8 @@ pub fn plan(
         }
     }
     if !entries.is_empty() {
-        let edited = add_patch_entries(&text, &entries).map_err(|message| {
-            PromoteError(format!("{}: {message}", kustomization_shown.display()))
-        })?;
+        let edited = add_patch_entries(&text, &entries)
+            .map_err(|message| message.at(&kustomization_shown))?;
         plan.files.insert(kustomization_file, edited.into_bytes());
     }
     Ok(plan)
@@ -205,13 +195,10 @@ pub fn plan(
 
 /// The source overlay's apps: each subdirectory with promotable patches,
 /// mapped to those patches' file names, sorted.
-fn source_apps(
-    fs: &dyn FileSystem,
-    from: &Path,
-) -> Result<BTreeMap<String, Vec<String>>, PromoteError> {
+fn source_apps(fs: &dyn FileSystem, from: &Path) -> Result<BTreeMap<String, Vec<String>>, Error> {
     let list = |dir: &Path| {
         fs.read_dir(dir)
-            .map_err(|e| PromoteError(format!("{}: cannot list it: {e}", dir.display())))
+            .map_err(|e| Error::io(dir, "cannot list it", e))
     };
     let mut apps = BTreeMap::new();
     for (name, kind) in list(from)? {
@@ -369,7 +356,7 @@ mod tests {
                 &[app.to_owned()],
             )
             .unwrap_err()
-            .0
+            .to_string()
         };
         let err = run("nope");
         assert!(
@@ -386,9 +373,9 @@ mod tests {
             Path::new("/r/production"),
             &["api".to_owned()],
         )
-        .unwrap_err()
-        .0;
-        assert!(err.contains("does not render it"), "{err}");
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Refused);
+        assert!(err.message().contains("does not render it"), "{err}");
     }
 
     #[test]
@@ -429,6 +416,7 @@ mod tests {
             &DiffOptions::default(),
         )
         .unwrap_err();
-        assert!(err.0.contains("would no longer render"), "{err}");
+        assert_eq!(err.kind(), ErrorKind::Build);
+        assert!(err.message().contains("would no longer render"), "{err}");
     }
 }

@@ -1,11 +1,13 @@
 //! Edits of a kustomization's text that leave every other byte alone.
 
+use crate::error::{Error, ErrorKind};
+
 /// Adds `- path: <entry>` items to the top-level `patches:` block sequence
 /// of a kustomization's text, after its last item and in its indentation and
 /// dash style, leaving every other byte alone; without a `patches:` key the
 /// list is appended at the end. A flow-style (`patches: [...]`) or scalar
 /// value is refused: rewriting it would lose its layout.
-pub fn add_patch_entries(text: &str, entries: &[String]) -> Result<String, String> {
+pub fn add_patch_entries(text: &str, entries: &[String]) -> Result<String, Error> {
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let content = |line: &str| line.trim_end_matches(['\n', '\r']).to_owned();
@@ -25,9 +27,9 @@ pub fn add_patch_entries(text: &str, entries: &[String]) -> Result<String, Strin
         .trim()
         .to_owned();
     if !rest.is_empty() {
-        return Err(format!(
+        return Err(Error::new(ErrorKind::Kustomization, format!(
             "`patches: {rest}` is not a block list; write it as `patches:` followed by `- path: ...` lines, then promote again"
-        ));
+        )));
     }
     // The sequence runs until the next line at column 0 that is neither a
     // comment nor an item of a sequence written at column 0.
@@ -46,7 +48,10 @@ pub fn add_patch_entries(text: &str, entries: &[String]) -> Result<String, Strin
         }
         if prefix.is_none() {
             if !is_item {
-                return Err("`patches:` is not followed by a list of `- ` items".into());
+                return Err(Error::new(
+                    ErrorKind::Kustomization,
+                    "`patches:` is not followed by a list of `- ` items",
+                ));
             }
             let after_dash = &trimmed[1..];
             let gap = &after_dash[..after_dash.len() - after_dash.trim_start().len()];
@@ -79,13 +84,18 @@ pub fn add_patch_entries(text: &str, entries: &[String]) -> Result<String, Strin
 /// is `entry` (`./entry` too), each with the lines that belong to it, and the
 /// `patches:` key itself when no item is left; every other byte stays.
 /// Finding no such item is an error: the caller expected one.
-pub fn remove_patch_entry(text: &str, entry: &str) -> Result<String, String> {
+pub fn remove_patch_entry(text: &str, entry: &str) -> Result<String, Error> {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let content = |line: &str| line.trim_end_matches(['\n', '\r']).to_owned();
     let key = lines
         .iter()
         .position(|l| is_top_level_key(l, "patches"))
-        .ok_or_else(|| format!("no `patches:` list names `{entry}`"))?;
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::Kustomization,
+                format!("no `patches:` list names `{entry}`"),
+            )
+        })?;
     // Items of the list: (first line, indentation of the dash).
     let mut items: Vec<(usize, usize)> = Vec::new();
     let mut end = lines.len();
@@ -134,7 +144,10 @@ pub fn remove_patch_entry(text: &str, entry: &str) -> Result<String, String> {
         }
     }
     if found == 0 {
-        return Err(format!("no `patches:` item has `path: {entry}`"));
+        return Err(Error::new(
+            ErrorKind::Kustomization,
+            format!("no `patches:` item has `path: {entry}`"),
+        ));
     }
     if found == items.len() {
         drop[key] = true;
@@ -188,7 +201,7 @@ fn yaml_scalar(entry: &str) -> String {
 mod tests {
     use super::*;
 
-    fn add(text: &str, entries: &[&str]) -> Result<String, String> {
+    fn add(text: &str, entries: &[&str]) -> Result<String, Error> {
         let entries: Vec<String> = entries.iter().map(|e| (*e).to_owned()).collect();
         add_patch_entries(text, &entries)
     }
@@ -264,7 +277,7 @@ mod tests {
     #[test]
     fn flow_style_and_scalar_patches_are_refused() {
         let err = add("patches: [{path: a.yaml}]\n", &["b.yaml"]).unwrap_err();
-        assert!(err.contains("not a block list"), "{err}");
+        assert!(err.message().contains("not a block list"), "{err}");
         assert!(add("patches: []  # none yet\n", &["b.yaml"]).is_err());
         assert!(add("patches: null\n", &["b.yaml"]).is_err());
     }
