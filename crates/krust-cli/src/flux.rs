@@ -146,7 +146,7 @@ fn render(args: &FluxArgs) -> Result<ExitCode, String> {
         fs: &DiskFs,
         root: repo_root.clone(),
     };
-    let cluster = render_cluster(&repo, &rel, &options)?;
+    let cluster = render_cluster(&repo, &rel, &options).map_err(|e| e.to_string())?;
     for warning in &cluster.warnings {
         eprintln!("warning: {warning}");
     }
@@ -155,7 +155,7 @@ fn render(args: &FluxArgs) -> Result<ExitCode, String> {
     } else if let Some(out) = &args.output {
         write_per_kustomization(&cluster, &cwd.join(out))?;
     } else {
-        print!("{}", cluster.to_yaml()?);
+        print!("{}", cluster.to_yaml().map_err(|e| e.to_string())?);
     }
     let mut failed = 0;
     for error in cluster.errors() {
@@ -184,7 +184,7 @@ fn write_per_kustomization(cluster: &Cluster, out: &Path) -> Result<(), String> 
         if rendered.objects.is_none() {
             continue;
         }
-        let text = rendered.to_yaml()?;
+        let text = rendered.to_yaml().map_err(|e| e.to_string())?;
         let file = out
             .join(&rendered.ks.namespace)
             .join(format!("{}.yaml", rendered.ks.name));
@@ -253,7 +253,7 @@ pub fn diff_clusters(
             .filter_map(|r| {
                 let id = r.ks.id().to_string();
                 let render = match (r.objects, r.error) {
-                    (_, Some(error)) => Err(error),
+                    (_, Some(error)) => Err(error.to_string()),
                     (Some(objects), None) => {
                         krust_diff::Render::from_values(format!("{id} ({label})"), objects)
                             .map_err(|e| e.to_string())

@@ -24,6 +24,7 @@ use crate::build::{
     SourceIgnore,
 };
 use crate::envsubst::{substitute_resource, SubstituteOptions};
+use crate::error::{Error, ErrorKind};
 use crate::model::{is_flux_kustomization, is_object, Dependency, FluxKustomization};
 use crate::order::{dependency_order, draw, GraphFormat, KsId, Node};
 use crate::vars::{collect, VarsFrom};
@@ -66,7 +67,7 @@ pub struct Rendered {
     /// was not rendered (see `error`, or `Cluster::warnings` for skipped ones).
     pub objects: Option<Vec<Value>>,
     /// Why it could not be rendered, when it could not.
-    pub error: Option<String>,
+    pub error: Option<Error>,
 }
 
 /// What a cluster gets.
@@ -79,14 +80,16 @@ pub struct Cluster {
     pub warnings: Vec<String>,
 }
 
-/// Objects as multi-document YAML, as kustomize prints them.
-fn to_yaml<'v>(objects: impl IntoIterator<Item = &'v Value>) -> Result<String, String> {
+/// Objects as multi-document YAML, as kustomize prints them; an object
+/// that cannot be written is an [`ErrorKind::Yaml`] error.
+fn to_yaml<'v>(objects: impl IntoIterator<Item = &'v Value>) -> Result<String, Error> {
     let mut out = String::new();
     for obj in objects {
         if !out.is_empty() {
             out.push_str("---\n");
         }
-        krust_yaml::emit_document(obj, &mut out).map_err(|e| e.to_string())?;
+        krust_yaml::emit_document(obj, &mut out)
+            .map_err(|e| Error::new(ErrorKind::Yaml, e.to_string()))?;
     }
     Ok(out)
 }
@@ -103,21 +106,19 @@ impl Rendered {
     }
 
     /// This Kustomization's objects as YAML (empty when not rendered).
-    pub fn to_yaml(&self) -> Result<String, String> {
-        to_yaml(self.objects.iter().flatten())
+    pub fn to_yaml(&self) -> Result<String, Error> {
+        to_yaml(self.objects.iter().flatten()).map_err(|e| e.about(&self.ks.id()))
     }
 }
 
 impl Cluster {
-    /// The Kustomizations that failed, with why.
-    pub fn errors(&self) -> impl Iterator<Item = &str> {
-        self.kustomizations
-            .iter()
-            .filter_map(|r| r.error.as_deref())
+    /// Why each Kustomization that failed did, in dependency order.
+    pub fn errors(&self) -> impl Iterator<Item = &Error> {
+        self.kustomizations.iter().filter_map(|r| r.error.as_ref())
     }
 
     /// Every object, Kustomizations in dependency order, as YAML.
-    pub fn to_yaml(&self) -> Result<String, String> {
+    pub fn to_yaml(&self) -> Result<String, Error> {
         to_yaml(
             self.kustomizations
                 .iter()
@@ -144,13 +145,15 @@ impl Cluster {
 /// Renders the cluster whose root is `dir` (relative to `repo`'s root), as
 /// Flux's root Kustomization `flux-system/flux-system` would build it. A
 /// Kustomization that fails is recorded with its error (see
-/// [`Cluster::errors`]) and the others still render; a `dependsOn` cycle or
-/// missing dependency fails the whole cluster.
+/// [`Cluster::errors`]; [`Error::object`] names it, or the malformed
+/// Kustomization among its objects) and the others still render; a
+/// `dependsOn` cycle or missing dependency fails the whole cluster
+/// ([`ErrorKind::DependsOn`]).
 pub fn render_cluster(
     repo: &Source,
     dir: &str,
     options: &ClusterOptions,
-) -> Result<Cluster, String> {
+) -> Result<Cluster, Error> {
     let mut cluster = Cluster::default();
     let mut seen: BTreeSet<KsId> = BTreeSet::new();
     let mut pending: Vec<FluxKustomization> = vec![root_kustomization(dir)];
@@ -203,7 +206,7 @@ pub fn render_cluster(
                                 pending.push(found);
                             }
                         }
-                        Err(e) => error = Some(format!("Kustomization {}: {e}", ks.id())),
+                        Err(e) => error = Some(e.in_kustomization(&ks.id())),
                     }
                 }
                 objects_so_far.extend(objects.iter().cloned());
@@ -212,8 +215,7 @@ pub fn render_cluster(
         }
     }
     let nodes: Vec<Node> = rendered.iter().map(Rendered::node).collect();
-    let order: Vec<KsId> = dependency_order(&nodes)
-        .map_err(|e| e.to_string())?
+    let order: Vec<KsId> = dependency_order(&nodes)?
         .into_iter()
         .map(|n| n.id.clone())
         .collect();
@@ -227,7 +229,7 @@ pub fn render_cluster(
 /// metadata; `None` (with a warning) when it is suspended or its source is
 /// not mapped.
 /// One Kustomization's objects (`None`: not rendered) and warnings.
-type Outcome = Result<(Option<Vec<Value>>, Vec<String>), String>;
+type Outcome = Result<(Option<Vec<Value>>, Vec<String>), Error>;
 
 fn render_one(
     repo: &Source,
@@ -249,13 +251,15 @@ struct IgnoreCache(Mutex<BTreeMap<SourceKey, SourceIgnore>>);
 impl IgnoreCache {
     /// The source's exclusions: its `.sourceignore` files, then `spec`
     /// (the source object's `spec.ignore`), as source-controller applies them.
-    fn get(&self, key: &str, source: &Source, spec: Option<&str>) -> Result<SourceIgnore, String> {
+    fn get(&self, key: &str, source: &Source, spec: Option<&str>) -> Result<SourceIgnore, Error> {
         let mut cache = self.0.lock().unwrap_or_else(|p| p.into_inner());
         let mut ignore = match cache.get(key) {
             Some(found) => found.clone(),
             None => {
                 let loaded = SourceIgnore::load(source.fs, &source.root).map_err(|e| {
-                    format!("{}: reading .sourceignore: {e}", source.root.display())
+                    e.context("reading .sourceignore")
+                        .context(source.root.display().to_string())
+                        .in_source(key)
                 })?;
                 cache.insert(key.to_owned(), loaded.clone());
                 loaded
@@ -297,7 +301,7 @@ fn render_objects(
     objects_so_far: &[Value],
     ignores: &IgnoreCache,
     warnings: &mut Vec<String>,
-) -> Result<Option<Vec<Value>>, String> {
+) -> Result<Option<Vec<Value>>, Error> {
     let id = ks.id();
     if ks.suspend {
         warnings.push(format!("Kustomization {id} is suspended: not rendered"));
@@ -314,9 +318,12 @@ fn render_objects(
         Some(source) => source,
         None if key == "GitRepository/flux-system/flux-system" => repo,
         None if options.strict_sources => {
-            return Err(format!(
-            "Kustomization {id}: source {key} is not mapped (give --source {key}=PATH or =git:REF)"
-        ))
+            return Err(Error::new(
+                ErrorKind::Source,
+                format!("source {key} is not mapped (give --source {key}=PATH or =git:REF)"),
+            )
+            .in_source(key)
+            .in_kustomization(&id))
         }
         None => {
             warnings.push(format!(
@@ -325,12 +332,14 @@ fn render_objects(
             return Ok(None);
         }
     };
+    let ignore = ignores
+        .get(&key, source, source_ignore(&key, objects_so_far))
+        .map_err(|e| e.about(&id))?;
     let build = FluxBuildOptions {
-        ignore: Some(ignores.get(&key, source, source_ignore(&key, objects_so_far))?),
+        ignore: Some(ignore),
         kustomize_version: options.kustomize_version,
     };
-    let map =
-        build_flux_kustomization(source.fs, &source.root, ks, &build).map_err(|e| e.to_string())?;
+    let map = build_flux_kustomization(source.fs, &source.root, ks, &build)?;
     let mut objects: Vec<Value> = map
         .into_resources()
         .into_iter()
@@ -352,7 +361,7 @@ fn render_objects(
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let vars = collect(&ks.namespace, &from, &inline, objects_so_far)
-            .map_err(|e| format!("Kustomization {id}: {e}"))?;
+            .map_err(|e| e.in_kustomization(&id))?;
         warnings.extend(
             vars.unavailable
                 .iter()
@@ -368,7 +377,7 @@ fn render_objects(
             match substitute_resource(obj, &vars.values, substitute) {
                 Ok(Some(changed)) => *obj = changed,
                 Ok(None) => {}
-                Err(e) => return Err(format!("Kustomization {id}: {}: {e}", describe(obj))),
+                Err(e) => return Err(Error::from(e).context(describe(obj)).in_kustomization(&id)),
             }
         }
     }

@@ -10,6 +10,7 @@
 use indexmap::IndexMap;
 use krust_yaml::Value;
 
+use crate::error::{Error, ErrorKind};
 use crate::order::KsId;
 
 /// The API group of Flux Kustomizations.
@@ -22,16 +23,6 @@ pub const VERSIONS: [&str; 2] = ["v1", "v1beta2"];
 /// The namespace an object without `metadata.namespace` lands in when applied
 /// (`kubectl apply` and Flux's own apply both default to it).
 pub const DEFAULT_NAMESPACE: &str = "default";
-
-/// A malformed Flux Kustomization, naming it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("Kustomization {object}: {message}")]
-pub struct ModelError {
-    /// `namespace/name` of the object (or `<unnamed>`).
-    pub object: String,
-    /// What is wrong, starting with the field path.
-    pub message: String,
-}
 
 /// One Flux `Kustomization`: a directory of a source, built and applied as a unit.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -200,19 +191,23 @@ pub fn is_flux_kustomization(value: &Value) -> bool {
 
 /// Reads fields of one object, prefixing errors with its name.
 struct Reader<'a> {
-    object: String,
+    /// The object's id; `None` when it has no name.
+    object: Option<KsId>,
     root: &'a Value,
 }
 
 impl<'a> Reader<'a> {
-    fn err(&self, message: String) -> ModelError {
-        ModelError {
-            object: self.object.clone(),
-            message,
+    /// An [`ErrorKind::Model`] error about this object, `message` starting
+    /// with the field path.
+    fn err(&self, message: String) -> Error {
+        let error = Error::new(ErrorKind::Model, message);
+        match &self.object {
+            Some(id) => error.in_kustomization(id),
+            None => error.context("Kustomization <unnamed>"),
         }
     }
 
-    fn at(&self, path: &[&str]) -> Result<Option<&'a Value>, ModelError> {
+    fn at(&self, path: &[&str]) -> Result<Option<&'a Value>, Error> {
         let mut v = self.root;
         for (i, key) in path.iter().enumerate() {
             match v {
@@ -232,13 +227,13 @@ impl<'a> Reader<'a> {
         Ok(Some(v))
     }
 
-    fn string(&self, path: &[&str]) -> Result<Option<String>, ModelError> {
+    fn string(&self, path: &[&str]) -> Result<Option<String>, Error> {
         self.at(path)?
             .map(|v| self.as_string(&path.join("."), v))
             .transpose()
     }
 
-    fn as_string(&self, field: &str, v: &Value) -> Result<String, ModelError> {
+    fn as_string(&self, field: &str, v: &Value) -> Result<String, Error> {
         v.as_str().map(str::to_owned).ok_or_else(|| {
             self.err(format!(
                 "{field}: expected a string, found {}",
@@ -247,7 +242,7 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn boolean(&self, path: &[&str]) -> Result<bool, ModelError> {
+    fn boolean(&self, path: &[&str]) -> Result<bool, Error> {
         match self.at(path)? {
             None => Ok(false),
             Some(Value::Bool(b)) => Ok(*b),
@@ -259,7 +254,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn seq(&self, path: &[&str]) -> Result<&'a [Value], ModelError> {
+    fn seq(&self, path: &[&str]) -> Result<&'a [Value], Error> {
         match self.at(path)? {
             None => Ok(&[]),
             Some(Value::Seq(items)) => Ok(items),
@@ -271,7 +266,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn string_map(&self, path: &[&str]) -> Result<IndexMap<String, String>, ModelError> {
+    fn string_map(&self, path: &[&str]) -> Result<IndexMap<String, String>, Error> {
         let field = path.join(".");
         match self.at(path)? {
             None => Ok(IndexMap::new()),
@@ -287,19 +282,14 @@ impl<'a> Reader<'a> {
     }
 
     /// A string field of a list item, `None` when absent.
-    fn item_string(
-        &self,
-        item: &Value,
-        field: &str,
-        key: &str,
-    ) -> Result<Option<String>, ModelError> {
+    fn item_string(&self, item: &Value, field: &str, key: &str) -> Result<Option<String>, Error> {
         match item.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(v) => self.as_string(&format!("{field}.{key}"), v).map(Some),
         }
     }
 
-    fn item_map<'v>(&self, item: &'v Value, field: &str) -> Result<&'v Value, ModelError> {
+    fn item_map<'v>(&self, item: &'v Value, field: &str) -> Result<&'v Value, Error> {
         match item {
             Value::Map(_) => Ok(item),
             other => Err(self.err(format!(
@@ -309,7 +299,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn selector(&self, v: &Value, field: &str) -> Result<Selector, ModelError> {
+    fn selector(&self, v: &Value, field: &str) -> Result<Selector, Error> {
         let v = self.item_map(v, field)?;
         let mut selector = Selector::default();
         for name in Selector::FIELDS {
@@ -325,8 +315,8 @@ impl<'a> Reader<'a> {
     fn items<T>(
         &self,
         path: &[&str],
-        read: impl Fn(&Value, &str) -> Result<T, ModelError>,
-    ) -> Result<Vec<T>, ModelError> {
+        read: impl Fn(&Value, &str) -> Result<T, Error>,
+    ) -> Result<Vec<T>, Error> {
         let at = path.join(".");
         self.seq(path)?
             .iter()
@@ -336,7 +326,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A required string field of a list item.
-    fn required(&self, item: &Value, field: &str, key: &str) -> Result<String, ModelError> {
+    fn required(&self, item: &Value, field: &str, key: &str) -> Result<String, Error> {
         self.item_string(item, field, key)?
             .ok_or_else(|| self.err(format!("{field}.{key}: missing")))
     }
@@ -348,10 +338,10 @@ impl FluxKustomization {
         KsId::new(&self.namespace, &self.name)
     }
 
-    /// Reads a Flux Kustomization. Fails, naming the object, when `value` is
-    /// not one or a field has the wrong shape; fields the renderer does not
-    /// need are not checked.
-    pub fn from_value(value: &Value) -> Result<FluxKustomization, ModelError> {
+    /// Reads a Flux Kustomization. Fails ([`ErrorKind::Model`]), naming the
+    /// object, when `value` is not one or a field has the wrong shape;
+    /// fields the renderer does not need are not checked.
+    pub fn from_value(value: &Value) -> Result<FluxKustomization, Error> {
         let name = value.str_at(&["metadata", "name"]).unwrap_or_default();
         let namespace = value
             .str_at(&["metadata", "namespace"])
@@ -359,11 +349,7 @@ impl FluxKustomization {
             .unwrap_or(DEFAULT_NAMESPACE)
             .to_owned();
         let r = Reader {
-            object: if name.is_empty() {
-                "<unnamed>".to_owned()
-            } else {
-                KsId::new(&namespace, name).to_string()
-            },
+            object: (!name.is_empty()).then(|| KsId::new(&namespace, name)),
             root: value,
         };
         let api_version = r.api_version(value, name)?;
@@ -404,7 +390,7 @@ impl FluxKustomization {
 /// One reader per section of a Flux Kustomization's spec.
 impl Reader<'_> {
     /// Checks what the object is and returns its version (`v1`, `v1beta2`).
-    fn api_version(&self, value: &Value, name: &str) -> Result<String, ModelError> {
+    fn api_version(&self, value: &Value, name: &str) -> Result<String, Error> {
         if !is_flux_kustomization(value) {
             return Err(self.err(format!(
                 "not a Flux Kustomization (apiVersion {:?}, kind {:?}; expected {GROUP}/v1 or /v1beta2, kind Kustomization)",
@@ -423,7 +409,7 @@ impl Reader<'_> {
     }
 
     /// `spec.sourceRef`; its namespace defaults to the Kustomization's.
-    fn source_ref(&self, namespace: &str) -> Result<SourceRef, ModelError> {
+    fn source_ref(&self, namespace: &str) -> Result<SourceRef, Error> {
         let required = |key: &str| {
             self.string(&["spec", "sourceRef", key])?
                 .ok_or_else(|| self.err(format!("spec.sourceRef.{key}: missing")))
@@ -439,7 +425,7 @@ impl Reader<'_> {
     }
 
     /// One entry of `spec.patches`.
-    fn patch(&self, item: &Value, field: &str) -> Result<Patch, ModelError> {
+    fn patch(&self, item: &Value, field: &str) -> Result<Patch, Error> {
         let item = self.item_map(item, field)?;
         Ok(Patch {
             patch: self.required(item, field, "patch")?,
@@ -451,7 +437,7 @@ impl Reader<'_> {
     }
 
     /// One entry of `spec.patchesJson6902` (v1beta2).
-    fn json6902_patch(&self, item: &Value, field: &str) -> Result<Json6902Patch, ModelError> {
+    fn json6902_patch(&self, item: &Value, field: &str) -> Result<Json6902Patch, Error> {
         let item = self.item_map(item, field)?;
         let target = item
             .get("target")
@@ -473,7 +459,7 @@ impl Reader<'_> {
     }
 
     /// One entry of `spec.images`.
-    fn image(&self, item: &Value, field: &str) -> Result<Image, ModelError> {
+    fn image(&self, item: &Value, field: &str) -> Result<Image, Error> {
         let item = self.item_map(item, field)?;
         let get = |key| {
             self.item_string(item, field, key)
@@ -492,7 +478,7 @@ impl Reader<'_> {
     }
 
     /// `spec.commonMetadata`.
-    fn common_metadata(&self) -> Result<Option<CommonMetadata>, ModelError> {
+    fn common_metadata(&self) -> Result<Option<CommonMetadata>, Error> {
         if self.at(&["spec", "commonMetadata"])?.is_none() {
             return Ok(None);
         }
@@ -503,7 +489,7 @@ impl Reader<'_> {
     }
 
     /// `spec.postBuild`.
-    fn post_build(&self) -> Result<Option<PostBuild>, ModelError> {
+    fn post_build(&self) -> Result<Option<PostBuild>, Error> {
         if self.at(&["spec", "postBuild"])?.is_none() {
             return Ok(None);
         }
@@ -521,7 +507,7 @@ impl Reader<'_> {
         &self,
         item: &Value,
         field: &str,
-    ) -> Result<SubstituteReference, ModelError> {
+    ) -> Result<SubstituteReference, Error> {
         let item = self.item_map(item, field)?;
         let kind = self.required(item, field, "kind")?;
         if kind != "ConfigMap" && kind != "Secret" {
@@ -548,12 +534,7 @@ impl Reader<'_> {
 
     /// One entry of `spec.dependsOn`; its namespace defaults to the
     /// depending Kustomization's, as the controller does.
-    fn dependency(
-        &self,
-        item: &Value,
-        field: &str,
-        namespace: &str,
-    ) -> Result<Dependency, ModelError> {
+    fn dependency(&self, item: &Value, field: &str, namespace: &str) -> Result<Dependency, Error> {
         let item = self.item_map(item, field)?;
         Ok(Dependency {
             name: self
@@ -572,7 +553,7 @@ impl Reader<'_> {
 mod tests {
     use super::*;
 
-    fn parse(src: &str) -> Result<FluxKustomization, ModelError> {
+    fn parse(src: &str) -> Result<FluxKustomization, Error> {
         let docs = krust_yaml::load_documents(src).unwrap();
         FluxKustomization::from_value(&docs[0])
     }
@@ -643,16 +624,17 @@ mod tests {
         ))
         .unwrap_err();
         assert!(
-            err.message.contains("neither ConfigMap nor Secret"),
+            err.message().contains("neither ConfigMap nor Secret"),
             "{err}"
         );
         let err = parse(&format!(
             "{base}spec: {{sourceRef: {{kind: GitRepository, name: r}}, images: [{{newTag: v1}}]}}\n"
         ))
         .unwrap_err();
-        assert_eq!(err.message, "spec.images[0].name: missing");
+        assert_eq!(err.message(), "spec.images[0].name: missing");
+        assert_eq!(err.kind(), ErrorKind::Model);
         let err = parse("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n").unwrap_err();
-        assert!(err.message.contains("not a Flux Kustomization"), "{err}");
-        assert_eq!(err.object, "default/c");
+        assert!(err.message().contains("not a Flux Kustomization"), "{err}");
+        assert_eq!(err.object(), Some(&KsId::new("default", "c")));
     }
 }

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use krust_yaml::Value;
 
+use crate::error::{Error, ErrorKind};
 use crate::model::is_object;
 
 /// One `substituteFrom` entry.
@@ -35,13 +36,15 @@ pub struct Vars {
 
 /// Collects the variables for a Kustomization in `namespace` from `from`
 /// (looked up in `objects`) and `inline`. A missing object that is not
-/// optional is reported in `unavailable`.
+/// optional is reported in `unavailable`. A Secret value that is not
+/// base64 text, or a kind other than ConfigMap and Secret, is an
+/// [`ErrorKind::Substitution`] error.
 pub fn collect(
     namespace: &str,
     from: &[VarsFrom],
     inline: &BTreeMap<String, String>,
     objects: &[Value],
-) -> Result<Vars, String> {
+) -> Result<Vars, Error> {
     let mut vars = Vars::default();
     for source in from {
         let found = objects
@@ -73,17 +76,22 @@ pub fn collect(
                             vars.values.insert(key, decoded);
                         }
                         None => {
-                            return Err(format!(
-                                "substituteFrom {label}: data.{key} is not valid base64 text"
-                            ))
+                            return Err(Error::new(
+                                ErrorKind::Substitution,
+                                format!(
+                                    "substituteFrom {label}: data.{key} is not valid base64 text"
+                                ),
+                            )
+                            .on_variable(key))
                         }
                     }
                 }
                 vars.values.extend(string_map(obj.get("stringData")));
             }
             other => {
-                return Err(format!(
-                    "substituteFrom kind {other} is not supported (ConfigMap or Secret)"
+                return Err(Error::new(
+                    ErrorKind::Substitution,
+                    format!("substituteFrom kind {other} is not supported (ConfigMap or Secret)"),
                 ))
             }
         }

@@ -50,7 +50,7 @@ fn repo(apps_depends_on: &[&str]) -> MemFs {
     fs
 }
 
-fn render(fs: &MemFs) -> Result<krust_flux::cluster::Cluster, String> {
+fn render(fs: &MemFs) -> Result<krust_flux::cluster::Cluster, krust_flux::Error> {
     let source = Source {
         fs,
         root: PathBuf::from("/repo"),
@@ -89,7 +89,7 @@ fn a_cycle_is_an_error_naming_it() {
         "/repo/clusters/demo/infra.yaml",
         ks("infra", "./infra", &["apps"], ""),
     );
-    let err = render(&fs).unwrap_err();
+    let err = render(&fs).unwrap_err().to_string();
     assert!(err.contains("dependsOn cycle"), "{err}");
     assert!(
         err.contains("flux-system/apps") && err.contains("flux-system/infra"),
@@ -101,7 +101,7 @@ fn a_cycle_is_an_error_naming_it() {
 fn a_missing_dependency_is_an_error_naming_both() {
     let err = render(&repo(&["databases"])).unwrap_err();
     assert_eq!(
-        err,
+        err.to_string(),
         "Kustomization flux-system/apps depends on flux-system/databases, which this cluster does not have"
     );
 }
@@ -121,7 +121,10 @@ fn variable_names_are_checked_only_when_a_resource_is_substituted() {
         cluster.errors().count(),
         0,
         "{:?}",
-        cluster.errors().collect::<Vec<_>>()
+        cluster
+            .errors()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
     );
     assert!(cluster.to_yaml().unwrap().contains("k: ${v}"));
     fs.add_file(
@@ -129,7 +132,7 @@ fn variable_names_are_checked_only_when_a_resource_is_substituted() {
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: on\n",
     );
     let cluster = render(&fs).unwrap();
-    let errors: Vec<&str> = cluster.errors().collect();
+    let errors: Vec<String> = cluster.errors().map(ToString::to_string).collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
         errors[0].contains("'bad-name' var name is invalid") && errors[0].contains("ConfigMap on"),
@@ -157,7 +160,7 @@ fn strict_fails_only_on_a_bare_unset_variable() {
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bare\ndata:\n  a: ${unset}\n",
     );
     let cluster = render(&fs).unwrap();
-    let errors: Vec<&str> = cluster.errors().collect();
+    let errors: Vec<String> = cluster.errors().map(ToString::to_string).collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
         errors[0].contains("variable not set (strict mode): \"unset\""),

@@ -23,7 +23,7 @@ fn an_unmapped_source_is_skipped_with_a_warning() {
         ..Default::default()
     };
     let cluster = render_cluster(&repo, "./profiles/dev", &strict).unwrap();
-    let errors: Vec<&str> = cluster.errors().collect();
+    let errors: Vec<String> = cluster.errors().map(ToString::to_string).collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(errors[0].contains("is not mapped"), "{errors:?}");
     assert!(

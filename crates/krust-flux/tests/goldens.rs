@@ -120,7 +120,7 @@ impl Case {
             .filter_map(|r| {
                 let id = format!("{}/{}", r.ks.namespace, r.ks.name);
                 match (&r.objects, &r.error) {
-                    (_, Some(error)) => Some((id, Outcome::Error(error.clone()))),
+                    (_, Some(error)) => Some((id, Outcome::Error(error.to_string()))),
                     (Some(_), None) => Some((id, Outcome::Output(r.to_yaml().unwrap()))),
                     (None, None) => None,
                 }

@@ -19,6 +19,8 @@ use std::path::Path;
 
 use krust::{FileKind, FileSystem};
 
+use crate::error::{Error, ErrorKind};
+
 /// The ignore file source-controller reads in every directory.
 pub const IGNORE_FILE: &str = ".sourceignore";
 
@@ -185,7 +187,10 @@ impl SourceIgnore {
     /// Reads every `.sourceignore` below `root` (not descending into `.git`),
     /// as source-controller does when it packs the artifact. Load once per
     /// source and share it between the Kustomizations built from it.
-    pub fn load(fs: &dyn FileSystem, root: &Path) -> std::io::Result<SourceIgnore> {
+    ///
+    /// A file or directory that cannot be read is an [`ErrorKind::Source`]
+    /// error naming it, saying what the I/O error says.
+    pub fn load(fs: &dyn FileSystem, root: &Path) -> Result<SourceIgnore, Error> {
         let mut ignore = SourceIgnore::default();
         ignore.load_dir(fs, root, &mut Vec::new())?;
         ignore.choose_builtin();
@@ -231,13 +236,14 @@ impl SourceIgnore {
         fs: &dyn FileSystem,
         dir: &Path,
         domain: &mut Vec<String>,
-    ) -> std::io::Result<()> {
+    ) -> Result<(), Error> {
+        let unreadable = |path: &Path, e| Error::io(path, e).with_kind(ErrorKind::Source);
         let file = dir.join(IGNORE_FILE);
         if fs.kind(&file) == Some(FileKind::File) {
-            let bytes = fs.read(&file)?;
+            let bytes = fs.read(&file).map_err(|e| unreadable(&file, e))?;
             self.read(&String::from_utf8_lossy(&bytes), domain);
         }
-        for (name, kind) in fs.read_dir(dir)? {
+        for (name, kind) in fs.read_dir(dir).map_err(|e| unreadable(dir, e))? {
             if kind == FileKind::Dir && name != ".git" {
                 domain.push(name.clone());
                 self.load_dir(fs, &dir.join(&name), domain)?;

@@ -37,32 +37,11 @@ use krust_yaml::{Mapping, Value};
 
 pub use ignore::{SourceIgnore, IGNORE_FILE};
 
+use crate::error::{Error, ErrorKind};
 use crate::model::{CommonMetadata, FluxKustomization, Selector, SourceRef};
 
 /// `apiVersion` of a generated kustomization.
 const KUSTOMIZE_API_VERSION: &str = "kustomize.config.k8s.io/v1beta1";
-
-/// A Flux Kustomization that cannot be built, naming it.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum BuildError {
-    /// The spec asks for something the controller refuses (path not found,
-    /// a remote component...), or the kustomization file is unreadable.
-    #[error("Kustomization {object}: {message}")]
-    Spec {
-        /// `namespace/name`.
-        object: String,
-        /// What is wrong.
-        message: String,
-    },
-    /// kustomize itself failed; the inner error names the file at fault.
-    #[error("Kustomization {object}: kustomize build failed: {source}")]
-    Kustomize {
-        /// `namespace/name`.
-        object: String,
-        /// krust's error.
-        source: krust::Error,
-    },
-}
 
 /// How to build.
 #[derive(Debug, Clone, Default)]
@@ -93,12 +72,19 @@ pub struct Prepared {
 /// Builds `ks` from the source checked out at `source_root`, as
 /// kustomize-controller would, and returns the resources before postBuild
 /// substitution and common metadata.
+///
+/// Every error names `ks` ([`Error::object`]): [`ErrorKind::Build`] when
+/// kustomize fails ([`Error::krust_error`] says why), [`ErrorKind::NotFound`]
+/// when `spec.path` is no directory of the source, [`ErrorKind::Model`] for
+/// a spec the controller refuses, [`ErrorKind::Source`] when the source
+/// cannot be read, [`ErrorKind::Yaml`] or [`ErrorKind::Io`] for the
+/// kustomization file or a manifest it lists.
 pub fn build_flux_kustomization(
     fs: &dyn FileSystem,
     source_root: &Path,
     ks: &FluxKustomization,
     options: &FluxBuildOptions,
-) -> Result<ResMap, BuildError> {
+) -> Result<ResMap, Error> {
     with_artifact(fs, source_root, ks, options, |artifact, prepared| {
         let layered = ArtifactFs {
             overlay: Some((&prepared.file, prepared.text.as_bytes())),
@@ -116,10 +102,9 @@ pub fn build_flux_kustomization(
                 p.strip_prefix(source_root)
                     .map_or_else(|_| p.to_path_buf(), Path::to_path_buf)
             });
-            BuildError::Kustomize {
-                object: ks.id().to_string(),
-                source,
-            }
+            Error::krust(ErrorKind::Build, source)
+                .context("kustomize build failed")
+                .in_kustomization(&ks.id())
         })
     })
 }
@@ -131,8 +116,8 @@ fn with_artifact<T>(
     source_root: &Path,
     ks: &FluxKustomization,
     options: &FluxBuildOptions,
-    then: impl FnOnce(&ArtifactFs<'_>, Prepared) -> Result<T, BuildError>,
-) -> Result<T, BuildError> {
+    then: impl FnOnce(&ArtifactFs<'_>, Prepared) -> Result<T, Error>,
+) -> Result<T, Error> {
     let (root, ignore) = open_source(fs, source_root, ks, options)?;
     let artifact = ArtifactFs {
         base: fs,
@@ -150,7 +135,7 @@ pub fn prepare_kustomization(
     source_root: &Path,
     ks: &FluxKustomization,
     options: &FluxBuildOptions,
-) -> Result<Prepared, BuildError> {
+) -> Result<Prepared, Error> {
     with_artifact(fs, source_root, ks, options, |_, prepared| Ok(prepared))
 }
 
@@ -210,11 +195,9 @@ pub fn apply_common_metadata(objects: &mut [Value], metadata: &CommonMetadata) {
     }
 }
 
-fn spec_error(ks: &FluxKustomization, message: impl Into<String>) -> BuildError {
-    BuildError::Spec {
-        object: ks.id().to_string(),
-        message: message.into(),
-    }
+/// An error of `kind` in building `ks`.
+fn spec_error(ks: &FluxKustomization, kind: ErrorKind, message: impl Into<String>) -> Error {
+    Error::new(kind, message).in_kustomization(&ks.id())
 }
 
 fn open_source(
@@ -222,17 +205,21 @@ fn open_source(
     source_root: &Path,
     ks: &FluxKustomization,
     options: &FluxBuildOptions,
-) -> Result<(PathBuf, SourceIgnore), BuildError> {
-    let root = fs
-        .canonicalize(source_root)
-        .map_err(|e| spec_error(ks, format!("source root {}: {e}", source_root.display())))?;
+) -> Result<(PathBuf, SourceIgnore), Error> {
+    let root = fs.canonicalize(source_root).map_err(|e| {
+        Error::io(source_root, e)
+            .with_kind(ErrorKind::Source)
+            .context(format!("source root {}", source_root.display()))
+            .in_kustomization(&ks.id())
+    })?;
     let ignore = match &options.ignore {
         Some(ignore) => ignore.clone(),
         None => SourceIgnore::load(fs, &root).map_err(|e| {
-            spec_error(
-                ks,
-                format!("reading {IGNORE_FILE} files under {}: {e}", root.display()),
-            )
+            e.context(format!(
+                "reading {IGNORE_FILE} files under {}",
+                root.display()
+            ))
+            .in_kustomization(&ks.id())
         })?,
     };
     Ok((root, ignore))
@@ -254,21 +241,19 @@ pub fn resolve_path(root: &Path, path: &str) -> PathBuf {
     parts.iter().fold(root.to_path_buf(), |dir, p| dir.join(p))
 }
 
-fn prepare_in(
-    fs: &ArtifactFs<'_>,
-    root: &Path,
-    ks: &FluxKustomization,
-) -> Result<Prepared, BuildError> {
+fn prepare_in(fs: &ArtifactFs<'_>, root: &Path, ks: &FluxKustomization) -> Result<Prepared, Error> {
     let dir = resolve_path(root, &ks.path);
     if fs.kind(&dir) != Some(FileKind::Dir) {
         return Err(spec_error(
             ks,
+            ErrorKind::NotFound,
             format!(
                 "kustomization path not found: spec.path {:?} is no directory of the source ({})",
                 ks.path,
                 dir.display()
             ),
-        ));
+        )
+        .in_file(&dir));
     }
     let existing = FILE_NAMES
         .iter()
@@ -303,8 +288,9 @@ fn prepare_in(
         );
     }
     rewrite(fs, &dir, ks, &mut kus)?;
-    let text = krust_yaml::to_yaml_string(&Value::from_map(kus))
-        .map_err(|e| spec_error(ks, format!("{}: {e}", file.display())))?;
+    let text = krust_yaml::to_yaml_string(&Value::from_map(kus)).map_err(|e| {
+        spec_error(ks, ErrorKind::Yaml, format!("{}: {e}", file.display())).in_file(&file)
+    })?;
     Ok(Prepared {
         dir,
         file,
@@ -317,39 +303,51 @@ fn read_kustomization(
     fs: &dyn FileSystem,
     file: &Path,
     ks: &FluxKustomization,
-) -> Result<Mapping, BuildError> {
-    let bytes = fs
-        .read(file)
-        .map_err(|e| spec_error(ks, format!("{}: {e}", file.display())))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| spec_error(ks, format!("{}: not UTF-8: {e}", file.display())))?;
+) -> Result<Mapping, Error> {
+    let bytes = fs.read(file).map_err(|e| read_error(ks, file, e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        spec_error(
+            ks,
+            ErrorKind::Yaml,
+            format!("{}: not UTF-8: {e}", file.display()),
+        )
+        .in_file(file)
+    })?;
     // The controller reads it with sigs.k8s.io/yaml, as kustomize does.
     let doc = krust::kustomization::load_text(&text).map_err(|e| {
         spec_error(
             ks,
+            ErrorKind::Yaml,
             format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message),
         )
+        .in_file(file)
+        .at_position(e.line, e.column)
     })?;
     match doc {
         None => Ok(Mapping::default()),
         Some(Value::Map(map)) => Ok(*map),
         Some(other) => Err(spec_error(
             ks,
+            ErrorKind::Yaml,
             format!(
                 "{}: expected a kustomization map, found {}",
                 file.display(),
                 other.type_name()
             ),
-        )),
+        )
+        .in_file(file)),
     }
 }
 
+/// A failed read of `path` in building `ks`, shown as `path: why`.
+fn read_error(ks: &FluxKustomization, path: &Path, err: io::Error) -> Error {
+    Error::io(path, err)
+        .context(path.display().to_string())
+        .in_kustomization(&ks.id())
+}
+
 /// The kustomization the controller writes into a directory without one.
-fn generate(
-    fs: &dyn FileSystem,
-    dir: &Path,
-    ks: &FluxKustomization,
-) -> Result<Mapping, BuildError> {
+fn generate(fs: &dyn FileSystem, dir: &Path, ks: &FluxKustomization) -> Result<Mapping, Error> {
     let mut resources = Vec::new();
     scan(fs, dir, dir, ks, &mut resources)?;
     let mut kus = Mapping::default();
@@ -371,10 +369,8 @@ fn scan(
     dir: &Path,
     ks: &FluxKustomization,
     out: &mut Vec<Value>,
-) -> Result<(), BuildError> {
-    let entries = fs
-        .read_dir(dir)
-        .map_err(|e| spec_error(ks, format!("{}: {e}", dir.display())))?;
+) -> Result<(), Error> {
+    let entries = fs.read_dir(dir).map_err(|e| read_error(ks, dir, e))?;
     for (name, kind) in entries {
         let path = dir.join(&name);
         let rel = || {
@@ -396,17 +392,15 @@ fn scan(
                 if !(name.ends_with(".yaml") || name.ends_with(".yml")) {
                     continue;
                 }
-                let bytes = fs
-                    .read(&path)
-                    .map_err(|e| spec_error(ks, format!("{}: {e}", path.display())))?;
+                let bytes = fs.read(&path).map_err(|e| read_error(ks, &path, e))?;
                 krust::resources_from_bytes(&path, &bytes).map_err(|e| {
-                    spec_error(
-                        ks,
-                        format!(
-                            "failed to decode Kubernetes YAML from {}: {e}",
+                    Error::krust(ErrorKind::Yaml, e)
+                        .in_file(&path)
+                        .context(format!(
+                            "failed to decode Kubernetes YAML from {}",
                             path.display()
-                        ),
-                    )
+                        ))
+                        .in_kustomization(&ks.id())
                 })?;
                 out.push(rel());
             }
@@ -461,7 +455,7 @@ fn rewrite(
     dir: &Path,
     ks: &FluxKustomization,
     kus: &mut Mapping,
-) -> Result<(), BuildError> {
+) -> Result<(), Error> {
     // The controller reads these from its typed object, where an empty
     // string is no value at all (`omitempty`): it leaves the file's alone.
     for (key, value) in [
@@ -493,6 +487,7 @@ fn rewrite(
         if !is_local_relative(component) {
             return Err(spec_error(
                 ks,
+                ErrorKind::Model,
                 format!("component path '{component}' must be local and relative"),
             ));
         }
@@ -505,8 +500,13 @@ fn rewrite(
 
     let mut strategic = Vec::new();
     for patch in &ks.patches_strategic_merge {
-        let text = krust_yaml::to_yaml_string(patch)
-            .map_err(|e| spec_error(ks, format!("spec.patchesStrategicMerge: {e}")))?;
+        let text = krust_yaml::to_yaml_string(patch).map_err(|e| {
+            spec_error(
+                ks,
+                ErrorKind::Yaml,
+                format!("spec.patchesStrategicMerge: {e}"),
+            )
+        })?;
         strategic.push(text.into());
     }
     append(kus, "patchesStrategicMerge", strategic);
@@ -514,7 +514,7 @@ fn rewrite(
     let mut json6902 = Vec::new();
     for patch in &ks.patches_json6902 {
         let text = krust_yaml::to_yaml_string(&Value::Seq(patch.patch.clone()))
-            .map_err(|e| spec_error(ks, format!("spec.patchesJson6902: {e}")))?;
+            .map_err(|e| spec_error(ks, ErrorKind::Yaml, format!("spec.patchesJson6902: {e}")))?;
         let mut map = Mapping::default();
         map.insert("patch".to_owned(), text.into());
         map.insert("target".to_owned(), selector_value(&patch.target));
