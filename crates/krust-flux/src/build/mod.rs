@@ -28,11 +28,12 @@
 mod ignore;
 mod roundtrip;
 
+use std::collections::BTreeMap;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
 use krust::kustomization::FILE_NAMES;
-use krust::{normalize, BuildOptions, FileKind, FileSystem, LoadRestrictor, ResMap};
+use krust::{normalize, BuildOptions, FileKind, FileSystem, LayeredFs, LoadRestrictor, ResMap};
 use krust_yaml::{Mapping, Value};
 
 pub use ignore::{SourceIgnore, IGNORE_FILE};
@@ -86,10 +87,9 @@ pub fn build_flux_kustomization(
     options: &FluxBuildOptions,
 ) -> Result<ResMap, Error> {
     with_artifact(fs, source_root, ks, options, |artifact, prepared| {
-        let layered = ArtifactFs {
-            overlay: Some((&prepared.file, prepared.text.as_bytes())),
-            ..*artifact
-        };
+        let rewritten =
+            BTreeMap::from([(prepared.file.clone(), prepared.text.clone().into_bytes())]);
+        let layered = artifact.with(rewritten);
         // The controller leaves kustomize's reorder option unset: only a
         // kustomization's own sortOptions sort its output.
         let build_options = BuildOptions::default()
@@ -116,16 +116,11 @@ fn with_artifact<T>(
     source_root: &Path,
     ks: &FluxKustomization,
     options: &FluxBuildOptions,
-    then: impl FnOnce(&ArtifactFs<'_>, Prepared) -> Result<T, Error>,
+    then: impl FnOnce(&Artifact<'_>, Prepared) -> Result<T, Error>,
 ) -> Result<T, Error> {
     let (root, ignore) = open_source(fs, source_root, ks, options)?;
-    let artifact = ArtifactFs {
-        base: fs,
-        root: &root,
-        ignore: &ignore,
-        overlay: None,
-    };
-    let prepared = prepare_in(&artifact, &root, ks)?;
+    let artifact = Artifact::new(fs, &root, &ignore);
+    let prepared = prepare_in(&artifact.with(BTreeMap::new()), &root, ks)?;
     then(&artifact, prepared)
 }
 
@@ -241,7 +236,7 @@ pub fn resolve_path(root: &Path, path: &str) -> PathBuf {
     parts.iter().fold(root.to_path_buf(), |dir, p| dir.join(p))
 }
 
-fn prepare_in(fs: &ArtifactFs<'_>, root: &Path, ks: &FluxKustomization) -> Result<Prepared, Error> {
+fn prepare_in(fs: &LayeredFs<'_>, root: &Path, ks: &FluxKustomization) -> Result<Prepared, Error> {
     let dir = resolve_path(root, &ks.path);
     if fs.kind(&dir) != Some(FileKind::Dir) {
         return Err(spec_error(
@@ -564,104 +559,33 @@ fn merge_images(ks: &FluxKustomization, kus: &mut Mapping) {
     }
 }
 
-/// The source as the artifact holds it: ignored files absent, and at most
-/// one file (the rewritten kustomization) laid over it in memory.
-#[derive(Clone, Copy)]
-struct ArtifactFs<'a> {
+/// The source as the artifact holds it: files its ignore rules leave out
+/// are absent ([`LayeredFs::hiding_files`]).
+struct Artifact<'a> {
     base: &'a dyn FileSystem,
-    root: &'a Path,
-    ignore: &'a SourceIgnore,
-    overlay: Option<(&'a Path, &'a [u8])>,
+    hide: Box<krust::Hidden<'a>>,
+    reason: String,
 }
 
-impl ArtifactFs<'_> {
-    fn is_overlay(&self, path: &Path) -> bool {
-        self.overlay.is_some_and(|(p, _)| p == path)
-    }
-
-    /// Whether the file at `path` was left out of the artifact.
-    fn ignored_file(&self, path: &Path) -> bool {
-        let Ok(rel) = path.strip_prefix(self.root) else {
-            return false;
+impl<'a> Artifact<'a> {
+    fn new(base: &'a dyn FileSystem, root: &'a Path, ignore: &'a SourceIgnore) -> Artifact<'a> {
+        // Whether the file at `path` was left out of the artifact.
+        let hide = move |path: &Path| {
+            let Ok(rel) = path.strip_prefix(root) else {
+                return false;
+            };
+            let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
+            !parts.is_empty() && ignore.is_ignored(&parts, false)
         };
-        let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
-        !parts.is_empty() && self.ignore.is_ignored(&parts, false)
-    }
-
-    fn visible(&self, path: PathBuf) -> io::Result<PathBuf> {
-        if self.base.kind(&path) == Some(FileKind::File) && self.ignored_file(&path) {
-            Err(not_in_artifact(&path))
-        } else {
-            Ok(path)
-        }
-    }
-}
-
-fn not_in_artifact(path: &Path) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::NotFound,
-        format!(
-            "{}: excluded from the source artifact by {IGNORE_FILE}",
-            path.display()
-        ),
-    )
-}
-
-impl FileSystem for ArtifactFs<'_> {
-    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        let path = normalize(path);
-        if let Some((p, content)) = self.overlay.filter(|(p, _)| *p == path) {
-            debug_assert_eq!(p, path);
-            return Ok(content.to_vec());
-        }
-        if self.ignored_file(&path) && self.base.kind(&path) == Some(FileKind::File) {
-            return Err(not_in_artifact(&path));
-        }
-        self.base.read(&path)
-    }
-
-    fn kind(&self, path: &Path) -> Option<FileKind> {
-        let path = normalize(path);
-        if self.is_overlay(&path) {
-            return Some(FileKind::File);
-        }
-        match self.base.kind(&path)? {
-            FileKind::File if self.ignored_file(&path) => None,
-            kind => Some(kind),
+        Artifact {
+            base,
+            hide: Box::new(hide),
+            reason: format!("excluded from the source artifact by {IGNORE_FILE}"),
         }
     }
 
-    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
-        let path = normalize(path);
-        if self.is_overlay(&path) {
-            return Ok(path);
-        }
-        self.visible(self.base.canonicalize(&path)?)
-    }
-
-    fn canonicalize_in(&self, real_dir: &Path, name: &std::ffi::OsStr) -> io::Result<PathBuf> {
-        let path = normalize(&real_dir.join(name));
-        if self.is_overlay(&path) {
-            return Ok(path);
-        }
-        self.visible(self.base.canonicalize_in(real_dir, name)?)
-    }
-
-    fn read_dir(&self, path: &Path) -> io::Result<Vec<(String, FileKind)>> {
-        let dir = normalize(path);
-        let mut entries = self.base.read_dir(&dir)?;
-        entries
-            .retain(|(name, kind)| *kind == FileKind::Dir || !self.ignored_file(&dir.join(name)));
-        if let Some((file, _)) = self.overlay {
-            if file.parent() == Some(dir.as_path()) {
-                if let Some(name) = file.file_name().and_then(|n| n.to_str()) {
-                    if !entries.iter().any(|(n, _)| n == name) {
-                        entries.push((name.to_owned(), FileKind::File));
-                        entries.sort_by(|a, b| a.0.cmp(&b.0));
-                    }
-                }
-            }
-        }
-        Ok(entries)
+    /// The artifact with `files` (the rewritten kustomization) laid over it.
+    fn with(&self, files: BTreeMap<PathBuf, Vec<u8>>) -> LayeredFs<'_> {
+        LayeredFs::new(self.base, files).hiding_files(&*self.hide, &self.reason)
     }
 }

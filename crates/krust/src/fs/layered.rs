@@ -32,12 +32,12 @@ pub struct LayeredFs<'fs> {
     /// Files and directories of the base that the change deletes.
     removed: BTreeSet<PathBuf>,
     /// Files of the base left out by a rule, and the reason errors give.
-    hidden: Option<(&'fs Hidden, &'fs str)>,
+    hidden: Option<(&'fs Hidden<'fs>, &'fs str)>,
 }
 
 /// Which files of the base a [`LayeredFs`] leaves out (see
 /// [`LayeredFs::hiding_files`]).
-pub type Hidden = dyn Fn(&Path) -> bool + Sync;
+pub type Hidden<'a> = dyn Fn(&Path) -> bool + Sync + 'a;
 
 impl<'fs> LayeredFs<'fs> {
     /// `files` (absolute paths, as the base canonicalizes them) laid over `base`.
@@ -56,7 +56,7 @@ impl<'fs> LayeredFs<'fs> {
 
     /// The same layer, with the base's files for which `hide` holds left
     /// out (directories stay); reading one fails with `reason`.
-    pub fn hiding_files(mut self, hide: &'fs Hidden, reason: &'fs str) -> Self {
+    pub fn hiding_files(mut self, hide: &'fs Hidden<'fs>, reason: &'fs str) -> Self {
         self.hidden = Some((hide, reason));
         self
     }
