@@ -7,9 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use krust::{DiskFs, FileSystem, Graph, MemFs};
-use krust_diff::sides::{compare_sides, Side};
+use krust::{DiskFs, Graph};
 use krust_diff::{diff_root, DiffOptions, Render, RepoDiff, RootSide};
+use krust_repo::revisions::RevisionDiff;
 
 use crate::output::{format, OutputArgs};
 use crate::paths::display_path;
@@ -166,60 +166,24 @@ fn diff_revisions(
         (None, true) => Some(PathBuf::from(".")),
         (all, _) => all.clone(),
     };
-    let top = krust_repo::git::repository_top(&cwd).map_err(|e| e.to_string())?;
-    let (base_fs, head_fs) = rayon::join(
-        || krust_repo::git::revision_fs(&top, base, &top),
-        || head.map(|rev| krust_repo::git::revision_fs(&top, rev, &top)),
-    );
-    let base_fs = base_fs.map_err(|e| e.to_string())?;
-    let head_fs: Option<MemFs> = head_fs.transpose().map_err(|e| e.to_string())?;
-    let head_side: &dyn FileSystem = match &head_fs {
-        Some(fs) => fs,
-        None => &DiskFs,
-    };
-    if let Some(dir) = &common.flux {
-        let head_label = head.unwrap_or("working tree");
-        return Ok(crate::flux::diff_clusters(
-            (&base_fs, base),
-            (head_side, head_label),
-            &cwd,
-            dir,
-            common.output.version.kustomize_version,
-        ));
-    }
-    let mut roots: Vec<PathBuf> = paths
-        .iter()
-        .map(|p| krust::normalize(&cwd.join(p)))
-        .collect();
-    if let Some(dir) = &all {
-        let dir = krust::normalize(&cwd.join(dir));
-        for fs in [&base_fs as &dyn FileSystem, head_side] {
-            // A directory missing on one side has no roots there.
-            if fs.kind(&dir).is_some() {
-                roots.extend(
-                    krust::discover_roots_in(fs, &dir, common.include_bases)
-                        .map_err(|e| e.to_string())?,
-                );
-            }
-        }
-    }
-    roots.sort();
-    roots.dedup();
-    let old = Side {
-        fs: &base_fs,
-        label: base.to_owned(),
-    };
-    let new = Side {
-        fs: head_side,
-        label: head.unwrap_or("working tree").to_owned(),
-    };
+    let request = RevisionDiff::new(&cwd, base)
+        .with_head(head)
+        .with_roots(
+            paths
+                .iter()
+                .map(|p| krust::normalize(&cwd.join(p)))
+                .collect(),
+        )
+        .with_all(
+            all.map(|d| krust::normalize(&cwd.join(d))),
+            common.include_bases,
+        )
+        .with_flux(common.flux.clone())
+        .with_options(common.output.build_options());
     let show = |p: &Path| display_path(p, Some(&cwd)).display().to_string();
-    Ok(compare_sides(
-        &old,
-        &new,
-        &roots,
-        &show,
-        &common.output.build_options(),
-        &DiffOptions::default(),
-    ))
+    let (diff, warnings) = request.run(&show).map_err(|e| e.to_string())?;
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(diff)
 }

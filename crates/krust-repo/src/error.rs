@@ -19,6 +19,9 @@ pub enum ErrorKind {
     Kustomization,
     /// A render the workflow relies on failed; [`Error::krust_error`] says why.
     Build,
+    /// Git could not read a revision (or is not installed); the source is
+    /// the [`crate::git::GitError`].
+    Git,
     /// The workflow does not apply to this tree as it stands (copies of a
     /// patch differ, a patch has a target, a promotion would break a
     /// render): nothing was written.
@@ -100,6 +103,15 @@ impl Error {
         Error {
             line: Some(err.line),
             ..Error::new(ErrorKind::Yaml, err.message.clone()).at(file)
+        }
+    }
+
+    /// A git failure, shown as git's error shows it.
+    pub(crate) fn git(err: crate::git::GitError) -> Error {
+        Error {
+            message: err.to_string(),
+            source: Some(Arc::new(err)),
+            ..Error::new(ErrorKind::Git, String::new())
         }
     }
 

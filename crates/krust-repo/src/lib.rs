@@ -15,6 +15,9 @@
 //!   rendered before and after;
 //! - [`lift`]: a patch every overlay carries folded into the base, proven a
 //!   no-op before anything is written;
+//! - [`revisions`]: every root at two revisions compared (`render diff
+//!   --base`), and [`flux`]: what a Flux cluster gets, compared per Flux
+//!   Kustomization;
 //! - [`edit`]: what the workflows share (kustomization text edits,
 //!   whole-file writes).
 
@@ -22,10 +25,12 @@
 
 pub mod edit;
 mod error;
+pub mod flux;
 pub mod git;
 mod kustomizations;
 pub mod lift;
 pub mod lint;
 pub mod promote;
+pub mod revisions;
 
 pub use error::{Error, ErrorKind};

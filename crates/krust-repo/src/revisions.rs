@@ -1,0 +1,151 @@
+//! Two revisions of a repository compared root by root (`render diff
+//! --base`, `render verify-noop`): both read from git without a checkout,
+//! or the base against the working tree, each rendered through its own build
+//! graph.
+
+use std::path::{Path, PathBuf};
+
+use krust::{BuildOptions, DiskFs, FileSystem, MemFs};
+use krust_diff::sides::{compare_sides, Side};
+use krust_diff::{DiffOptions, RepoDiff};
+
+use crate::error::Error;
+use crate::git;
+
+/// What to compare between two revisions.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RevisionDiff<'a> {
+    /// A directory inside the repository (the roots are found from here).
+    pub dir: PathBuf,
+    /// The base revision.
+    pub base: &'a str,
+    /// The head revision; `None` is the working tree.
+    pub head: Option<&'a str>,
+    /// Roots to compare, absolute.
+    pub roots: Vec<PathBuf>,
+    /// Also every top-level kustomization below this directory, found on
+    /// either side.
+    pub all: Option<PathBuf>,
+    /// With `all`, also kustomizations that others use as resources.
+    pub include_bases: bool,
+    /// Compare what this Flux cluster directory (relative to `dir`, which
+    /// must then be the repository root) gets, per Flux Kustomization,
+    /// instead of roots.
+    pub flux: Option<PathBuf>,
+    /// How to build.
+    pub options: BuildOptions,
+}
+
+impl<'a> RevisionDiff<'a> {
+    /// `base` against the working tree in `dir`, no roots yet.
+    pub fn new(dir: impl Into<PathBuf>, base: &'a str) -> RevisionDiff<'a> {
+        RevisionDiff {
+            dir: dir.into(),
+            base,
+            head: None,
+            roots: Vec::new(),
+            all: None,
+            include_bases: false,
+            flux: None,
+            options: BuildOptions::default(),
+        }
+    }
+
+    /// The same comparison with `head` (`None`: the working tree).
+    pub fn with_head(mut self, head: Option<&'a str>) -> Self {
+        self.head = head;
+        self
+    }
+
+    /// The same comparison of these roots (absolute paths).
+    pub fn with_roots(mut self, roots: Vec<PathBuf>) -> Self {
+        self.roots = roots;
+        self
+    }
+
+    /// The same comparison, also of every root below `dir`.
+    pub fn with_all(mut self, dir: Option<PathBuf>, include_bases: bool) -> Self {
+        self.all = dir;
+        self.include_bases = include_bases;
+        self
+    }
+
+    /// The same comparison of a Flux cluster directory instead of roots.
+    pub fn with_flux(mut self, cluster: Option<PathBuf>) -> Self {
+        self.flux = cluster;
+        self
+    }
+
+    /// The same comparison built with `options`.
+    pub fn with_options(mut self, options: BuildOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Renders both sides and compares them; `show` names roots in the
+    /// result. Warnings (a Flux source not mapped, say) come back beside it.
+    pub fn run(
+        &self,
+        show: &(dyn Fn(&Path) -> String + Sync),
+    ) -> Result<(RepoDiff, Vec<String>), Error> {
+        let top = git::repository_top(&self.dir).map_err(Error::git)?;
+        let (base_fs, head_fs) = rayon::join(
+            || git::revision_fs(&top, self.base, &top),
+            || self.head.map(|rev| git::revision_fs(&top, rev, &top)),
+        );
+        let base_fs = base_fs.map_err(Error::git)?;
+        let head_fs: Option<MemFs> = head_fs.transpose().map_err(Error::git)?;
+        let head_side: &dyn FileSystem = match &head_fs {
+            Some(fs) => fs,
+            None => &DiskFs,
+        };
+        let head_label = self.head.unwrap_or("working tree");
+        if let Some(cluster) = &self.flux {
+            return Ok(crate::flux::diff_clusters(
+                (&base_fs, self.base),
+                (head_side, head_label),
+                &self.dir,
+                cluster,
+                self.options.kustomize_version,
+            ));
+        }
+        let roots = self.roots_on(&[&base_fs, head_side])?;
+        let old = Side {
+            fs: &base_fs,
+            label: self.base.to_owned(),
+        };
+        let new = Side {
+            fs: head_side,
+            label: head_label.to_owned(),
+        };
+        let diff = compare_sides(
+            &old,
+            &new,
+            &roots,
+            show,
+            &self.options,
+            &DiffOptions::default(),
+        );
+        Ok((diff, Vec::new()))
+    }
+
+    /// The roots to compare: those named, and those found below `all` on
+    /// either side (a directory missing on one side has no roots there).
+    fn roots_on(&self, sides: &[&dyn FileSystem]) -> Result<Vec<PathBuf>, Error> {
+        let mut roots = self.roots.clone();
+        if let Some(dir) = &self.all {
+            for fs in sides {
+                if fs.kind(dir).is_some() {
+                    roots.extend(
+                        krust::discover_roots_in(*fs, dir, self.include_bases)
+                            .map_err(Error::krust)?,
+                    );
+                }
+            }
+        }
+        roots.sort();
+        roots.dedup();
+        Ok(roots)
+    }
+}
