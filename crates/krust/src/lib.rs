@@ -21,6 +21,60 @@
 //!     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dev-settings\n"
 //! );
 //! ```
+//!
+//! # From disk
+//!
+//! [`DiskFs`] reads the real filesystem; paths are those of the machine.
+//!
+//! ```
+//! use krust::{build, BuildOptions, DiskFs};
+//!
+//! # let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/gitops");
+//! let staging = repo.join("apps/overlays/staging");
+//! let resources = build(&DiskFs, &staging, &BuildOptions::default()).unwrap();
+//! assert!(resources.len() > 10);
+//! ```
+//!
+//! # Many roots at once
+//!
+//! A [`Graph`] builds many roots through one cache, so a base shared by
+//! every overlay is read and built once; [`discover_roots`] finds the roots
+//! of a repository (see [`Graph`] for an example with a shared base).
+//!
+//! ```
+//! use krust::{discover_roots, BuildOptions, DiskFs, Graph};
+//!
+//! # let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/gitops");
+//! let roots = discover_roots(&repo, false).unwrap();
+//! let graph = Graph::new(&DiskFs, BuildOptions::default());
+//! for (root, built) in roots.iter().zip(graph.build_all(&roots)) {
+//!     let resources = built.unwrap_or_else(|e| panic!("{}: {e}", root.display()));
+//!     assert!(!resources.is_empty());
+//! }
+//! ```
+//!
+//! # Errors a program can match
+//!
+//! Every [`Error`] has an [`ErrorKind`], the file at fault, its position
+//! where known, and the chain of kustomizations that led there.
+//!
+//! ```
+//! use krust::{build, BuildOptions, ErrorKind, MemFs};
+//!
+//! let mut fs = MemFs::new();
+//! fs.add_file("/overlay/kustomization.yaml", "resources: [../base]\n");
+//! fs.add_file("/base/kustomization.yaml", "resources: [deploy.yaml]\n");
+//! fs.add_file("/base/deploy.yaml", "kind: Deployment\nmetadata: {name: [web\n");
+//! let err = build(&fs, "/overlay".as_ref(), &BuildOptions::default()).unwrap_err();
+//! match err.kind() {
+//!     ErrorKind::Yaml => {
+//!         assert_eq!(err.file(), Some("/base/deploy.yaml".as_ref()));
+//!         assert!(err.position().is_some());
+//!         assert_eq!(err.chain().len(), 2); // overlay, then base
+//!     }
+//!     other => panic!("unexpected {other}: {err}"),
+//! }
+//! ```
 
 #![warn(missing_docs)]
 
