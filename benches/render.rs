@@ -2,7 +2,7 @@
 //! `tests/support/synthetic.rs`): one overlay (through the build graph, as
 //! `render` builds it, and sequentially), every overlay of a repository at
 //! once, the emitter alone, and one overlay at growing sizes to show how cost
-//! scales. Run with `cargo bench --bench render`; `benches/versus_kubectl.rs`
+//! scales. Run with `cargo bench --bench render`; `tests/tools/versus_kubectl.rs`
 //! measures the `render` binary against `kubectl kustomize`.
 
 use std::path::{Path, PathBuf};
