@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use krust::{DiskFs, Graph};
-use krust_diff::{diff_root, DiffOptions, Render, RepoDiff, RootSide};
+use krust_diff::{diff_root, DiffOptions, Pairing, Render, RepoDiff, RootSide};
 use krust_repo::revisions::RevisionDiff;
 
 use crate::output::{format, OutputArgs};
@@ -25,12 +25,36 @@ pub struct DiffArgs {
     #[arg(long = "head", value_name = "REV", requires = "base")]
     pub head: Option<String>,
 
+    /// How resources pair: `name` also across the renaming two environments apply
+    /// (namespace, namePrefix, nameSuffix), reported once; `exact` by namespace and name.
+    /// Default: `name` for two different roots, `exact` for revisions (--base).
+    #[arg(long = "pair", value_enum, value_name = "MODE")]
+    pub pair: Option<PairMode>,
+
     #[command(flatten)]
     pub common: CommonArgs,
 
     /// Without --base: OLD and NEW, each a kustomization directory or a rendered YAML file.
     /// With --base: the roots to compare (default: every root below the current directory).
     pub paths: Vec<PathBuf>,
+}
+
+/// `--pair`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PairMode {
+    /// By group, kind, namespace and name.
+    Exact,
+    /// Also across an environment's consistent renaming.
+    Name,
+}
+
+impl From<PairMode> for Pairing {
+    fn from(mode: PairMode) -> Pairing {
+        match mode {
+            PairMode::Exact => Pairing::Exact,
+            PairMode::Name => Pairing::Name,
+        }
+    }
 }
 
 /// What `render verify-noop` takes.
@@ -71,7 +95,13 @@ pub struct CommonArgs {
 pub fn run_diff(args: &DiffArgs) -> ExitCode {
     let result = match &args.base {
         None => diff_two(args),
-        Some(base) => diff_revisions(base, args.head.as_deref(), &args.paths, &args.common),
+        Some(base) => diff_revisions(
+            base,
+            args.head.as_deref(),
+            &args.paths,
+            &args.common,
+            args.pair.map_or(Pairing::Exact, Pairing::from),
+        ),
     };
     match result {
         Ok(diff) => {
@@ -84,7 +114,7 @@ pub fn run_diff(args: &DiffArgs) -> ExitCode {
 
 /// `render verify-noop`: the proof a refactoring needs.
 pub fn run_verify(args: &VerifyArgs) -> ExitCode {
-    match diff_revisions(&args.base, None, &args.roots, &args.common) {
+    match diff_revisions(&args.base, None, &args.roots, &args.common, Pairing::Exact) {
         Ok(diff) if diff.is_empty() => {
             let summary = diff.summary();
             println!(
@@ -148,7 +178,20 @@ fn diff_two(args: &DiffArgs) -> Result<RepoDiff, String> {
     };
     let (old_side, new_side) = rayon::join(|| side(old), || side(new));
     let label = format!("{} → {}", old.display(), new.display());
-    let root = diff_root(label, old_side, new_side, &DiffOptions::default());
+    // Two different roots are two environments, unless told otherwise.
+    let pairing = args.pair.map_or(
+        if cwd.join(old) == cwd.join(new) {
+            Pairing::Exact
+        } else {
+            Pairing::Name
+        },
+        Pairing::from,
+    );
+    let options = DiffOptions {
+        pairing,
+        ..DiffOptions::default()
+    };
+    let root = diff_root(label, old_side, new_side, &options);
     Ok(RepoDiff::new(vec![root]))
 }
 
@@ -158,6 +201,7 @@ fn diff_revisions(
     head: Option<&str>,
     paths: &[PathBuf],
     common: &CommonArgs,
+    pairing: Pairing,
 ) -> Result<RepoDiff, String> {
     let cwd = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
     let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
@@ -179,7 +223,8 @@ fn diff_revisions(
             common.include_bases,
         )
         .with_flux(common.flux.clone())
-        .with_options(common.output.build_options());
+        .with_options(common.output.build_options())
+        .with_pairing(pairing);
     let show = |p: &Path| display_path(p, Some(&cwd)).display().to_string();
     let (diff, warnings) = request.run(&show).map_err(|e| e.to_string())?;
     for warning in warnings {

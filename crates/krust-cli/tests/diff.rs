@@ -198,7 +198,28 @@ fn diff_of_two_overlays_or_rendered_files() {
     );
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    // The namespace is part of a resource's id: other namespace, other resource.
+    // Two environments pair across their namespaces, the move said once.
+    assert!(
+        text.contains("renamed: namespace dev → staging on 2 resources"),
+        "{text}"
+    );
+    assert!(
+        text.contains("0 added, 0 removed, 0 changed, 2 identical"),
+        "{text}"
+    );
+    // Paired exactly, the namespace is part of a resource's id: other
+    // namespace, other resource.
+    let out = render(
+        &[
+            "diff",
+            "--pair",
+            "exact",
+            "apps/overlays/dev",
+            "apps/overlays/staging",
+        ],
+        &dir,
+    );
+    let text = stdout(&out);
     assert!(text.contains("+ Deployment.apps/staging/web"), "{text}");
     assert!(text.contains("- Deployment.apps/dev/web"), "{text}");
     let rendered = render(&["apps/overlays/dev"], &dir);

@@ -8,11 +8,15 @@
 //! parallel, and roots too: a repository has many roots, a root many
 //! resources.
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
 
 use krust::patches::Schema;
 use rayon::prelude::*;
 
+use krust_yaml::Value;
+
+use crate::environments::{pair_environments, Pairing, Renaming};
 use crate::fields::diff_values;
 use crate::render::RenderedResource;
 use crate::suffix::pair_renamed;
@@ -27,6 +31,9 @@ pub struct DiffOptions<'s> {
     pub schema: Option<&'s Schema>,
     /// Context lines around each hunk of the unified diffs.
     pub context: usize,
+    /// How resources are paired: exactly (revisions of one root) or across
+    /// an environment's renaming (two environments).
+    pub pairing: Pairing,
 }
 
 impl Default for DiffOptions<'static> {
@@ -35,6 +42,7 @@ impl Default for DiffOptions<'static> {
         DiffOptions {
             schema: Some(Schema::builtin()),
             context: DEFAULT_CONTEXT,
+            pairing: Pairing::Exact,
         }
     }
 }
@@ -51,11 +59,22 @@ pub fn diff_renders(old: &Render, new: &Render, options: &DiffOptions<'_>) -> Re
         .difference(&old_keys)
         .map(|k| (*k).clone())
         .collect();
-    let renamed = pair_renamed(&removed, &added);
-    let renamed_old: BTreeSet<&ResourceKey> = renamed.iter().map(|(o, _)| o).collect();
-    let renamed_new: BTreeSet<&ResourceKey> = renamed.iter().map(|(_, n)| n).collect();
-    removed.retain(|k| !renamed_old.contains(k));
-    added.retain(|k| !renamed_new.contains(k));
+    let (renaming, mut renamed) = match options.pairing {
+        Pairing::Exact => (Renaming::default(), Vec::new()),
+        Pairing::Name => pair_environments(&removed, &added),
+    };
+    unpaired(&mut removed, &mut added, &renamed);
+    // Generated names: by their base, once the environment's renaming is undone.
+    let moved: Vec<ResourceKey> = removed.iter().map(|k| renaming.apply(k)).collect();
+    let hashed: Vec<(ResourceKey, ResourceKey)> = pair_renamed(&moved, &added)
+        .into_iter()
+        .filter_map(|(m, n)| Some((removed[moved.iter().position(|k| *k == m)?].clone(), n)))
+        .collect();
+    unpaired(&mut removed, &mut added, &hashed);
+    renamed.extend(hashed);
+    let mut renaming = renaming;
+    renaming.count(&renamed);
+    let names = Rewrite::new(&renaming, &renamed, options.pairing);
 
     let mut pairs: Vec<(&ResourceKey, &ResourceKey)> =
         old_keys.intersection(&new_keys).map(|k| (*k, *k)).collect();
@@ -65,7 +84,7 @@ pub fn diff_renders(old: &Render, new: &Render, options: &DiffOptions<'_>) -> Re
         .map(|&(old_key, new_key)| {
             // Both keys were taken from the renders they are looked up in.
             let (o, n) = (old.get(old_key)?, new.get(new_key)?);
-            compare_pair(old_key, o, new_key, n, options)
+            compare_pair(old_key, &names.undo(o), new_key, n, options)
         })
         .collect();
     let identical = compared.iter().filter(|c| c.is_none()).count();
@@ -86,6 +105,7 @@ pub fn diff_renders(old: &Render, new: &Render, options: &DiffOptions<'_>) -> Re
                 Some(ResourceDiff {
                     key,
                     old_name: None,
+                    old_namespace: None,
                     fields: Vec::new(),
                     diff,
                 })
@@ -97,6 +117,71 @@ pub fn diff_renders(old: &Render, new: &Render, options: &DiffOptions<'_>) -> Re
         removed: one_sided(removed, old, false),
         changed,
         identical,
+        renaming,
+    }
+}
+
+/// Drops from `removed` and `added` the keys `pairs` pairs.
+fn unpaired(
+    removed: &mut Vec<ResourceKey>,
+    added: &mut Vec<ResourceKey>,
+    pairs: &[(ResourceKey, ResourceKey)],
+) {
+    let old: BTreeSet<&ResourceKey> = pairs.iter().map(|(o, _)| o).collect();
+    let new: BTreeSet<&ResourceKey> = pairs.iter().map(|(_, n)| n).collect();
+    removed.retain(|k| !old.contains(k));
+    added.retain(|k| !new.contains(k));
+}
+
+/// Undoes an environment's renaming in an old resource before it is
+/// compared: its namespace, and every string that is the old name of a
+/// paired resource (its own name, and references to the others), become
+/// what they are on the new side.
+struct Rewrite {
+    strings: HashMap<String, String>,
+}
+
+impl Rewrite {
+    fn new(renaming: &Renaming, pairs: &[(ResourceKey, ResourceKey)], pairing: Pairing) -> Self {
+        let mut strings = HashMap::new();
+        if pairing == Pairing::Name {
+            for ns in &renaming.namespaces {
+                strings.insert(ns.old.clone(), ns.new.clone());
+            }
+            for (old, new) in pairs.iter().filter(|(o, n)| o.name != n.name) {
+                strings.insert(old.name.clone(), new.name.clone());
+            }
+        }
+        Rewrite { strings }
+    }
+
+    /// `res` as the new side would name things.
+    fn undo<'r>(&self, res: &'r RenderedResource) -> Cow<'r, RenderedResource> {
+        if self.strings.is_empty() {
+            return Cow::Borrowed(res);
+        }
+        let mut value = res.value.clone();
+        if !self.rewrite(&mut value) {
+            return Cow::Borrowed(res);
+        }
+        let yaml = krust_yaml::to_yaml_string(&value).unwrap_or_else(|_| res.yaml.clone());
+        Cow::Owned(RenderedResource { value, yaml })
+    }
+
+    /// Rewrites the strings of `value`; whether any changed.
+    fn rewrite(&self, value: &mut Value) -> bool {
+        match value {
+            Value::String(s) => match self.strings.get(s.as_str()) {
+                Some(new) => {
+                    *s = new.clone();
+                    true
+                }
+                None => false,
+            },
+            Value::Seq(items) => items.iter_mut().fold(false, |c, v| self.rewrite(v) | c),
+            Value::Map(map) => map.values_mut().fold(false, |c, v| self.rewrite(v) | c),
+            _ => false,
+        }
     }
 }
 
@@ -124,7 +209,8 @@ fn compare_pair(
     );
     Some(ResourceDiff {
         key: new_key.clone(),
-        old_name: (old_key != new_key).then(|| old_key.name.clone()),
+        old_name: (old_key.name != new_key.name).then(|| old_key.name.clone()),
+        old_namespace: (old_key.namespace != new_key.namespace).then(|| old_key.namespace.clone()),
         fields,
         diff,
     })
@@ -275,7 +361,7 @@ mod tests {
         let (old, new) = (render(&pod("a", "b")), render(&pod("b", "a")));
         let positional = DiffOptions {
             schema: None,
-            context: 3,
+            ..DiffOptions::default()
         };
         let fields = |options: &DiffOptions<'_>| -> Vec<String> {
             diff_renders(&old, &new, options).changed[0]

@@ -33,6 +33,7 @@
 #![warn(missing_docs)]
 
 pub mod compare;
+mod environments;
 mod error;
 mod fields;
 pub mod format;
@@ -47,6 +48,7 @@ pub mod suffix;
 mod unified;
 
 pub use compare::{diff_renders, diff_repo, diff_root, DiffOptions, RootInput, RootSide};
+pub use environments::{AffixRename, NamespaceRename, Pairing, Renaming};
 pub use error::DiffError;
 pub use key::ResourceKey;
 pub use model::{RenderDiff, RepoDiff, ResourceDiff, RootDiff, RootOutcome, Summary};

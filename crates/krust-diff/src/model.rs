@@ -5,6 +5,7 @@
 //! [`ResourceKey`], roots by name) so that the same inputs always give the
 //! same output.
 
+use crate::environments::Renaming;
 use crate::{FieldChange, ResourceKey};
 
 /// One resource that differs between two renders.
@@ -13,9 +14,13 @@ pub struct ResourceDiff {
     /// The resource's key: the new key for an added or changed resource,
     /// the old key for a removed one.
     pub key: ResourceKey,
-    /// For a generated ConfigMap or Secret whose hash suffix changed, the
+    /// For a resource paired across a rename (a generated ConfigMap or
+    /// Secret whose hash suffix changed, an environment's name prefix), the
     /// old name (the new one is in `key`).
     pub old_name: Option<String>,
+    /// For a resource paired across an environment's namespace, the old
+    /// namespace (the new one is in `key`).
+    pub old_namespace: Option<String>,
     /// For a changed resource, the paths that differ (empty for added and
     /// removed resources).
     pub fields: Vec<FieldChange>,
@@ -27,10 +32,14 @@ pub struct ResourceDiff {
 impl ResourceDiff {
     /// The key the resource had in the old render.
     pub fn old_key(&self) -> ResourceKey {
-        match &self.old_name {
+        let mut key = match &self.old_name {
             Some(name) => self.key.with_name(name),
             None => self.key.clone(),
+        };
+        if let Some(namespace) = &self.old_namespace {
+            key.namespace = namespace.clone();
         }
+        key
     }
 }
 
@@ -45,12 +54,18 @@ pub struct RenderDiff {
     pub changed: Vec<ResourceDiff>,
     /// Resources in both renders that do not differ.
     pub identical: usize,
+    /// The renaming between two environments undone before pairing
+    /// (empty when the renders were paired exactly).
+    pub renaming: Renaming,
 }
 
 impl RenderDiff {
     /// Whether the renders are the same (nothing added, removed or changed).
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.changed.is_empty()
+            && self.renaming.is_empty()
     }
 
     /// Resources added, removed or changed.
@@ -204,6 +219,7 @@ mod tests {
                 ..ResourceKey::default()
             },
             old_name: None,
+            old_namespace: None,
             fields: Vec::new(),
             diff: String::new(),
         }
@@ -223,6 +239,7 @@ mod tests {
             removed: vec![resource("b"), resource("c")],
             changed: vec![resource("d")],
             identical: 4,
+            ..RenderDiff::default()
         };
         let added = RenderDiff {
             added: vec![resource("e")],

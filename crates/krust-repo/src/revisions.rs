@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use krust::{BuildOptions, DiskFs, FileSystem, MemFs};
 use krust_diff::sides::{compare_sides, Side};
-use krust_diff::{DiffOptions, RepoDiff};
+use krust_diff::{DiffOptions, Pairing, RepoDiff};
 
 use crate::error::Error;
 use crate::git;
@@ -35,6 +35,8 @@ pub struct RevisionDiff<'a> {
     pub flux: Option<PathBuf>,
     /// How to build.
     pub options: BuildOptions,
+    /// How resources pair (exactly, by default: revisions of one root).
+    pub pairing: Pairing,
 }
 
 impl<'a> RevisionDiff<'a> {
@@ -49,7 +51,14 @@ impl<'a> RevisionDiff<'a> {
             include_bases: false,
             flux: None,
             options: BuildOptions::default(),
+            pairing: Pairing::Exact,
         }
+    }
+
+    /// The same comparison pairing resources by `pairing`.
+    pub fn with_pairing(mut self, pairing: Pairing) -> Self {
+        self.pairing = pairing;
+        self
     }
 
     /// The same comparison with `head` (`None`: the working tree).

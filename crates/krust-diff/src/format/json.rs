@@ -130,12 +130,16 @@ pub fn json(diff: &RepoDiff) -> String {
 
 fn render(diff: &RenderDiff) -> Vec<(&'static str, Json)> {
     let list = |items: &[ResourceDiff]| Json::Arr(items.iter().map(resource).collect());
-    vec![
+    let mut fields = vec![
         ("identical", Json::Num(diff.identical)),
         ("added", list(&diff.added)),
         ("removed", list(&diff.removed)),
         ("changed", list(&diff.changed)),
-    ]
+    ];
+    if !diff.renaming.is_empty() {
+        fields.insert(0, ("renamed", Json::Str(diff.renaming.to_string())));
+    }
+    fields
 }
 
 fn resource(r: &ResourceDiff) -> Json {

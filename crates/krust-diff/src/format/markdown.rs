@@ -66,6 +66,9 @@ pub fn markdown(diff: &RepoDiff, options: &MarkdownOptions) -> String {
 /// A root's heading, counts and resources.
 fn render(out: &mut String, heading: &str, diff: &RenderDiff, options: &MarkdownOptions) {
     out.push_str(&format!("\n## {heading}\n\n{}.\n", render_counts(diff)));
+    if !diff.renaming.is_empty() {
+        out.push_str(&format!("\nRenamed: {}.\n", diff.renaming));
+    }
     for (verb, list) in [
         ("added", &diff.added),
         ("removed", &diff.removed),
@@ -176,6 +179,7 @@ mod tests {
                 ..ResourceKey::default()
             },
             old_name: None,
+            old_namespace: None,
             fields: (0..fields)
                 .map(|i| FieldChange {
                     path: FieldPath::of_fields(&["data", &format!("k{i}")]),

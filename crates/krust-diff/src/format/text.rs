@@ -94,6 +94,9 @@ impl Writer {
     fn render(&mut self, heading: &str, diff: &RenderDiff) {
         self.out.push('\n');
         self.line(&format!("{heading} ({})", render_counts(diff)), Some(BOLD));
+        if !diff.renaming.is_empty() {
+            self.line(&format!("  renamed: {}", diff.renaming), None);
+        }
         for (mark, color, list) in [
             ("+", GREEN, &diff.added),
             ("-", RED, &diff.removed),
