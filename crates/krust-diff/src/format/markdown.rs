@@ -20,32 +20,108 @@ pub struct MarkdownOptions {
     pub max_diff_lines: usize,
     /// Changed paths named in a resource's summary line before "and N more".
     pub max_summary_paths: usize,
+    /// The most characters the document may have (a pull-request comment's
+    /// limit): past it, diffs are shortened, then resources left out, and a
+    /// note says what was cut. The summary always stays.
+    pub max_chars: usize,
 }
 
+/// GitHub's limit on a comment's body, less room for a caller's own header.
+pub const GITHUB_COMMENT_LIMIT: usize = 65_536 - 1_536;
+
 impl Default for MarkdownOptions {
-    /// 200 diff lines, 5 paths.
+    /// 200 diff lines, 5 paths, GitHub's comment limit.
     fn default() -> Self {
         MarkdownOptions {
             max_diff_lines: 200,
             max_summary_paths: 5,
+            max_chars: GITHUB_COMMENT_LIMIT,
         }
     }
 }
 
-/// The repository diff as Markdown.
+/// Shorter diffs tried, in turn, when a document is over its limit.
+const SHORTER_DIFFS: [usize; 4] = [50, 10, 3, 0];
+
+/// The repository diff as Markdown, within [`MarkdownOptions::max_chars`].
 pub fn markdown(diff: &RepoDiff, options: &MarkdownOptions) -> String {
+    let full = document(diff, options, usize::MAX);
+    if full.len() <= options.max_chars {
+        return full;
+    }
+    for lines in SHORTER_DIFFS
+        .into_iter()
+        .filter(|&l| l < options.max_diff_lines)
+    {
+        let shorter = MarkdownOptions {
+            max_diff_lines: lines,
+            ..*options
+        };
+        let note = format!("diffs shortened to {lines} lines each");
+        let out = document(diff, &shorter, usize::MAX);
+        if out.len() + note.len() + 200 <= options.max_chars {
+            return with_cut_note(out, &note);
+        }
+    }
+    // Still too long: resources left out from the end, each whole.
+    let bare = MarkdownOptions {
+        max_diff_lines: 0,
+        ..*options
+    };
+    let budget = options.max_chars.saturating_sub(400);
+    let out = document(diff, &bare, budget);
+    let shown = out.matches("\n<details>").count();
+    let total: usize = diff
+        .roots
+        .iter()
+        .map(|r| match &r.outcome {
+            RootOutcome::Changed(d) | RootOutcome::Added(d) | RootOutcome::Removed(d) => d.len(),
+            _ => 0,
+        })
+        .sum();
+    let note = format!(
+        "diffs left out, and {} of {total} differing resources not listed",
+        total.saturating_sub(shown)
+    );
+    with_cut_note(out, &note)
+}
+
+/// `out` with a closing note of what was cut to fit the size limit.
+fn with_cut_note(mut out: String, cut: &str) -> String {
+    out.push_str(&format!(
+        "\n> [!NOTE]\n> Cut to fit a pull-request comment: {cut}. `render diff` prints everything.\n"
+    ));
+    out
+}
+
+/// The document, its resources listed while it is under `budget` characters.
+fn document(diff: &RepoDiff, options: &MarkdownOptions, budget: usize) -> String {
     let mut out = format!("**krust diff:** {}\n", summary_line(diff));
+    summary_table(&mut out, diff);
     for root in &diff.roots {
+        if out.len() >= budget {
+            break;
+        }
         let name = code_span(&root.root);
         match &root.outcome {
             RootOutcome::Same { .. } => {}
-            RootOutcome::Changed(d) => render(&mut out, &format!("{name} changed"), d, options),
-            RootOutcome::Added(d) => {
-                render(&mut out, &format!("{name} added (new root)"), d, options)
+            RootOutcome::Changed(d) => {
+                render(&mut out, &format!("{name} changed"), d, options, budget)
             }
-            RootOutcome::Removed(d) => {
-                render(&mut out, &format!("{name} removed (root gone)"), d, options)
-            }
+            RootOutcome::Added(d) => render(
+                &mut out,
+                &format!("{name} added (new root)"),
+                d,
+                options,
+                budget,
+            ),
+            RootOutcome::Removed(d) => render(
+                &mut out,
+                &format!("{name} removed (root gone)"),
+                d,
+                options,
+                budget,
+            ),
             RootOutcome::Failed { old, new } => {
                 out.push_str(&format!("\n## {name} failed\n"));
                 for (side, message) in [("Old", old), ("New", new)] {
@@ -63,8 +139,49 @@ pub fn markdown(diff: &RepoDiff, options: &MarkdownOptions) -> String {
     out
 }
 
+/// A table of the roots that differ, with their counts: kept whatever is cut.
+fn summary_table(out: &mut String, diff: &RepoDiff) {
+    let rows: Vec<String> = diff
+        .roots
+        .iter()
+        .filter_map(|root| {
+            let (outcome, d) = match &root.outcome {
+                RootOutcome::Same { .. } => return None,
+                RootOutcome::Changed(d) => ("changed", Some(d)),
+                RootOutcome::Added(d) => ("added", Some(d)),
+                RootOutcome::Removed(d) => ("removed", Some(d)),
+                RootOutcome::Failed { .. } => ("failed", None),
+            };
+            let counts = d.map_or("– | – | –".to_owned(), |d| {
+                format!(
+                    "{} | {} | {}",
+                    d.added.len(),
+                    d.removed.len(),
+                    d.changed.len()
+                )
+            });
+            Some(format!(
+                "| {} | {outcome} | {counts} |\n",
+                code_span(&root.root)
+            ))
+        })
+        .collect();
+    if rows.len() > 1 {
+        out.push_str(
+            "\n| root | outcome | added | removed | changed |\n|---|---|---:|---:|---:|\n",
+        );
+        rows.iter().for_each(|row| out.push_str(row));
+    }
+}
+
 /// A root's heading, counts and resources.
-fn render(out: &mut String, heading: &str, diff: &RenderDiff, options: &MarkdownOptions) {
+fn render(
+    out: &mut String,
+    heading: &str,
+    diff: &RenderDiff,
+    options: &MarkdownOptions,
+    budget: usize,
+) {
     out.push_str(&format!("\n## {heading}\n\n{}.\n", render_counts(diff)));
     if !diff.renaming.is_empty() {
         out.push_str(&format!("\nRenamed: {}.\n", diff.renaming));
@@ -75,6 +192,9 @@ fn render(out: &mut String, heading: &str, diff: &RenderDiff, options: &Markdown
         ("changed", &diff.changed),
     ] {
         for resource in list {
+            if out.len() >= budget {
+                return;
+            }
             details(out, verb, resource, options);
         }
     }
@@ -110,7 +230,9 @@ fn details(out: &mut String, verb: &str, resource: &ResourceDiff, options: &Mark
     }
     out.push_str(&format!("\n<details><summary>{summary}</summary>\n\n"));
     let lines: Vec<&str> = resource.diff.lines().collect();
-    if lines.is_empty() {
+    if options.max_diff_lines == 0 {
+        out.push_str("Diff left out to fit the size limit.\n");
+    } else if lines.is_empty() {
         out.push_str("No difference in the printed YAML.\n");
     } else {
         let kept = lines.len().min(options.max_diff_lines);
@@ -194,11 +316,68 @@ mod tests {
         }
     }
 
+    /// A repository diff of `roots` roots with `per_root` changed resources,
+    /// each with a 40-line diff.
+    fn big(roots: usize, per_root: usize) -> RepoDiff {
+        let roots = (0..roots)
+            .map(|r| RootDiff {
+                root: format!("apps/overlays/env{r}"),
+                outcome: RootOutcome::Changed(RenderDiff {
+                    changed: (0..per_root).map(|_| resource(40, 3)).collect(),
+                    ..RenderDiff::default()
+                }),
+            })
+            .collect();
+        RepoDiff::new(roots)
+    }
+
+    #[test]
+    fn five_hundred_changed_resources_fit_a_comment_and_say_what_was_cut() {
+        let out = markdown(&big(5, 100), &MarkdownOptions::default());
+        assert!(out.len() <= 65_536, "{}", out.len());
+        assert!(
+            out.starts_with("**krust diff:** 5 of 5 roots differ"),
+            "{out}"
+        );
+        // The summary table keeps every root.
+        for r in 0..5 {
+            assert!(out.contains(&format!(
+                "| `apps/overlays/env{r}` | changed | 0 | 0 | 100 |"
+            )));
+        }
+        assert!(out.contains("Cut to fit a pull-request comment"), "{out}");
+        // Shorter diffs first: each resource still listed.
+        let small = markdown(&big(2, 100), &MarkdownOptions::default());
+        assert!(small.len() <= 65_536);
+        assert_eq!(small.matches("\n<details>").count(), 200);
+        assert!(small.contains("diffs shortened to"), "{small}");
+        // A diff that fits is not cut.
+        let fits = markdown(&big(1, 3), &MarkdownOptions::default());
+        assert!(!fits.contains("Cut to fit"), "{fits}");
+    }
+
+    #[test]
+    fn past_every_shortening_resources_are_left_out_and_counted() {
+        let out = markdown(&big(5, 300), &MarkdownOptions::default());
+        assert!(out.len() <= 65_536, "{}", out.len());
+        let shown = out.matches("\n<details>").count();
+        assert!(shown > 0 && shown < 1500, "{shown}");
+        assert!(
+            out.contains(&format!(
+                "{} of 1500 differing resources not listed",
+                1500 - shown
+            )),
+            "{}",
+            &out[out.len() - 300..]
+        );
+    }
+
     #[test]
     fn long_diffs_are_cut_with_a_count() {
         let options = MarkdownOptions {
             max_diff_lines: 3,
             max_summary_paths: 2,
+            ..MarkdownOptions::default()
         };
         let mut out = String::new();
         details(&mut out, "changed", &resource(5, 4), &options);
