@@ -31,6 +31,11 @@ pub struct DiffArgs {
     #[arg(long = "pair", value_enum, value_name = "MODE")]
     pub pair: Option<PairMode>,
 
+    /// Print only one line naming the roots that differ (`diff:staging,production`, or
+    /// `diff:none`), fit for a pull request's title or label.
+    #[arg(long = "summary")]
+    pub summary: bool,
+
     #[command(flatten)]
     pub common: CommonArgs,
 
@@ -104,6 +109,10 @@ pub fn run_diff(args: &DiffArgs) -> ExitCode {
         ),
     };
     match result {
+        Ok(diff) if args.summary => {
+            println!("{}", krust_diff::format::summary_label(&diff));
+            exit_for(&diff)
+        }
         Ok(diff) => {
             print!("{}", format(&diff, args.common.output.format));
             exit_for(&diff)

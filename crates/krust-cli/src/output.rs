@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 
 use krust::{BuildOptions, KustomizeVersion, LoadRestrictor};
-use krust_diff::format::{json, markdown, text, MarkdownOptions, TextOptions};
+use krust_diff::format::{github_annotations, json, markdown, text, MarkdownOptions, TextOptions};
 use krust_diff::RepoDiff;
 
 /// How results are printed.
@@ -16,6 +16,8 @@ pub enum Format {
     Markdown,
     /// For tools.
     Json,
+    /// GitHub Actions: an annotation on each root that differs, then the text report.
+    Github,
 }
 
 /// The options every command that renders and reports shares.
@@ -71,5 +73,15 @@ pub fn format(diff: &RepoDiff, format: Format) -> String {
         ),
         Format::Markdown => markdown(diff, &MarkdownOptions::default()),
         Format::Json => json(diff),
+        Format::Github => {
+            let report = text(
+                diff,
+                &TextOptions {
+                    color: false,
+                    diffs: true,
+                },
+            );
+            github_annotations(diff) + &report
+        }
     }
 }

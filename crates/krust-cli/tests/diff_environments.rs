@@ -136,3 +136,20 @@ fn prefixes_and_generated_names_pair_as_one_renaming() {
     );
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn a_summary_label_and_github_annotations_for_pull_requests() {
+    let dirs = ["apps/overlays/staging", "apps/overlays/production"];
+    let (label, code) = render(&example(), &["diff", "--summary", dirs[0], dirs[1]]);
+    assert_eq!((label.as_str(), code), ("diff:production,staging\n", 1));
+    let (out, _) = render(
+        &example(),
+        &["diff", "--format", "github", dirs[0], dirs[1]],
+    );
+    assert!(
+        out.starts_with("::notice title=krust diff%3A apps/overlays/staging → apps/overlays/production::render changed: 0 added, 4 removed, 10 changed, 0 identical\n"),
+        "{out}"
+    );
+    let (same, code) = render(&example(), &["diff", "--summary", dirs[0], dirs[0]]);
+    assert_eq!((same.as_str(), code), ("diff:none\n", 0));
+}

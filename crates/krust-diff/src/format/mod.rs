@@ -3,18 +3,22 @@
 //! - [`text()`]: for terminals, optionally with ANSI colours;
 //! - [`markdown()`]: for CI job summaries and pull-request comments, with
 //!   each resource's diff folded away in a `<details>` block;
-//! - [`json()`]: for tools.
+//! - [`json()`]: for tools;
+//! - [`github_annotations()`]: GitHub Actions annotations, and
+//!   [`summary_label()`], a one-line label for a pull request.
 //!
 //! Every format is a pure function of the [`RepoDiff`], whose lists are
 //! sorted, so the output is deterministic. The wording of counts is shared
 //! here so that the three formats never disagree.
 
+mod github;
 mod json;
 mod markdown;
 mod text;
 
+pub use github::{github_annotations, summary_label};
 pub use json::json;
-pub use markdown::{markdown, MarkdownOptions};
+pub use markdown::{markdown, MarkdownOptions, GITHUB_COMMENT_LIMIT};
 pub use text::{text, TextOptions};
 
 use crate::{ChangeKind, FieldChange, RenderDiff, RepoDiff, Summary};
