@@ -60,18 +60,25 @@ fn renders(dir: &Path) -> Vec<Vec<u8>> {
         .collect()
 }
 
-#[test]
-fn a_shared_patch_is_lifted_into_the_base_and_proven() {
-    let dir = group("shared");
-    let before = renders(&dir);
-    let out = render(&["lift", "web/history.yaml", "--group", "apps"], &dir);
-    let stdout = String::from_utf8_lossy(&out.stdout);
+/// `render lift web/history.yaml --group apps` in `dir`, which must succeed;
+/// what it printed.
+fn lift_history(dir: &Path) -> String {
+    let out = render(&["lift", "web/history.yaml", "--group", "apps"], dir);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert_eq!(
         out.status.code(),
         Some(0),
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    stdout
+}
+
+#[test]
+fn a_shared_patch_is_lifted_into_the_base_and_proven() {
+    let dir = group("shared");
+    let before = renders(&dir);
+    let stdout = lift_history(&dir);
     assert!(
         stdout.ends_with("no-op: 3 roots, 3 resources identical\n"),
         "{stdout}"
@@ -147,5 +154,43 @@ fn a_lift_that_would_change_a_render_is_refused() {
     assert!(stderr.contains("refused"), "{stderr}");
     assert!(stdout.contains("apps/overlays/staging"), "{stdout}");
     assert_untouched(&dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_overlay_built_on_another_loses_its_own_copy_too() {
+    let dir = group("inherits");
+    // `test` builds on dev and carries its own copy of the patch, as the
+    // seeds' repositories do.
+    write(
+        &dir,
+        "apps/overlays/test/kustomization.yaml",
+        "resources:\n- ../dev\nnameSuffix: -test\npatches:\n- path: web/history.yaml\n",
+    );
+    write(&dir, "apps/overlays/test/web/history.yaml", HISTORY);
+    let before: Vec<Vec<u8>> = ["dev", "staging", "production", "test"]
+        .iter()
+        .map(|env| render(&[&format!("apps/overlays/{env}")], &dir).stdout)
+        .collect();
+    let stdout = lift_history(&dir);
+    // Every root of the group is in the proof, the inheriting one included.
+    assert!(
+        stdout.ends_with("no-op: 4 roots, 4 resources identical\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("deleted apps/overlays/test/web/history.yaml"),
+        "{stdout}"
+    );
+    assert!(!dir.join("apps/overlays/test/web/history.yaml").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("apps/overlays/test/kustomization.yaml")).unwrap(),
+        "resources:\n- ../dev\nnameSuffix: -test\n"
+    );
+    let after: Vec<Vec<u8>> = ["dev", "staging", "production", "test"]
+        .iter()
+        .map(|env| render(&[&format!("apps/overlays/{env}")], &dir).stdout)
+        .collect();
+    assert_eq!(after, before, "the renders are unchanged");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -107,7 +107,8 @@ impl Lift {
 }
 
 /// Plans lifting `patch` (`<app>/<file>.yaml`, relative to each overlay)
-/// out of every overlay in `<group>/overlays/` that renders the app, and
+/// out of every overlay in `<group>/overlays/` that renders the app (or
+/// builds on one that does and lists its own copy), and
 /// proves it: every root below `group` is rendered before and after.
 /// Refused when an overlay that renders the app lacks the patch or carries a
 /// different one, when the overlays use different bases for the app, or
@@ -132,9 +133,9 @@ pub fn lift(
             )))
         }
     };
-    let carriers = carriers(fs, group, &app, &patch)?;
-    let (first_dir, _, _, first_docs) = &carriers[0];
-    for (dir, _, _, docs) in &carriers[1..] {
+    let (carriers, overlays) = carriers(fs, group, &app, &patch)?;
+    let (first_dir, _, _, first_docs, _) = &carriers[0];
+    for (dir, _, _, docs, _) in &carriers[1..] {
         if docs != first_docs {
             return Err(Error::refused(format!(
                 "{} differs from {}: only a patch every overlay carries identically can be lifted",
@@ -150,7 +151,7 @@ pub fn lift(
     let mut files = BTreeMap::from([(into, folded)]);
     let mut deleted = Vec::new();
     let entry = patch.to_string_lossy().into_owned();
-    for (dir, file, text, _) in &carriers {
+    for (dir, file, text, _, _) in &carriers {
         let edited = remove_patch_entry(text, &entry).map_err(|e| e.at(show(file)))?;
         files.insert(file.clone(), edited.into_bytes());
         changes.push(LiftChange::Unlisted {
@@ -160,7 +161,12 @@ pub fn lift(
         changes.push(LiftChange::Deleted(dir.join(&patch)));
     }
 
-    let roots = krust::discover_roots_in(fs, group, false).map_err(Error::krust)?;
+    // Every top-level root of the group, and every overlay, also those
+    // another overlay builds on (an environment of its own all the same).
+    let mut roots = krust::discover_roots_in(fs, group, false).map_err(Error::krust)?;
+    roots.extend(overlays.iter().map(|d| normalize(d)));
+    roots.sort();
+    roots.dedup();
     let after = LayeredFs::new(fs, files.clone()).without(deleted.iter().cloned());
     let before = Side {
         fs,
@@ -187,22 +193,25 @@ pub fn lift(
 }
 
 /// An overlay carrying the patch: its directory, kustomization file and
-/// text, and the patch's documents.
-type Carrier = (PathBuf, PathBuf, String, Vec<Value>);
+/// text, the patch's documents, and whether it renders the app itself (not
+/// only through another overlay it builds on).
+type Carrier = (PathBuf, PathBuf, String, Vec<Value>, bool);
 
 /// The overlays of the group that render `app`, each with its copy of the
-/// patch; every one must list it.
+/// patch; every one that renders it itself must list it. An overlay that
+/// builds on another (`resources: [../dev]`) and lists its own copy carries
+/// it too; one that lists none gets the patch from the overlay below.
 fn carriers(
     fs: &dyn FileSystem,
     group: &Path,
     app: &str,
     patch: &Path,
-) -> Result<Vec<Carrier>, Error> {
+) -> Result<(Vec<Carrier>, Vec<PathBuf>), Error> {
     let overlays = group.join("overlays");
     let entries = fs
         .read_dir(&overlays)
         .map_err(|e| Error::io(&overlays, "cannot list it", e))?;
-    let mut found = Vec::new();
+    let mut all = BTreeMap::new();
     for (name, kind) in entries {
         let dir = overlays.join(name);
         if kind != FileKind::Dir {
@@ -213,22 +222,52 @@ fn carriers(
         };
         let text = read_text(fs, &file)?;
         let model = parse(&text, &file)?;
-        if !renders_app(&model, app) {
+        all.insert(dir, (file, text, model));
+    }
+    let mut found = Vec::new();
+    for (dir, (file, text, model)) in &all {
+        let direct = renders_app(model, app);
+        let inherited = !direct && inherits_app(&all, dir, app, &mut Vec::new());
+        let lists = listed_patches(model).iter().any(|p| p == patch);
+        let carries = direct || (inherited && lists);
+        if !carries {
             continue;
         }
-        check_listed(&model, patch, &file)?;
+        check_listed(model, patch, file)?;
         let copy = dir.join(patch);
         let content = read_text(fs, &copy)?;
         let docs = krust_yaml::load_documents(&content).map_err(|e| Error::yaml(&copy, &e))?;
-        found.push((dir, file, text, docs));
+        found.push((dir.clone(), file.clone(), text.clone(), docs, direct));
     }
-    if found.is_empty() {
+    if !found.iter().any(|c| c.4) {
         return Err(Error::refused(format!(
             "no overlay in {} renders `{app}`",
             overlays.display()
         )));
     }
-    Ok(found)
+    Ok((found, all.into_keys().collect()))
+}
+
+/// Whether the overlay in `dir` builds on another overlay of `all` that
+/// renders `app`, itself or through another (`seen` stops cycles).
+fn inherits_app(
+    all: &BTreeMap<PathBuf, (PathBuf, String, Kustomization)>,
+    dir: &Path,
+    app: &str,
+    seen: &mut Vec<PathBuf>,
+) -> bool {
+    if seen.iter().any(|d| d == dir) {
+        return false;
+    }
+    seen.push(dir.to_path_buf());
+    let Some((_, _, model)) = all.get(dir) else {
+        return false;
+    };
+    model.resources.iter().any(|r| {
+        let below = normalize(&dir.join(r.trim_end_matches('/')));
+        all.get(&below).is_some_and(|(_, _, m)| renders_app(m, app))
+            || (all.contains_key(&below) && inherits_app(all, &below, app, seen))
+    })
 }
 
 /// The overlay must apply the patch as a plain strategic-merge patch: by
@@ -262,7 +301,8 @@ fn base_dir(
     show: &dyn Fn(&Path) -> String,
 ) -> Result<PathBuf, Error> {
     let mut bases = Vec::new();
-    for (dir, file, text, _) in carriers {
+    // Overlays that build on another take the app from the one below.
+    for (dir, file, text, _, _) in carriers.iter().filter(|c| c.4) {
         let model = parse(text, file)?;
         let base = model
             .resources
