@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use krust::{BuildOptions, DiskFs, Graph, LoadRestrictor};
 use rayon::prelude::*;
 
-use crate::output::VersionArgs;
+use crate::output::{self, VersionArgs};
 use crate::paths::display_path;
 use crate::roots;
 
@@ -127,13 +127,7 @@ pub fn run(args: &RenderArgs) -> ExitCode {
 fn render_to_stdout(graph: &Graph, root: &Path, cwd: Option<&Path>) -> ExitCode {
     match render_and_exit(graph, root, cwd) {
         Ok(yaml) => {
-            let mut stdout = std::io::stdout().lock();
-            if let Err(e) = write_chunks(&mut stdout, &yaml).and_then(|()| stdout.flush()) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    eprintln!("error: writing output: {e}");
-                    return ExitCode::from(1);
-                }
-            }
+            output::stdout(|out| write_chunks(out, &yaml));
             ExitCode::SUCCESS
         }
         Err(err) => {
