@@ -11,6 +11,7 @@
 
 mod diff;
 mod flux;
+mod generated;
 mod lift;
 mod lint;
 mod output;
@@ -50,6 +51,10 @@ enum Command {
     Lint(lint::LintArgs),
     /// Promote apps from one overlay to another: copy FROM/<app>/*.yaml (except `_`-prefixed files) to TO/<app>/, list them in TO's `patches`, and show TO's render diff. Exit 0: promoted (or, with --dry-run, promotable); 2: error.
     Promote(promote::PromoteArgs),
+    /// Print a shell completion script: `render completions bash > /etc/bash_completion.d/render`, or `source <(render completions bash)`.
+    Completions(generated::CompletionsArgs),
+    /// Print the man page (roff): `render man | man -l -`; `render man diff` for render-diff(1).
+    Man(generated::ManArgs),
 }
 
 /// What `render --version` prints: krust's version, then each kustomize
@@ -91,6 +96,10 @@ fn main() -> ExitCode {
         Some(Command::Lift(args)) => lift::run(&args),
         Some(Command::Flux(args)) => flux::run(&args),
         Some(Command::Promote(args)) => promote::run(&args),
+        // The definition without the long `--version` text: the man page's
+        // title line carries the version and must stay one line.
+        Some(Command::Completions(args)) => generated::completions(&args, Cli::command()),
+        Some(Command::Man(args)) => generated::man(&args, Cli::command()),
     }
 }
 

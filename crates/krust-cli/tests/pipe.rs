@@ -65,3 +65,9 @@ fn lint_findings() {
     // The example carries findings on purpose: exit 1 when all were printed.
     check(&["lint"], 1);
 }
+
+#[test]
+fn completions_and_man() {
+    check(&["completions", "bash"], 0);
+    check(&["man"], 0);
+}
