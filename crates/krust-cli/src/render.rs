@@ -183,7 +183,7 @@ fn render_many(
 /// One root's output, or its error as one line with paths as the user sees them.
 /// The output comes in pieces, written one after the other, so that it is
 /// never held twice.
-fn render(graph: &Graph, dir: &Path, cwd: Option<&Path>) -> Result<Vec<String>, String> {
+pub fn render(graph: &Graph, dir: &Path, cwd: Option<&Path>) -> Result<Vec<String>, String> {
     graph
         .build(dir)
         .and_then(|map| map.to_yaml_chunks())

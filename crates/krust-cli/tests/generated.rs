@@ -9,13 +9,14 @@ use std::process::{Command, Output, Stdio};
 mod common;
 
 /// The subcommands every completion script and the man page must name.
-const SUBCOMMANDS: [&str; 8] = [
+const SUBCOMMANDS: [&str; 9] = [
     "diff",
     "verify-noop",
     "flux",
     "lift",
     "lint",
     "promote",
+    "check",
     "completions",
     "man",
 ];
