@@ -2,13 +2,9 @@
 //! quietly (exit 0, as ripgrep does), never with a panic about a broken pipe.
 
 use std::io::Read;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-/// The example monorepo the commands print from.
-fn gitops() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/gitops")
-}
+mod common;
 
 /// Runs `render args` in examples/gitops with its stdout a pipe whose reader
 /// reads `read` bytes (none: closes it at once), then goes away; asserts the
@@ -17,7 +13,7 @@ fn gitops() -> PathBuf {
 fn closed_early(args: &[&str], read: usize, usual: i32) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_render"))
         .args(args)
-        .current_dir(gitops())
+        .current_dir(common::gitops())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
