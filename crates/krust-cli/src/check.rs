@@ -5,26 +5,19 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use krust::{BuildOptions, DiskFs, Graph, LoadRestrictor};
+use krust::{DiskFs, Graph};
 use rayon::prelude::*;
 
-use crate::output::{self, VersionArgs};
+use crate::output::{self, BuildArgs};
 use crate::paths::display_path;
 use crate::render::render;
+use crate::roots;
 
 /// What `render check` takes.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Which files a kustomization may read: LoadRestrictionsRootOnly (default) or LoadRestrictionsNone.
-    #[arg(
-        long = "load-restrictor",
-        value_name = "RESTRICTOR",
-        default_value = "LoadRestrictionsRootOnly"
-    )]
-    pub load_restrictor: LoadRestrictor,
-
     #[command(flatten)]
-    pub version: VersionArgs,
+    pub build: BuildArgs,
 
     /// Also check kustomizations that others use as resources on their own.
     #[arg(long = "include-bases")]
@@ -49,17 +42,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let absolute: Vec<PathBuf> = roots
-        .iter()
-        .map(|root| match &cwd {
-            Some(cwd) => cwd.join(root),
-            None => root.clone(),
-        })
-        .collect();
-    let options = BuildOptions::default()
-        .with_load_restrictor(args.load_restrictor)
-        .with_kustomize_version(args.version.kustomize_version);
-    let graph = Graph::new(&DiskFs, options);
+    let absolute = roots::absolute(&roots, cwd.as_deref());
+    let graph = Graph::new(&DiskFs, args.build.build_options());
     graph.prepare(&absolute);
     let failures: Vec<String> = absolute
         .par_iter()

@@ -25,7 +25,21 @@ pub struct OutputArgs {
     #[arg(long = "format", value_enum, default_value = "text")]
     pub format: Format,
 
-    /// Which files a kustomization may read.
+    #[command(flatten)]
+    pub build: BuildArgs,
+}
+
+impl OutputArgs {
+    /// The build options these select.
+    pub fn build_options(&self) -> BuildOptions {
+        self.build.build_options()
+    }
+}
+
+/// How the commands that build kustomizations build them.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Which files a kustomization may read: LoadRestrictionsRootOnly (default) or LoadRestrictionsNone.
     #[arg(
         long = "load-restrictor",
         value_name = "RESTRICTOR",
@@ -37,7 +51,7 @@ pub struct OutputArgs {
     pub version: VersionArgs,
 }
 
-impl OutputArgs {
+impl BuildArgs {
     /// The build options these select.
     pub fn build_options(&self) -> BuildOptions {
         BuildOptions::default()
