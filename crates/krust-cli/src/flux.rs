@@ -12,7 +12,7 @@ use krust::{DiskFs, MemFs};
 use krust_flux::cluster::{render_cluster, Cluster, ClusterOptions, Source};
 use krust_flux::order::GraphFormat;
 
-use crate::output::VersionArgs;
+use crate::output::{self, VersionArgs};
 
 /// How `--graph` draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -151,11 +151,11 @@ fn render(args: &FluxArgs) -> Result<ExitCode, String> {
         eprintln!("warning: {warning}");
     }
     if args.graph {
-        print!("{}", graph(&cluster, args.format));
+        output::print(graph(&cluster, args.format));
     } else if let Some(out) = &args.output {
         write_per_kustomization(&cluster, &cwd.join(out))?;
     } else {
-        print!("{}", cluster.to_yaml().map_err(|e| e.to_string())?);
+        output::print(cluster.to_yaml().map_err(|e| e.to_string())?);
     }
     let mut failed = 0;
     for error in cluster.errors() {

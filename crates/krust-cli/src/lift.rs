@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use krust::DiskFs;
 use krust_repo::lift::lift;
 
-use crate::output::{format, OutputArgs};
+use crate::output::{self, format, OutputArgs};
 use crate::paths::display_path;
 
 /// What `render lift` takes.
@@ -52,7 +52,7 @@ pub fn run(args: &LiftArgs) -> ExitCode {
         }
     };
     if !planned.is_noop() {
-        print!("{}", format(&planned.proof, args.output.format));
+        output::print(format(&planned.proof, args.output.format));
         eprintln!("refused: the lift would change what these roots render; nothing written");
         return ExitCode::from(1);
     }
@@ -63,13 +63,13 @@ pub fn run(args: &LiftArgs) -> ExitCode {
         }
     }
     for change in &planned.changes {
-        println!("{}", change.map_paths(show_path));
+        output::println(change.map_paths(show_path));
     }
     let summary = planned.proof.summary();
-    println!(
+    output::println(format_args!(
         "no-op: {} roots, {} resources identical",
         summary.roots, summary.resources_identical
-    );
+    ));
     if args.dry_run {
         eprintln!("dry run: nothing written");
     }

@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use krust_repo::lint::{lint_on_disk, LintOptions};
 
+use crate::output;
+
 /// What `render lint` takes.
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
@@ -26,7 +28,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
     match lint_on_disk(&args.dir, &options) {
         Ok(report) => {
             for finding in &report.findings {
-                println!("{finding}");
+                output::println(finding);
             }
             eprintln!("{}", report.summary);
             ExitCode::from(report.exit_code())

@@ -9,8 +9,10 @@
 // placeholders are meant literally, not HTML.
 #![allow(rustdoc::invalid_html_tags)]
 
+mod check;
 mod diff;
 mod flux;
+mod generated;
 mod lift;
 mod lint;
 mod output;
@@ -50,6 +52,12 @@ enum Command {
     Lint(lint::LintArgs),
     /// Promote apps from one overlay to another: copy FROM/<app>/*.yaml (except `_`-prefixed files) to TO/<app>/, list them in TO's `patches`, and show TO's render diff. Exit 0: promoted (or, with --dry-run, promotable); 2: error.
     Promote(promote::PromoteArgs),
+    /// Check that every root below DIR (default: .) still renders, writing nothing: one line per failing root. Exit 0: all render; 1: some failed; 2: DIR unreadable.
+    Check(check::CheckArgs),
+    /// Print a shell completion script: `render completions bash > /etc/bash_completion.d/render`, or `source <(render completions bash)`.
+    Completions(generated::CompletionsArgs),
+    /// Print the man page (roff): `render man | man -l -`; `render man diff` for render-diff(1).
+    Man(generated::ManArgs),
 }
 
 /// What `render --version` prints: krust's version, then each kustomize
@@ -91,6 +99,11 @@ fn main() -> ExitCode {
         Some(Command::Lift(args)) => lift::run(&args),
         Some(Command::Flux(args)) => flux::run(&args),
         Some(Command::Promote(args)) => promote::run(&args),
+        Some(Command::Check(args)) => check::run(&args),
+        // The definition without the long `--version` text: the man page's
+        // title line carries the version and must stay one line.
+        Some(Command::Completions(args)) => generated::completions(&args, Cli::command()),
+        Some(Command::Man(args)) => generated::man(&args, Cli::command()),
     }
 }
 

@@ -1,7 +1,7 @@
-//! How the comparing commands print and build: shared options and the
-//! output formats.
+//! How the commands print and build: shared options, the output formats,
+//! and the one way to standard output.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, StdoutLock, Write};
 
 use krust::{BuildOptions, KustomizeVersion, LoadRestrictor};
 use krust_diff::format::{github_annotations, json, markdown, text, MarkdownOptions, TextOptions};
@@ -27,7 +27,21 @@ pub struct OutputArgs {
     #[arg(long = "format", value_enum, default_value = "text")]
     pub format: Format,
 
-    /// Which files a kustomization may read.
+    #[command(flatten)]
+    pub build: BuildArgs,
+}
+
+impl OutputArgs {
+    /// The build options these select.
+    pub fn build_options(&self) -> BuildOptions {
+        self.build.build_options()
+    }
+}
+
+/// How the commands that build kustomizations build them.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Which files a kustomization may read: LoadRestrictionsRootOnly (default) or LoadRestrictionsNone.
     #[arg(
         long = "load-restrictor",
         value_name = "RESTRICTOR",
@@ -39,7 +53,7 @@ pub struct OutputArgs {
     pub version: VersionArgs,
 }
 
-impl OutputArgs {
+impl BuildArgs {
     /// The build options these select.
     pub fn build_options(&self) -> BuildOptions {
         BuildOptions::default()
@@ -84,4 +98,31 @@ pub fn format(diff: &RepoDiff, format: Format) -> String {
             github_annotations(diff) + &report
         }
     }
+}
+
+/// Writes to standard output through `write`, then flushes. Every command
+/// prints through here (or [`print`], [`println`]) instead of `print!`, which
+/// panics when the reader has gone: a closed pipe (`render ... | head`) ends
+/// the process quietly with status 0, as ripgrep does (a Unix tool dies of
+/// SIGPIPE there; Rust ignores the signal and gets the error instead). Any
+/// other write error is reported on stderr and exits 1.
+pub fn stdout(write: impl FnOnce(&mut StdoutLock<'static>) -> std::io::Result<()>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = write(&mut out).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing output: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// `text` on standard output (see [`stdout`]).
+pub fn print(text: impl std::fmt::Display) {
+    stdout(|out| write!(out, "{text}"));
+}
+
+/// `text` and a newline on standard output (see [`stdout`]).
+pub fn println(text: impl std::fmt::Display) {
+    stdout(|out| writeln!(out, "{text}"));
 }

@@ -12,7 +12,7 @@ use krust::DiskFs;
 use krust_diff::DiffOptions;
 use krust_repo::promote::promote;
 
-use crate::output::{format, OutputArgs};
+use crate::output::{self, format, OutputArgs};
 use crate::paths::display_path;
 
 /// What `render promote` takes.
@@ -64,14 +64,17 @@ fn promote_and_report(args: &PromoteArgs) -> Result<(), String> {
         promotion.write().map_err(|e| e.to_string())?;
     }
     if promotion.plan.changes.is_empty() {
-        println!("nothing to promote: {} is up to date", args.to.display());
+        output::println(format_args!(
+            "nothing to promote: {} is up to date",
+            args.to.display()
+        ));
     }
     for change in &promotion.plan.changes {
-        println!("{}", change.map_paths(show_path));
+        output::println(change.map_paths(show_path));
     }
     if args.dry_run && !promotion.plan.changes.is_empty() {
         eprintln!("dry run: nothing written");
     }
-    print!("{}", format(&promotion.diff, args.output.format));
+    output::print(format(&promotion.diff, args.output.format));
     Ok(())
 }

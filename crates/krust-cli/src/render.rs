@@ -6,26 +6,18 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use krust::{BuildOptions, DiskFs, Graph, LoadRestrictor};
+use krust::{DiskFs, Graph};
 use rayon::prelude::*;
 
-use crate::output::VersionArgs;
+use crate::output::{self, BuildArgs};
 use crate::paths::display_path;
 use crate::roots;
 
 /// What `render DIR...` takes: the roots, and how to build and where to write them.
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
-    /// Which files a kustomization may read: LoadRestrictionsRootOnly (default) or LoadRestrictionsNone.
-    #[arg(
-        long = "load-restrictor",
-        value_name = "RESTRICTOR",
-        default_value = "LoadRestrictionsRootOnly"
-    )]
-    pub load_restrictor: LoadRestrictor,
-
     #[command(flatten)]
-    pub version: VersionArgs,
+    pub build: BuildArgs,
 
     /// Write each root's output to OUT/<root path>.yaml instead of stdout (required for several roots).
     #[arg(short = 'o', long = "output", value_name = "OUT")]
@@ -81,22 +73,14 @@ pub fn run(args: &RenderArgs) -> ExitCode {
         }
     }
     let roots = roots::filter(roots, &args.include, &args.exclude, |p| show(p));
-    let options = BuildOptions::default()
-        .with_load_restrictor(args.load_restrictor)
-        .with_kustomize_version(args.version.kustomize_version);
+    let options = args.build.build_options();
     if let Some(jobs) = args.jobs.filter(|&j| j > 0) {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
             .build_global();
     }
     let graph = Graph::new(&DiskFs, options);
-    let absolute: Vec<PathBuf> = roots
-        .iter()
-        .map(|root| match &cwd {
-            Some(cwd) => cwd.join(root),
-            None => root.clone(),
-        })
-        .collect();
+    let absolute = roots::absolute(&roots, cwd.as_deref());
     let code = match &args.output {
         None if roots.len() == 1 && args.all.is_none() => {
             graph.prepare(&absolute);
@@ -127,13 +111,7 @@ pub fn run(args: &RenderArgs) -> ExitCode {
 fn render_to_stdout(graph: &Graph, root: &Path, cwd: Option<&Path>) -> ExitCode {
     match render_and_exit(graph, root, cwd) {
         Ok(yaml) => {
-            let mut stdout = std::io::stdout().lock();
-            if let Err(e) = write_chunks(&mut stdout, &yaml).and_then(|()| stdout.flush()) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    eprintln!("error: writing output: {e}");
-                    return ExitCode::from(1);
-                }
-            }
+            output::stdout(|out| write_chunks(out, &yaml));
             ExitCode::SUCCESS
         }
         Err(err) => {
@@ -189,7 +167,7 @@ fn render_many(
 /// One root's output, or its error as one line with paths as the user sees them.
 /// The output comes in pieces, written one after the other, so that it is
 /// never held twice.
-fn render(graph: &Graph, dir: &Path, cwd: Option<&Path>) -> Result<Vec<String>, String> {
+pub fn render(graph: &Graph, dir: &Path, cwd: Option<&Path>) -> Result<Vec<String>, String> {
     graph
         .build(dir)
         .and_then(|map| map.to_yaml_chunks())

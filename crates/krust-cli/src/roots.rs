@@ -72,6 +72,17 @@ pub fn output_file(out: &Path, shown: &str) -> PathBuf {
     PathBuf::from(file)
 }
 
+/// The roots as absolute paths: below `cwd` when relative.
+pub fn absolute(roots: &[PathBuf], cwd: Option<&Path>) -> Vec<PathBuf> {
+    roots
+        .iter()
+        .map(|root| match cwd {
+            Some(cwd) => cwd.join(root),
+            None => root.clone(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

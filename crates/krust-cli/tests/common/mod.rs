@@ -1,6 +1,6 @@
 //! What the binary's test suites share.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Runs the `render` binary in `cwd`.
@@ -39,4 +39,35 @@ pub fn git(dir: &Path, args: &[&str]) -> bool {
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .output()
         .is_ok_and(|o| o.status.success())
+}
+
+/// The example monorepo, examples/gitops.
+#[allow(dead_code)] // not every suite reads the example
+pub fn gitops() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/gitops")
+}
+
+/// A fresh copy of examples/gitops for a test that changes it, in the
+/// temporary directory under `name`.
+#[allow(dead_code)] // not every suite changes the example
+pub fn gitops_copy(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("krust-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&gitops(), &dir);
+    dir
+}
+
+/// Copies the tree `from` to `to`.
+#[allow(dead_code)]
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
