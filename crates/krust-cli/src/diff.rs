@@ -110,11 +110,11 @@ pub fn run_diff(args: &DiffArgs) -> ExitCode {
     };
     match result {
         Ok(diff) if args.summary => {
-            println!("{}", krust_diff::format::summary_label(&diff));
+            crate::output::println(krust_diff::format::summary_label(&diff));
             exit_for(&diff)
         }
         Ok(diff) => {
-            print!("{}", format(&diff, args.common.output.format));
+            crate::output::print(format(&diff, args.common.output.format));
             exit_for(&diff)
         }
         Err(message) => usage_error(&message),
@@ -126,14 +126,14 @@ pub fn run_verify(args: &VerifyArgs) -> ExitCode {
     match diff_revisions(&args.base, None, &args.roots, &args.common, Pairing::Exact) {
         Ok(diff) if diff.is_empty() => {
             let summary = diff.summary();
-            println!(
+            crate::output::println(format_args!(
                 "no-op: {} roots, {} resources identical",
                 summary.roots, summary.resources_identical
-            );
+            ));
             ExitCode::SUCCESS
         }
         Ok(diff) => {
-            print!("{}", format(&diff, args.common.output.format));
+            crate::output::print(format(&diff, args.common.output.format));
             let summary = diff.summary();
             eprintln!(
                 "not a no-op: {} of {} roots render differently",

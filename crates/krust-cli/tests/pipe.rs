@@ -67,3 +67,8 @@ fn completions_and_man() {
     check(&["completions", "bash"], 0);
     check(&["man"], 0);
 }
+
+#[test]
+fn diff_of_two_environments() {
+    check(&["diff", "apps/overlays/staging", "apps/overlays/dev"], 1);
+}
