@@ -31,6 +31,10 @@ pub struct DiffArgs {
     #[arg(long = "pair", value_enum, value_name = "MODE")]
     pub pair: Option<PairMode>,
 
+    /// With --base: render only the roots the change can reach (see `render affected`).
+    #[arg(long = "changed", requires = "base")]
+    pub changed: bool,
+
     /// Print only one line naming the roots that differ (`diff:staging,production`, or
     /// `diff:none`), fit for a pull request's title or label.
     #[arg(long = "summary")]
@@ -106,6 +110,7 @@ pub fn run_diff(args: &DiffArgs) -> ExitCode {
             &args.paths,
             &args.common,
             args.pair.map_or(Pairing::Exact, Pairing::from),
+            args.changed,
         ),
     };
     match result {
@@ -123,7 +128,14 @@ pub fn run_diff(args: &DiffArgs) -> ExitCode {
 
 /// `render verify-noop`: the proof a refactoring needs.
 pub fn run_verify(args: &VerifyArgs) -> ExitCode {
-    match diff_revisions(&args.base, None, &args.roots, &args.common, Pairing::Exact) {
+    match diff_revisions(
+        &args.base,
+        None,
+        &args.roots,
+        &args.common,
+        Pairing::Exact,
+        false,
+    ) {
         Ok(diff) if diff.is_empty() => {
             let summary = diff.summary();
             crate::output::println(format_args!(
@@ -211,6 +223,7 @@ fn diff_revisions(
     paths: &[PathBuf],
     common: &CommonArgs,
     pairing: Pairing,
+    changed_only: bool,
 ) -> Result<RepoDiff, String> {
     let cwd = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
     let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
@@ -233,7 +246,8 @@ fn diff_revisions(
         )
         .with_flux(common.flux.clone())
         .with_options(common.output.build_options())
-        .with_pairing(pairing);
+        .with_pairing(pairing)
+        .changed_only(changed_only);
     let show = |p: &Path| display_path(p, Some(&cwd)).display().to_string();
     let (diff, warnings) = request.run(&show).map_err(|e| e.to_string())?;
     for warning in warnings {

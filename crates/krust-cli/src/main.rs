@@ -9,6 +9,7 @@
 // placeholders are meant literally, not HTML.
 #![allow(rustdoc::invalid_html_tags)]
 
+mod affected;
 mod check;
 mod diff;
 mod flux;
@@ -44,6 +45,8 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Prove a refactoring changes no rendered output: every root at --base against the working tree. Exit 0 with a one-line summary when nothing changed; 1 with the diffs otherwise.
     VerifyNoop(diff::VerifyArgs),
+    /// List the roots a change between --base and --head (or the working tree) can reach, from the files each root's build reads, without rendering: one per line, or --format json.
+    Affected(affected::AffectedArgs),
     /// Render what a Flux cluster or profile gets, offline: its directory built as the root Kustomization, then every Flux Kustomization in it, substituted, in dependsOn order; or --graph.
     Flux(flux::FluxArgs),
     /// Fold a patch every overlay of a group carries into the app's base, delete the copies and their references, and prove nothing renders differently (nothing is written otherwise).
@@ -95,6 +98,7 @@ fn main() -> ExitCode {
         None => render::run(&cli.render),
         Some(Command::Diff(args)) => diff::run_diff(&args),
         Some(Command::VerifyNoop(args)) => diff::run_verify(&args),
+        Some(Command::Affected(args)) => affected::run(&args),
         Some(Command::Lint(args)) => lint::run(&args),
         Some(Command::Lift(args)) => lift::run(&args),
         Some(Command::Flux(args)) => flux::run(&args),

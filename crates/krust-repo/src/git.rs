@@ -129,6 +129,31 @@ pub fn path_in_tree(top: &Path, path: &Path) -> Option<PathBuf> {
     path.strip_prefix(top).ok().map(Path::to_path_buf)
 }
 
+/// The files that differ between revision `base` and `head` (or the
+/// working tree, untracked files included, when `head` is `None`), as
+/// absolute paths under `top` ([`repository_top`]). A rename counts as its
+/// old path deleted and its new path added.
+pub fn changed_paths(top: &Path, base: &str, head: Option<&str>) -> Result<Vec<PathBuf>, GitError> {
+    let git = Git::new(top, Some(base));
+    let mut args = vec!["diff", "--name-only", "--no-renames", "-z", base];
+    args.extend(head);
+    args.push("--");
+    let mut listed = vec![git.output(&args)?];
+    if head.is_none() {
+        listed.push(git.output(&["ls-files", "--others", "--exclude-standard", "-z"])?);
+    }
+    let mut paths: Vec<PathBuf> = listed
+        .iter()
+        .flat_map(|out| out.split(|&b| b == 0))
+        .filter(|name| !name.is_empty())
+        .filter_map(path_from_bytes)
+        .map(|rel| top.join(rel))
+        .collect();
+    paths.sort();
+    paths.dedup();
+    Ok(paths)
+}
+
 /// Reads revision `rev` of the repository at `repo` (any directory in it)
 /// into a [`MemFs`] with every file at `mount.join(path)`; `mount` is
 /// absolute, normally the [`repository_top`].

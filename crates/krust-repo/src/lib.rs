@@ -15,6 +15,8 @@
 //!   rendered before and after;
 //! - [`lift`]: a patch every overlay carries folded into the base, proven a
 //!   no-op before anything is written;
+//! - [`affected`]: the roots a change between two revisions can reach,
+//!   found from what each root's build reads, without rendering;
 //! - [`revisions`]: every root at two revisions compared (`render diff
 //!   --base`), and [`flux`]: what a Flux cluster gets, compared per Flux
 //!   Kustomization;
@@ -23,6 +25,7 @@
 
 #![warn(missing_docs)]
 
+pub mod affected;
 pub mod edit;
 mod error;
 pub mod flux;

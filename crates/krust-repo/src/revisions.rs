@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use krust::{BuildOptions, DiskFs, FileSystem, MemFs};
+
+use crate::affected::{affected_roots, AffectedRoot};
 use krust_diff::sides::{compare_sides, Side};
 use krust_diff::{DiffOptions, Pairing, RepoDiff};
 
@@ -37,6 +39,25 @@ pub struct RevisionDiff<'a> {
     pub options: BuildOptions,
     /// How resources pair (exactly, by default: revisions of one root).
     pub pairing: Pairing,
+    /// Compare only the roots the change can reach ([`crate::affected`]).
+    pub changed_only: bool,
+}
+
+/// Both sides, read: the base revision in memory, the head in memory or
+/// the working tree.
+struct Loaded {
+    top: PathBuf,
+    base: MemFs,
+    head: Option<MemFs>,
+}
+
+impl Loaded {
+    fn head(&self) -> &dyn FileSystem {
+        match &self.head {
+            Some(fs) => fs,
+            None => &DiskFs,
+        }
+    }
 }
 
 impl<'a> RevisionDiff<'a> {
@@ -52,7 +73,40 @@ impl<'a> RevisionDiff<'a> {
             flux: None,
             options: BuildOptions::default(),
             pairing: Pairing::Exact,
+            changed_only: false,
         }
+    }
+
+    /// The same comparison of only the roots the change can reach.
+    pub fn changed_only(mut self, changed_only: bool) -> Self {
+        self.changed_only = changed_only;
+        self
+    }
+
+    /// The roots the change between the revisions can reach, and why.
+    pub fn affected(&self) -> Result<Vec<AffectedRoot>, Error> {
+        let sides = self.load()?;
+        self.affected_in(&sides)
+    }
+
+    fn affected_in(&self, sides: &Loaded) -> Result<Vec<AffectedRoot>, Error> {
+        let roots = self.roots_on(&[&sides.base, sides.head()])?;
+        let changed = git::changed_paths(&sides.top, self.base, self.head).map_err(Error::git)?;
+        Ok(affected_roots(&sides.base, sides.head(), &roots, &changed))
+    }
+
+    /// Reads both sides from git (the two at once).
+    fn load(&self) -> Result<Loaded, Error> {
+        let top = git::repository_top(&self.dir).map_err(Error::git)?;
+        let (base, head) = rayon::join(
+            || git::revision_fs(&top, self.base, &top),
+            || self.head.map(|rev| git::revision_fs(&top, rev, &top)),
+        );
+        Ok(Loaded {
+            base: base.map_err(Error::git)?,
+            head: head.transpose().map_err(Error::git)?,
+            top,
+        })
     }
 
     /// The same comparison pairing resources by `pairing`.
@@ -98,30 +152,26 @@ impl<'a> RevisionDiff<'a> {
         &self,
         show: &(dyn Fn(&Path) -> String + Sync),
     ) -> Result<(RepoDiff, Vec<String>), Error> {
-        let top = git::repository_top(&self.dir).map_err(Error::git)?;
-        let (base_fs, head_fs) = rayon::join(
-            || git::revision_fs(&top, self.base, &top),
-            || self.head.map(|rev| git::revision_fs(&top, rev, &top)),
-        );
-        let base_fs = base_fs.map_err(Error::git)?;
-        let head_fs: Option<MemFs> = head_fs.transpose().map_err(Error::git)?;
-        let head_side: &dyn FileSystem = match &head_fs {
-            Some(fs) => fs,
-            None => &DiskFs,
-        };
+        let sides = self.load()?;
+        let (base_fs, head_side) = (&sides.base, sides.head());
         let head_label = self.head.unwrap_or("working tree");
         if let Some(cluster) = &self.flux {
             return Ok(crate::flux::diff_clusters(
-                (&base_fs, self.base),
+                (base_fs, self.base),
                 (head_side, head_label),
                 &self.dir,
                 cluster,
                 self.options.kustomize_version,
             ));
         }
-        let roots = self.roots_on(&[&base_fs, head_side])?;
+        let roots = if self.changed_only {
+            let affected = self.affected_in(&sides)?;
+            affected.into_iter().map(|a| a.root).collect()
+        } else {
+            self.roots_on(&[base_fs, head_side])?
+        };
         let old = Side {
-            fs: &base_fs,
+            fs: base_fs,
             label: self.base.to_owned(),
         };
         let new = Side {

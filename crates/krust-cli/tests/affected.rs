@@ -1,0 +1,227 @@
+//! `render affected` and `render diff --changed` on a generated repository
+//! of 200 roots: a change to one base, one component, one generator file
+//! and one Flux substitution source lists exactly the roots that include
+//! them (precise), every root whose render changed among them (sound), and
+//! `diff --changed` renders only those.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+mod common;
+
+use common::{git, render, write};
+
+const APPS: usize = 50;
+const ENVS: usize = 4;
+const COMPONENTS: usize = 4;
+
+/// 50 apps, each with a base and an overlay root in each of 4
+/// environments (200 roots); 4 components, app `n` using component `n % 4`;
+/// a generated ConfigMap from a file in every overlay; and a Flux cluster
+/// root whose substitution variables live in a ConfigMap file.
+fn repository(name: &str) -> Option<PathBuf> {
+    if !krust_suite::tools::git() {
+        return None;
+    }
+    let dir = std::env::temp_dir().join(format!("krust-affected-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for c in 0..COMPONENTS {
+        write(
+            &dir,
+            &format!("components/c{c}/kustomization.yaml"),
+            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- path: patch.yaml\n  target: {kind: Deployment}\n",
+        );
+        write(
+            &dir,
+            &format!("components/c{c}/patch.yaml"),
+            &format!("- op: add\n  path: /metadata/annotations\n  value: {{feature: c{c}}}\n"),
+        );
+    }
+    for a in 0..APPS {
+        write(
+            &dir,
+            &format!("base/app{a}/kustomization.yaml"),
+            "resources: [deploy.yaml]\n",
+        );
+        write(
+            &dir,
+            &format!("base/app{a}/deploy.yaml"),
+            &format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app{a}}}\nspec:\n  template:\n    spec:\n      containers: [{{name: app, image: app{a}:1}}]\n"),
+        );
+        for e in 0..ENVS {
+            write(
+                &dir,
+                &format!("overlays/e{e}/app{a}/kustomization.yaml"),
+                &format!("namespace: e{e}\nresources: [../../../base/app{a}]\ncomponents: [../../../components/c{}]\nconfigMapGenerator:\n- name: app{a}-config\n  files: [config.txt]\n", a % COMPONENTS),
+            );
+            write(
+                &dir,
+                &format!("overlays/e{e}/app{a}/config.txt"),
+                &format!("env=e{e}\n"),
+            );
+        }
+    }
+    write(
+        &dir,
+        "clusters/demo/kustomization.yaml",
+        "resources: [apps.yaml, vars.yaml]\n",
+    );
+    write(
+        &dir,
+        "clusters/demo/apps.yaml",
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  path: ./overlays/e0/app0\n  sourceRef: {kind: GitRepository, name: flux-system}\n  postBuild:\n    substituteFrom: [{kind: ConfigMap, name: vars}]\n",
+    );
+    write(
+        &dir,
+        "clusters/demo/vars.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: vars, namespace: flux-system}\ndata: {region: eu}\n",
+    );
+    assert!(git(&dir, &["init", "-q", "."]));
+    assert!(git(&dir, &["add", "-A"]));
+    assert!(git(&dir, &["commit", "-qm", "base"]));
+    // The change: one base, one component, one generator file, one
+    // substitution source.
+    write(&dir, "base/app7/deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app7}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: app7:2}]\n");
+    write(
+        &dir,
+        "components/c1/patch.yaml",
+        "- op: add\n  path: /metadata/annotations\n  value: {feature: c1-v2}\n",
+    );
+    write(&dir, "overlays/e2/app30/config.txt", "env=e2\nextra=1\n");
+    write(&dir, "clusters/demo/vars.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: vars, namespace: flux-system}\ndata: {region: us}\n");
+    assert!(git(&dir, &["commit", "-qam", "change"]));
+    Some(dir)
+}
+
+/// The roots the change must reach, as `render` shows them.
+fn expected() -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for a in 0..APPS {
+        for e in 0..ENVS {
+            if a == 7 || a % COMPONENTS == 1 || (a == 30 && e == 2) {
+                out.insert(format!("overlays/e{e}/app{a}"));
+            }
+        }
+    }
+    out.insert("clusters/demo".to_owned());
+    out
+}
+
+fn lines(out: &std::process::Output) -> BTreeSet<String> {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn affected_is_sound_and_precise_on_two_hundred_roots() {
+    let Some(dir) = repository("sound") else {
+        return;
+    };
+    let listed = lines(&render(
+        &["affected", "--base", "HEAD~1", "--head", "HEAD"],
+        &dir,
+    ));
+    assert_eq!(listed, expected());
+    // Sound: every root whose render changed is listed.
+    let report = render(
+        &["diff", "--base", "HEAD~1", "--head", "HEAD", "--all", "."],
+        &dir,
+    );
+    let text = String::from_utf8_lossy(&report.stdout);
+    // `ROOT: changed (…)` heads each root that differs.
+    let changed: BTreeSet<String> = text
+        .lines()
+        .filter_map(|l| l.split_once(": changed (").map(|(root, _)| root.to_owned()))
+        .collect();
+    assert!(!changed.is_empty(), "{text}");
+    assert!(
+        changed.is_subset(&listed),
+        "{changed:?} not all in {listed:?}"
+    );
+    // The working tree against the base: the same change, uncommitted.
+    assert!(git(&dir, &["reset", "-q", "--soft", "HEAD~1"]));
+    let listed = lines(&render(&["affected", "--base", "HEAD"], &dir));
+    assert_eq!(listed, expected());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn deleted_and_renamed_files_count_and_json_says_why() {
+    let Some(dir) = repository("renamed") else {
+        return;
+    };
+    // Rename a generator file (and fix its reference): the old and the new
+    // name both reach the root; delete a root outright.
+    std::fs::rename(
+        dir.join("overlays/e1/app5/config.txt"),
+        dir.join("overlays/e1/app5/settings.txt"),
+    )
+    .unwrap();
+    write(
+        &dir,
+        "overlays/e1/app5/kustomization.yaml",
+        "namespace: e1\nresources: [../../../base/app5]\ncomponents: [../../../components/c1]\nconfigMapGenerator:\n- name: app5-config\n  files: [settings.txt]\n",
+    );
+    std::fs::remove_dir_all(dir.join("overlays/e3/app9")).unwrap();
+    let out = render(
+        &[
+            "affected",
+            "--base",
+            "HEAD",
+            "--format",
+            "json",
+            "--include",
+            "overlays/e1/*",
+            "--include",
+            "overlays/e3/*",
+        ],
+        &dir,
+    );
+    let json = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{json}");
+    assert!(
+        json.contains("{\"root\": \"overlays/e1/app5\", \"reason\": \"input\", \"file\": \"overlays/e1/app5/config.txt\"}"),
+        "{json}"
+    );
+    assert!(
+        json.contains("{\"root\": \"overlays/e3/app9\", \"reason\": \"removed\", \"file\": null}"),
+        "{json}"
+    );
+    // Only the shard's roots.
+    assert!(!json.contains("overlays/e0/"), "{json}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn diff_changed_renders_only_the_affected_roots() {
+    let Some(dir) = repository("changed") else {
+        return;
+    };
+    let out = render(
+        &[
+            "diff",
+            "--base",
+            "HEAD~1",
+            "--head",
+            "HEAD",
+            "--changed",
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{json}");
+    let roots = json.matches("\"root\": ").count();
+    assert_eq!(roots, expected().len(), "{json}");
+    assert!(Path::new(&dir).exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

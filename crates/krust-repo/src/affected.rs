@@ -1,0 +1,170 @@
+//! Which roots a change between two revisions can reach: those whose
+//! inputs ([`krust::inputs`]: every file their build reads) include a file
+//! the change adds, edits, deletes or renames, and those that appear or
+//! disappear. Sound (a root whose render changed is always listed) and
+//! precise to the file (a change to one app's base lists only the roots
+//! that include it), without rendering anything.
+
+use std::path::{Path, PathBuf};
+
+use krust::{FileKind, FileSystem};
+use rayon::prelude::*;
+
+/// Why a root is affected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The root is new in the head revision.
+    Added,
+    /// The root is gone from the head revision.
+    Removed,
+    /// Its build reads this changed file (on one side or both).
+    Input(PathBuf),
+}
+
+/// One affected root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AffectedRoot {
+    /// The root's directory (absolute).
+    pub root: PathBuf,
+    /// Why it is affected (the first changed input, in path order).
+    pub reason: Reason,
+}
+
+/// Whether `dir` holds a kustomization on `fs`.
+fn is_root(fs: &dyn FileSystem, dir: &Path) -> bool {
+    krust::kustomization::FILE_NAMES
+        .iter()
+        .any(|name| fs.kind(&dir.join(name)) == Some(FileKind::File))
+}
+
+/// The roots among `roots` (absolute; found on either side) that the
+/// change from `old` to `new`, whose files differ at `changed`, can reach;
+/// in the order of `roots`.
+pub fn affected_roots(
+    old: &dyn FileSystem,
+    new: &dyn FileSystem,
+    roots: &[PathBuf],
+    changed: &[PathBuf],
+) -> Vec<AffectedRoot> {
+    if changed.is_empty() {
+        return Vec::new();
+    }
+    roots
+        .par_iter()
+        .filter_map(|root| {
+            let reason = match (is_root(old, root), is_root(new, root)) {
+                (false, false) => return None,
+                (false, true) => Reason::Added,
+                (true, false) => Reason::Removed,
+                (true, true) => {
+                    // A side whose inputs cannot be listed counts every change.
+                    let read = |fs: &dyn FileSystem| krust::inputs(fs, root).ok();
+                    let (before, after) = (read(old), read(new));
+                    let hit = changed.iter().find(|path| {
+                        [&before, &after]
+                            .iter()
+                            .any(|inputs| inputs.as_ref().is_none_or(|i| i.affected_by(path)))
+                    })?;
+                    Reason::Input(hit.clone())
+                }
+            };
+            Some(AffectedRoot {
+                root: root.clone(),
+                reason,
+            })
+        })
+        .collect()
+}
+
+/// The roots as a JSON array, paths as `show` gives them:
+/// `[{"root": "apps/overlays/dev", "reason": "input", "file": "apps/base/api/d.yaml"}]`
+/// (`reason` is `input`, `added` or `removed`; `file` is `null` but for inputs).
+pub fn to_json(roots: &[&AffectedRoot], show: &dyn Fn(&Path) -> String) -> String {
+    let quote = |s: &str| {
+        let mut out = String::new();
+        krust_yaml::write_go_json_string(s, &mut out);
+        out
+    };
+    let items: Vec<String> = roots
+        .iter()
+        .map(|a| {
+            let (reason, file) = match &a.reason {
+                Reason::Added => ("added", None),
+                Reason::Removed => ("removed", None),
+                Reason::Input(file) => ("input", Some(show(file))),
+            };
+            let file = file.map_or("null".to_owned(), |f| quote(&f));
+            format!(
+                "  {{\"root\": {}, \"reason\": \"{reason}\", \"file\": {file}}}",
+                quote(&show(&a.root))
+            )
+        })
+        .collect();
+    if items.is_empty() {
+        return "[]\n".to_owned();
+    }
+    format!("[\n{}\n]\n", items.join(",\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use krust::MemFs;
+
+    fn repo(api_tag: &str) -> MemFs {
+        let mut fs = MemFs::new();
+        for app in ["api", "web"] {
+            fs.add_file(
+                format!("/r/base/{app}/kustomization.yaml"),
+                "resources: [d.yaml]\n",
+            );
+            fs.add_file(
+                format!("/r/base/{app}/d.yaml"),
+                format!("kind: Deployment\nmetadata: {{name: {app}}}\nimage: {api_tag}\n"),
+            );
+            for env in ["dev", "prod"] {
+                fs.add_file(
+                    format!("/r/{env}/{app}/kustomization.yaml"),
+                    format!("resources: [../../base/{app}]\nnamespace: {env}\n"),
+                );
+            }
+        }
+        fs
+    }
+
+    fn roots() -> Vec<PathBuf> {
+        ["dev/api", "dev/web", "prod/api", "prod/web"]
+            .iter()
+            .map(|r| Path::new("/r").join(r))
+            .collect()
+    }
+
+    #[test]
+    fn a_base_change_reaches_only_the_roots_that_include_it() {
+        let (old, new) = (repo("1"), repo("2"));
+        let changed = [PathBuf::from("/r/base/api/d.yaml")];
+        let hit = affected_roots(&old, &new, &roots(), &changed);
+        let names: Vec<&Path> = hit.iter().map(|a| a.root.as_path()).collect();
+        assert_eq!(names, [Path::new("/r/dev/api"), Path::new("/r/prod/api")]);
+        assert_eq!(hit[0].reason, Reason::Input(changed[0].clone()));
+        assert!(affected_roots(&old, &new, &roots(), &[]).is_empty());
+    }
+
+    #[test]
+    fn new_and_deleted_roots_are_affected() {
+        let old = repo("1");
+        let mut new = repo("1");
+        new.add_file(
+            "/r/qa/api/kustomization.yaml",
+            "resources: [../../base/api]\n",
+        );
+        let mut all = roots();
+        all.push(PathBuf::from("/r/qa/api"));
+        let changed = [PathBuf::from("/r/qa/api/kustomization.yaml")];
+        let hit = affected_roots(&old, &new, &all, &changed);
+        assert_eq!(hit.len(), 1);
+        assert_eq!(hit[0].reason, Reason::Added);
+        let hit = affected_roots(&new, &old, &all, &changed);
+        assert_eq!(hit[0].reason, Reason::Removed);
+    }
+}
