@@ -5,6 +5,7 @@
 //! precise to the file (a change to one app's base lists only the roots
 //! that include it), without rendering anything.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use krust::{FileKind, FileSystem};
@@ -74,6 +75,27 @@ pub fn affected_roots(
             })
         })
         .collect()
+}
+
+/// The directories (and files) whose contents the builds of `roots` read
+/// on any of `sides`: what a revision must provide to render them.
+pub fn input_dirs(sides: &[&dyn FileSystem], roots: &[PathBuf]) -> BTreeSet<PathBuf> {
+    let mut dirs = BTreeSet::new();
+    for root in roots {
+        dirs.insert(root.clone());
+        for fs in sides {
+            if let Ok(read) = krust::inputs(*fs, root) {
+                dirs.extend(
+                    read.files
+                        .iter()
+                        .filter_map(|f| f.parent())
+                        .map(Path::to_path_buf),
+                );
+                dirs.extend(read.trees);
+            }
+        }
+    }
+    dirs
 }
 
 /// The roots as a JSON array, paths as `show` gives them:

@@ -193,23 +193,43 @@ pub struct TreeEntry {
 #[derive(Debug, Clone, Default)]
 pub struct TreeFilter {
     under: Option<Vec<PathBuf>>,
+    /// Only kustomization files (of any directory).
+    kustomizations: bool,
 }
 
 impl TreeFilter {
     /// Every file.
     pub fn all() -> Self {
-        TreeFilter { under: None }
+        TreeFilter::default()
+    }
+
+    /// Only the kustomization files: enough to find the roots and what
+    /// each names, not to build them.
+    pub fn kustomizations() -> Self {
+        TreeFilter {
+            under: None,
+            kustomizations: true,
+        }
     }
 
     /// Only files below these directories, given as paths from the top of
     /// the tree (see [`path_in_tree`]); an empty path means the whole tree.
     pub fn under<P: Into<PathBuf>>(dirs: impl IntoIterator<Item = P>) -> Self {
         let dirs = dirs.into_iter().map(|d| normalize(&d.into())).collect();
-        TreeFilter { under: Some(dirs) }
+        TreeFilter {
+            under: Some(dirs),
+            kustomizations: false,
+        }
     }
 
     /// Whether the file at `path` (from the top of the tree) is read.
     pub fn includes(&self, path: &Path) -> bool {
+        if self.kustomizations {
+            return path
+                .file_name()
+                .and_then(OsStr::to_str)
+                .is_some_and(|n| FILE_NAMES.contains(&n));
+        }
         match &self.under {
             None => true,
             Some(dirs) => dirs

@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 
 use krust::{BuildOptions, DiskFs, FileSystem, MemFs};
 
-use crate::affected::{affected_roots, AffectedRoot};
+use crate::affected::{affected_roots, input_dirs, AffectedRoot};
 use krust_diff::sides::{compare_sides, Side};
 use krust_diff::{DiffOptions, Pairing, RepoDiff};
 
 use crate::error::Error;
-use crate::git;
+use crate::git::{self, RevisionTree, TreeFilter};
 
 /// What to compare between two revisions.
 #[derive(Debug, Clone)]
@@ -46,7 +46,6 @@ pub struct RevisionDiff<'a> {
 /// Both sides, read: the base revision in memory, the head in memory or
 /// the working tree.
 struct Loaded {
-    top: PathBuf,
     base: MemFs,
     head: Option<MemFs>,
 }
@@ -57,6 +56,44 @@ impl Loaded {
             Some(fs) => fs,
             None => &DiskFs,
         }
+    }
+}
+
+/// Both revisions listed (no file read yet), to read all or part of.
+struct Trees {
+    top: PathBuf,
+    base: RevisionTree,
+    head: Option<RevisionTree>,
+}
+
+impl Trees {
+    fn open(dir: &Path, base: &str, head: Option<&str>) -> Result<Trees, Error> {
+        let top = git::repository_top(dir).map_err(Error::git)?;
+        let (base, head) = rayon::join(
+            || RevisionTree::open(&top, base),
+            || head.map(|rev| RevisionTree::open(&top, rev)),
+        );
+        Ok(Trees {
+            base: base.map_err(Error::git)?,
+            head: head.transpose().map_err(Error::git)?,
+            top,
+        })
+    }
+
+    /// The files `filter` selects, of both revisions at once.
+    fn read(&self, filter: &TreeFilter) -> Result<Loaded, Error> {
+        let (base, head) = rayon::join(
+            || self.base.read_fs(&self.top, filter),
+            || {
+                self.head
+                    .as_ref()
+                    .map(|tree| tree.read_fs(&self.top, filter))
+            },
+        );
+        Ok(Loaded {
+            base: base.map_err(Error::git)?,
+            head: head.transpose().map_err(Error::git)?,
+        })
     }
 }
 
@@ -83,30 +120,38 @@ impl<'a> RevisionDiff<'a> {
         self
     }
 
-    /// The roots the change between the revisions can reach, and why.
+    /// The roots the change between the revisions can reach, and why: from
+    /// the kustomization files alone, no other file is read.
     pub fn affected(&self) -> Result<Vec<AffectedRoot>, Error> {
-        let sides = self.load()?;
-        self.affected_in(&sides)
+        let trees = Trees::open(&self.dir, self.base, self.head)?;
+        self.affected_in(&trees, &trees.read(&TreeFilter::kustomizations())?)
     }
 
-    fn affected_in(&self, sides: &Loaded) -> Result<Vec<AffectedRoot>, Error> {
+    fn affected_in(&self, trees: &Trees, sides: &Loaded) -> Result<Vec<AffectedRoot>, Error> {
         let roots = self.roots_on(&[&sides.base, sides.head()])?;
-        let changed = git::changed_paths(&sides.top, self.base, self.head).map_err(Error::git)?;
+        let changed = git::changed_paths(&trees.top, self.base, self.head).map_err(Error::git)?;
         Ok(affected_roots(&sides.base, sides.head(), &roots, &changed))
     }
 
-    /// Reads both sides from git (the two at once).
-    fn load(&self) -> Result<Loaded, Error> {
-        let top = git::repository_top(&self.dir).map_err(Error::git)?;
-        let (base, head) = rayon::join(
-            || git::revision_fs(&top, self.base, &top),
-            || self.head.map(|rev| git::revision_fs(&top, rev, &top)),
-        );
-        Ok(Loaded {
-            base: base.map_err(Error::git)?,
-            head: head.transpose().map_err(Error::git)?,
-            top,
-        })
+    /// The roots to render and both sides read far enough to render them:
+    /// every root and the whole trees, or (changed only) the affected roots
+    /// and what their builds read.
+    fn sides(&self) -> Result<(Vec<PathBuf>, Loaded), Error> {
+        let trees = Trees::open(&self.dir, self.base, self.head)?;
+        if !self.changed_only {
+            let sides = trees.read(&TreeFilter::all())?;
+            let roots = self.roots_on(&[&sides.base, sides.head()])?;
+            return Ok((roots, sides));
+        }
+        let kustomizations = trees.read(&TreeFilter::kustomizations())?;
+        let affected = self.affected_in(&trees, &kustomizations)?;
+        let roots: Vec<PathBuf> = affected.into_iter().map(|a| a.root).collect();
+        let read = input_dirs(&[&kustomizations.base, kustomizations.head()], &roots);
+        let under = read
+            .iter()
+            .filter_map(|dir| dir.strip_prefix(&trees.top).ok())
+            .map(Path::to_path_buf);
+        Ok((roots, trees.read(&TreeFilter::under(under))?))
     }
 
     /// The same comparison pairing resources by `pairing`.
@@ -152,40 +197,32 @@ impl<'a> RevisionDiff<'a> {
         &self,
         show: &(dyn Fn(&Path) -> String + Sync),
     ) -> Result<(RepoDiff, Vec<String>), Error> {
-        let sides = self.load()?;
-        let (base_fs, head_side) = (&sides.base, sides.head());
         let head_label = self.head.unwrap_or("working tree");
         if let Some(cluster) = &self.flux {
+            let trees = Trees::open(&self.dir, self.base, self.head)?;
+            let sides = trees.read(&TreeFilter::all())?;
             return Ok(crate::flux::diff_clusters(
-                (base_fs, self.base),
-                (head_side, head_label),
+                (&sides.base, self.base),
+                (sides.head(), head_label),
                 &self.dir,
                 cluster,
                 self.options.kustomize_version,
             ));
         }
-        let roots = if self.changed_only {
-            let affected = self.affected_in(&sides)?;
-            affected.into_iter().map(|a| a.root).collect()
-        } else {
-            self.roots_on(&[base_fs, head_side])?
-        };
+        let (roots, sides) = self.sides()?;
         let old = Side {
-            fs: base_fs,
+            fs: &sides.base,
             label: self.base.to_owned(),
         };
         let new = Side {
-            fs: head_side,
+            fs: sides.head(),
             label: head_label.to_owned(),
         };
-        let diff = compare_sides(
-            &old,
-            &new,
-            &roots,
-            show,
-            &self.options,
-            &DiffOptions::default(),
-        );
+        let compare = DiffOptions {
+            pairing: self.pairing,
+            ..DiffOptions::default()
+        };
+        let diff = compare_sides(&old, &new, &roots, show, &self.options, &compare);
         Ok((diff, Vec::new()))
     }
 

@@ -1,0 +1,95 @@
+//! `render diff --base REV --changed` against `--all` on a generated git
+//! repository of 200 roots (50 apps × 4 environments, each app's base 30
+//! Deployments, so 6,000 resources a side), after a change to one app's
+//! base: the changed-only comparison renders the 4 roots that include it.
+//! Needs git. Run with `cargo bench --bench changed`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use krust_repo::revisions::RevisionDiff;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const APPS: usize = 50;
+const ENVS: usize = 4;
+const DEPLOYMENTS: usize = 30;
+
+fn write(root: &Path, path: &str, text: &str) {
+    let file = root.join(path);
+    std::fs::create_dir_all(file.parent().expect("a parent")).expect("mkdir");
+    std::fs::write(file, text).expect("write");
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .args([
+            "-c",
+            "user.name=bench",
+            "-c",
+            "user.email=bench@example.invalid",
+        ])
+        .args(["-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "git {args:?} (the benchmark needs git)");
+}
+
+fn base(app: usize, tag: usize) -> String {
+    (0..DEPLOYMENTS)
+        .map(|k| format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app{app}-{k}, labels: {{app: x}}}}\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers: [{{name: app, image: app{app}:{tag}, ports: [{{containerPort: 80}}]}}]\n---\n"))
+        .collect()
+}
+
+/// The repository, committed twice: the second commit changes app 7's base.
+fn repository() -> PathBuf {
+    let dir = std::env::temp_dir().join("krust-bench-changed");
+    let _ = std::fs::remove_dir_all(&dir);
+    for app in 0..APPS {
+        write(
+            &dir,
+            &format!("base/app{app}/kustomization.yaml"),
+            "resources: [deploy.yaml]\n",
+        );
+        write(&dir, &format!("base/app{app}/deploy.yaml"), &base(app, 1));
+        for env in 0..ENVS {
+            write(
+                &dir,
+                &format!("overlays/e{env}/app{app}/kustomization.yaml"),
+                &format!("namespace: e{env}\nresources: [../../../base/app{app}]\nconfigMapGenerator:\n- name: cfg\n  literals: [ENV=e{env}]\n"),
+            );
+        }
+    }
+    git(&dir, &["init", "-q", "."]);
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-qm", "base"]);
+    write(&dir, "base/app7/deploy.yaml", &base(7, 2));
+    git(&dir, &["commit", "-qam", "change"]);
+    dir
+}
+
+fn changed(c: &mut Criterion) {
+    let dir = repository();
+    let diff = |changed_only: bool| {
+        let request = RevisionDiff::new(&dir, "HEAD~1")
+            .with_head(Some("HEAD"))
+            .with_all(Some(dir.clone()), false)
+            .changed_only(changed_only);
+        let (diff, _) = request.run(&|p| p.display().to_string()).expect("compares");
+        assert_eq!(diff.summary().roots_changed, 4);
+        diff.roots.len()
+    };
+    let mut group = c.benchmark_group("revisions_200_roots");
+    group.sample_size(10);
+    group.bench_function("diff_all", |b| b.iter(|| diff(false)));
+    group.bench_function("diff_changed", |b| b.iter(|| diff(true)));
+    group.finish();
+}
+
+criterion_group!(benches, changed);
+criterion_main!(benches);
