@@ -39,6 +39,12 @@ pub struct AffectedArgs {
     #[arg(long = "exclude", value_name = "GLOB")]
     pub exclude: Vec<String>,
 
+    /// Also the Flux Kustomizations of this cluster or profile directory the change
+    /// reaches (through their object, their path, or what they substitute from); the
+    /// repository is the current directory.
+    #[arg(long = "flux", value_name = "DIR")]
+    pub flux: Option<PathBuf>,
+
     /// `text`: one root per line; `json`: roots with the reason each is listed.
     #[arg(long = "format", value_enum, default_value = "text")]
     pub format: ListFormat,
@@ -85,11 +91,21 @@ fn list(args: &AffectedArgs) -> Result<String, String> {
         show,
     );
     let kept: Vec<&AffectedRoot> = affected.iter().filter(|a| kept.contains(&a.root)).collect();
+    let flux = match &args.flux {
+        Some(cluster) => request.affected_flux(cluster).map_err(|e| e.to_string())?,
+        None => Vec::new(),
+    };
     Ok(match args.format {
-        ListFormat::Text => kept
-            .iter()
-            .map(|a| format!("{}\n", show(&a.root)))
-            .collect(),
+        ListFormat::Text => {
+            let roots = kept.iter().map(|a| format!("{}\n", show(&a.root)));
+            let kustomizations = flux
+                .iter()
+                .map(|k| format!("flux {} {} ({})\n", k.cluster, k.id, k.reason));
+            roots.chain(kustomizations).collect()
+        }
+        ListFormat::Json if args.flux.is_some() => {
+            krust_repo::affected::to_json_with_flux(&kept, &flux, &show)
+        }
         ListFormat::Json => krust_repo::affected::to_json(&kept, &show),
     })
 }

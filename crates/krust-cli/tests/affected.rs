@@ -225,3 +225,39 @@ fn diff_changed_renders_only_the_affected_roots() {
     assert!(Path::new(&dir).exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn flux_kustomizations_are_reached_through_what_they_substitute_from() {
+    let Some(dir) = repository("flux") else {
+        return;
+    };
+    let out = render(
+        &[
+            "affected",
+            "--base",
+            "HEAD~1",
+            "--head",
+            "HEAD",
+            "--flux",
+            "clusters/demo",
+        ],
+        &dir,
+    );
+    let listed = lines(&out);
+    let flux: Vec<&String> = listed.iter().filter(|l| l.starts_with("flux ")).collect();
+    assert_eq!(
+        flux,
+        [
+            "flux clusters/demo flux-system/apps (substitution)",
+            "flux clusters/demo flux-system/flux-system (path)",
+        ],
+        "{listed:?}"
+    );
+    // The roots are listed as without --flux.
+    let roots: BTreeSet<String> = listed
+        .into_iter()
+        .filter(|l| !l.starts_with("flux "))
+        .collect();
+    assert_eq!(roots, expected());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -128,6 +128,37 @@ pub fn to_json(roots: &[&AffectedRoot], show: &dyn Fn(&Path) -> String) -> Strin
     format!("[\n{}\n]\n", items.join(",\n"))
 }
 
+/// [`to_json`] of the roots and the Flux Kustomizations, as one object:
+/// `{"roots": [...], "kustomizations": [{"cluster", "id", "reason"}]}`.
+pub fn to_json_with_flux(
+    roots: &[&AffectedRoot],
+    flux: &[crate::flux::AffectedKustomization],
+    show: &dyn Fn(&Path) -> String,
+) -> String {
+    let quote = |s: &str| {
+        let mut out = String::new();
+        krust_yaml::write_go_json_string(s, &mut out);
+        out
+    };
+    let kustomizations: Vec<String> = flux
+        .iter()
+        .map(|k| {
+            format!(
+                "    {{\"cluster\": {}, \"id\": {}, \"reason\": \"{}\"}}",
+                quote(&k.cluster),
+                quote(&k.id),
+                k.reason
+            )
+        })
+        .collect();
+    let roots = to_json(roots, show).replace('\n', "\n  ");
+    format!(
+        "{{\n  \"roots\": {},\n  \"kustomizations\": [\n{}\n  ]\n}}\n",
+        roots.trim_end(),
+        kustomizations.join(",\n")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

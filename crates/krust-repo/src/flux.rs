@@ -90,3 +90,109 @@ pub fn diff_clusters(
         warnings,
     )
 }
+
+/// One Flux Kustomization a change can reach, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AffectedKustomization {
+    /// The cluster or profile directory, as given.
+    pub cluster: String,
+    /// `namespace/name` of the Flux Kustomization.
+    pub id: String,
+    /// Why: `added`, `removed`, `spec` (its own object changed), `path`
+    /// (a file its build reads changed) or `substitution` (a ConfigMap or
+    /// Secret it substitutes from changed).
+    pub reason: &'static str,
+}
+
+/// The Flux Kustomizations of the cluster in `dir` (relative to `repo`, the
+/// repository root on both filesystems) that the change from `old` to
+/// `new`, whose files differ at `changed`, can reach: their object, the
+/// files their path's build reads, or the objects they substitute from.
+pub fn affected_kustomizations(
+    old: &dyn krust::FileSystem,
+    new: &dyn krust::FileSystem,
+    repo: &Path,
+    dir: &Path,
+    changed: &[std::path::PathBuf],
+    kustomize_version: krust::KustomizeVersion,
+) -> Vec<AffectedKustomization> {
+    let rel = format!("./{}", dir.display());
+    let rel = rel.trim_end_matches('/').to_owned();
+    let render_side = |fs: &dyn krust::FileSystem| {
+        let source = Source {
+            fs,
+            root: repo.to_path_buf(),
+        };
+        let options = ClusterOptions {
+            kustomize_version,
+            ..Default::default()
+        };
+        render_cluster(&source, &rel, &options).ok()
+    };
+    let (before, after) = rayon::join(|| render_side(old), || render_side(new));
+    let index =
+        |cluster: &Option<Cluster>| -> BTreeMap<String, krust_flux::model::FluxKustomization> {
+            cluster
+                .iter()
+                .flat_map(|c| &c.kustomizations)
+                .map(|r| (r.ks.id().to_string(), r.ks.clone()))
+                .collect()
+        };
+    let (old_ks, new_ks) = (index(&before), index(&after));
+    let objects =
+        |cluster: &Option<Cluster>| -> BTreeMap<(String, String, String), krust_yaml::Value> {
+            cluster
+                .iter()
+                .flat_map(|c| &c.kustomizations)
+                .flat_map(|r| r.objects.iter().flatten())
+                .map(|o| {
+                    let text = |p: &[&str]| o.str_at(p).unwrap_or_default().to_owned();
+                    let key = (
+                        text(&["kind"]),
+                        text(&["metadata", "namespace"]),
+                        text(&["metadata", "name"]),
+                    );
+                    (key, o.clone())
+                })
+                .collect()
+        };
+    let (old_objects, new_objects) = (objects(&before), objects(&after));
+    let reads = |fs: &dyn krust::FileSystem, ks: &krust_flux::model::FluxKustomization| {
+        krust::inputs(fs, &krust_flux::build::resolve_path(repo, &ks.path)).ok()
+    };
+    let ids: std::collections::BTreeSet<&String> = old_ks.keys().chain(new_ks.keys()).collect();
+    let mut out = Vec::new();
+    for id in ids {
+        let reason = match (old_ks.get(id), new_ks.get(id)) {
+            (None, Some(_)) => "added",
+            (Some(_), None) => "removed",
+            (Some(a), Some(b)) if a != b => "spec",
+            (Some(a), Some(b)) => {
+                let hit =
+                    |fs, ks| reads(fs, ks).is_none_or(|i| changed.iter().any(|p| i.affected_by(p)));
+                let substituted = b
+                    .post_build
+                    .iter()
+                    .flat_map(|p| &p.substitute_from)
+                    .any(|s| {
+                        let key = (s.kind.clone(), b.namespace.clone(), s.name.clone());
+                        old_objects.get(&key) != new_objects.get(&key)
+                    });
+                if hit(old, a) || hit(new, b) {
+                    "path"
+                } else if substituted {
+                    "substitution"
+                } else {
+                    continue;
+                }
+            }
+            (None, None) => continue,
+        };
+        out.push(AffectedKustomization {
+            cluster: dir.display().to_string(),
+            id: id.clone(),
+            reason,
+        });
+    }
+    out
+}

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use krust::{BuildOptions, DiskFs, FileSystem, MemFs};
 
 use crate::affected::{affected_roots, input_dirs, AffectedRoot};
+use crate::flux::AffectedKustomization;
 use krust_diff::sides::{compare_sides, Side};
 use krust_diff::{DiffOptions, Pairing, RepoDiff};
 
@@ -125,6 +126,23 @@ impl<'a> RevisionDiff<'a> {
     pub fn affected(&self) -> Result<Vec<AffectedRoot>, Error> {
         let trees = Trees::open(&self.dir, self.base, self.head)?;
         self.affected_in(&trees, &trees.read(&TreeFilter::kustomizations())?)
+    }
+
+    /// The Flux Kustomizations of the cluster directory `cluster` (relative
+    /// to `dir`, the repository root) the change can reach; both revisions
+    /// are read whole and the cluster rendered on each.
+    pub fn affected_flux(&self, cluster: &Path) -> Result<Vec<AffectedKustomization>, Error> {
+        let trees = Trees::open(&self.dir, self.base, self.head)?;
+        let sides = trees.read(&TreeFilter::all())?;
+        let changed = git::changed_paths(&trees.top, self.base, self.head).map_err(Error::git)?;
+        Ok(crate::flux::affected_kustomizations(
+            &sides.base,
+            sides.head(),
+            &self.dir,
+            cluster,
+            &changed,
+            self.options.kustomize_version,
+        ))
     }
 
     fn affected_in(&self, trees: &Trees, sides: &Loaded) -> Result<Vec<AffectedRoot>, Error> {
