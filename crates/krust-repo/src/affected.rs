@@ -98,15 +98,17 @@ pub fn input_dirs(sides: &[&dyn FileSystem], roots: &[PathBuf]) -> BTreeSet<Path
     dirs
 }
 
+/// `s` as a JSON string.
+fn quote(s: &str) -> String {
+    let mut out = String::new();
+    krust_yaml::write_go_json_string(s, &mut out);
+    out
+}
+
 /// The roots as a JSON array, paths as `show` gives them:
 /// `[{"root": "apps/overlays/dev", "reason": "input", "file": "apps/base/api/d.yaml"}]`
 /// (`reason` is `input`, `added` or `removed`; `file` is `null` but for inputs).
 pub fn to_json(roots: &[&AffectedRoot], show: &dyn Fn(&Path) -> String) -> String {
-    let quote = |s: &str| {
-        let mut out = String::new();
-        krust_yaml::write_go_json_string(s, &mut out);
-        out
-    };
     let items: Vec<String> = roots
         .iter()
         .map(|a| {
@@ -135,11 +137,6 @@ pub fn to_json_with_flux(
     flux: &[crate::flux::AffectedKustomization],
     show: &dyn Fn(&Path) -> String,
 ) -> String {
-    let quote = |s: &str| {
-        let mut out = String::new();
-        krust_yaml::write_go_json_string(s, &mut out);
-        out
-    };
     let kustomizations: Vec<String> = flux
         .iter()
         .map(|k| {
