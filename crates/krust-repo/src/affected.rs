@@ -50,6 +50,7 @@ pub fn affected_roots(
     if changed.is_empty() {
         return Vec::new();
     }
+    let touches_kustomization = changes_kustomization(changed);
     roots
         .par_iter()
         .filter_map(|root| {
@@ -60,7 +61,15 @@ pub fn affected_roots(
                 (true, true) => {
                     // A side whose inputs cannot be listed counts every change.
                     let read = |fs: &dyn FileSystem| krust::inputs(fs, root).ok();
-                    let (before, after) = (read(old), read(new));
+                    let before = read(old);
+                    // Inputs come from kustomization files alone: unless one
+                    // changed, both sides list the same.
+                    let after = if touches_kustomization {
+                        read(new)
+                    } else {
+                        None
+                    };
+                    let after = after.or_else(|| before.clone());
                     let hit = changed.iter().find(|path| {
                         [&before, &after]
                             .iter()
@@ -75,6 +84,15 @@ pub fn affected_roots(
             })
         })
         .collect()
+}
+
+/// Whether any of `changed` is a kustomization file (by name).
+pub fn changes_kustomization(changed: &[PathBuf]) -> bool {
+    changed.iter().any(|path| {
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| krust::kustomization::FILE_NAMES.contains(&n))
+    })
 }
 
 /// The directories (and files) whose contents the builds of `roots` read

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use krust::{BuildOptions, DiskFs, FileSystem, MemFs};
 
-use crate::affected::{affected_roots, input_dirs, AffectedRoot};
+use crate::affected::{affected_roots, changes_kustomization, input_dirs, AffectedRoot};
 use crate::flux::AffectedKustomization;
 use krust_diff::sides::{compare_sides, Side};
 use krust_diff::{DiffOptions, Pairing, RepoDiff};
@@ -125,7 +125,7 @@ impl<'a> RevisionDiff<'a> {
     /// the kustomization files alone, no other file is read.
     pub fn affected(&self) -> Result<Vec<AffectedRoot>, Error> {
         let trees = Trees::open(&self.dir, self.base, self.head)?;
-        self.affected_in(&trees, &trees.read(&TreeFilter::kustomizations())?)
+        Ok(self.affected_in(&trees)?.0)
     }
 
     /// The Flux Kustomizations of the cluster directory `cluster` (relative
@@ -145,10 +145,22 @@ impl<'a> RevisionDiff<'a> {
         ))
     }
 
-    fn affected_in(&self, trees: &Trees, sides: &Loaded) -> Result<Vec<AffectedRoot>, Error> {
-        let roots = self.roots_on(&[&sides.base, sides.head()])?;
-        let changed = git::changed_paths(&trees.top, self.base, self.head).map_err(Error::git)?;
-        Ok(affected_roots(&sides.base, sides.head(), &roots, &changed))
+    /// The affected roots, from both sides' kustomization files (read here,
+    /// while git lists the changed files), and those files.
+    fn affected_in(&self, trees: &Trees) -> Result<(Vec<AffectedRoot>, Loaded), Error> {
+        let (sides, changed) = rayon::join(
+            || trees.read(&TreeFilter::kustomizations()),
+            || git::changed_paths(&trees.top, self.base, self.head),
+        );
+        let (sides, changed) = (sides?, changed.map_err(Error::git)?);
+        // Without a kustomization file changed, both sides have the same roots.
+        let roots = if changes_kustomization(&changed) {
+            self.roots_on(&[&sides.base, sides.head()])?
+        } else {
+            self.roots_on(&[&sides.base])?
+        };
+        let affected = affected_roots(&sides.base, sides.head(), &roots, &changed);
+        Ok((affected, sides))
     }
 
     /// The roots to render and both sides read far enough to render them:
@@ -161,8 +173,7 @@ impl<'a> RevisionDiff<'a> {
             let roots = self.roots_on(&[&sides.base, sides.head()])?;
             return Ok((roots, sides));
         }
-        let kustomizations = trees.read(&TreeFilter::kustomizations())?;
-        let affected = self.affected_in(&trees, &kustomizations)?;
+        let (affected, kustomizations) = self.affected_in(&trees)?;
         let roots: Vec<PathBuf> = affected.into_iter().map(|a| a.root).collect();
         let read = input_dirs(&[&kustomizations.base, kustomizations.head()], &roots);
         let under = read
