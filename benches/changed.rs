@@ -7,7 +7,6 @@
 //! Needs git. Run with `cargo bench --bench changed`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use krust_repo::revisions::RevisionDiff;
@@ -27,19 +26,7 @@ fn write(root: &Path, path: &str, text: &str) {
 }
 
 fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .args([
-            "-c",
-            "user.name=bench",
-            "-c",
-            "user.email=bench@example.invalid",
-        ])
-        .args(["-c", "init.defaultBranch=main"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .status()
-        .is_ok_and(|s| s.success());
+    let ok = krust_suite::tools::git_in(dir, args);
     assert!(ok, "git {args:?} (the benchmark needs git)");
 }
 

@@ -2,6 +2,7 @@
 //! rule for a test that cannot run without them: under `CI` it fails,
 //! elsewhere it says why it checked nothing.
 
+use std::path::Path;
 use std::process::Command;
 
 /// Records that a test cannot run: panics under `CI` (where every tool is
@@ -33,4 +34,24 @@ pub fn git() -> bool {
 /// Whether kubectl is installed (see [`available`]).
 pub fn kubectl() -> bool {
     available("kubectl", &["version", "--client"])
+}
+
+/// `git` in `dir`, isolated from the machine's configuration (a fixed
+/// author, `main` as the first branch); whether it succeeded (false when
+/// git is missing).
+pub fn git_in(dir: &Path, args: &[&str]) -> bool {
+    Command::new("git")
+        .args([
+            "-c",
+            "user.name=krust",
+            "-c",
+            "user.email=krust@example.invalid",
+        ])
+        .args(["-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }

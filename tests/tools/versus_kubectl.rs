@@ -198,20 +198,7 @@ fn flux(options: &Options, render: &Path, repo: &Path, cluster: &str) -> Row {
 
 /// `git` in `dir`, isolated from the machine's configuration.
 fn git(dir: &Path, args: &[&str]) -> bool {
-    Command::new("git")
-        .args([
-            "-c",
-            "user.name=bench",
-            "-c",
-            "user.email=bench@example.invalid",
-        ])
-        .args(["-c", "init.defaultBranch=main"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .is_ok_and(|o| o.status.success())
+    krust_suite::tools::git_in(dir, args)
 }
 
 /// A repository of 245 overlays (5 apps each) at two commits, the second

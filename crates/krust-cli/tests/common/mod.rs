@@ -25,20 +25,7 @@ pub fn write(dir: &Path, path: &str, content: &str) {
 /// succeeded (false when git is missing).
 #[allow(dead_code)] // not every suite uses git
 pub fn git(dir: &Path, args: &[&str]) -> bool {
-    Command::new("git")
-        .args([
-            "-c",
-            "user.name=krust",
-            "-c",
-            "user.email=krust@example.invalid",
-        ])
-        .args(["-c", "init.defaultBranch=main"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .is_ok_and(|o| o.status.success())
+    krust_suite::tools::git_in(dir, args)
 }
 
 /// The example monorepo, examples/gitops.
