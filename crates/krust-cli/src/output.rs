@@ -101,7 +101,7 @@ pub fn format(diff: &RepoDiff, format: Format) -> String {
 }
 
 /// Writes to standard output through `write`, then flushes. Every command
-/// prints through here (or [`print`], [`println`]) instead of `print!`, which
+/// prints through here (or [`print()`], [`println()`]) instead of `print!`, which
 /// panics when the reader has gone: a closed pipe (`render ... | head`) ends
 /// the process quietly with status 0, as ripgrep does (a Unix tool dies of
 /// SIGPIPE there; Rust ignores the signal and gets the error instead). Any
