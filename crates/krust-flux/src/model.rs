@@ -7,7 +7,7 @@
 //! (`Kustomization flux-system/apps: spec.path: ...`), because a repository
 //! holds many of them and the user has to find the one at fault.
 
-use indexmap::IndexMap;
+use krust::kustomization::StringMap;
 use krust_yaml::Value;
 
 use crate::error::{Error, ErrorKind};
@@ -153,16 +153,16 @@ pub struct Image {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CommonMetadata {
     /// Labels set on every object.
-    pub labels: IndexMap<String, String>,
+    pub labels: StringMap,
     /// Annotations set on every object.
-    pub annotations: IndexMap<String, String>,
+    pub annotations: StringMap,
 }
 
 /// `spec.postBuild`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PostBuild {
     /// `substitute`: variables that override those from `substituteFrom`.
-    pub substitute: IndexMap<String, String>,
+    pub substitute: StringMap,
     /// `substituteFrom`, in order.
     pub substitute_from: Vec<SubstituteReference>,
 }
@@ -266,10 +266,10 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn string_map(&self, path: &[&str]) -> Result<IndexMap<String, String>, Error> {
+    fn string_map(&self, path: &[&str]) -> Result<StringMap, Error> {
         let field = path.join(".");
         match self.at(path)? {
-            None => Ok(IndexMap::new()),
+            None => Ok(StringMap::new()),
             Some(Value::Map(map)) => map
                 .iter()
                 .map(|(k, v)| Ok((k.clone(), self.as_string(&format!("{field}.{k}"), v)?)))
