@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use krust::{FileKind, FileSystem};
+use krust::{FileKind, FileSystem, InputsCache};
 use rayon::prelude::*;
 
 /// Why a root is affected.
@@ -51,6 +51,8 @@ pub fn affected_roots(
         return Vec::new();
     }
     let touches_kustomization = changes_kustomization(changed);
+    // Roots share their bases and components: each side parses them once.
+    let (old_cache, new_cache) = (InputsCache::default(), InputsCache::default());
     roots
         .par_iter()
         .filter_map(|root| {
@@ -60,12 +62,13 @@ pub fn affected_roots(
                 (true, false) => Reason::Removed,
                 (true, true) => {
                     // A side whose inputs cannot be listed counts every change.
-                    let read = |fs: &dyn FileSystem| krust::inputs(fs, root).ok();
-                    let before = read(old);
+                    let read =
+                        |fs: &dyn FileSystem, cache| krust::inputs_with(fs, root, cache).ok();
+                    let before = read(old, &old_cache);
                     // Inputs come from kustomization files alone: unless one
                     // changed, both sides list the same.
                     let after = if touches_kustomization {
-                        read(new)
+                        read(new, &new_cache)
                     } else {
                         None
                     };
@@ -99,10 +102,11 @@ pub fn changes_kustomization(changed: &[PathBuf]) -> bool {
 /// on any of `sides`: what a revision must provide to render them.
 pub fn input_dirs(sides: &[&dyn FileSystem], roots: &[PathBuf]) -> BTreeSet<PathBuf> {
     let mut dirs = BTreeSet::new();
+    let caches: Vec<InputsCache> = sides.iter().map(|_| InputsCache::default()).collect();
     for root in roots {
         dirs.insert(root.clone());
-        for fs in sides {
-            if let Ok(read) = krust::inputs(*fs, root) {
+        for (fs, cache) in sides.iter().zip(&caches) {
+            if let Ok(read) = krust::inputs_with(*fs, root, cache) {
                 dirs.extend(
                     read.files
                         .iter()

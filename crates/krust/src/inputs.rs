@@ -10,8 +10,9 @@
 //! the build), symlinks count under both names, and a plugin configuration
 //! (which may name further files) counts its whole directory.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use crate::error::Result;
 use crate::fs::{normalize, FileKind, FileSystem};
@@ -55,62 +56,99 @@ impl Inputs {
 /// assert!(!read.affected_by("/prod/kustomization.yaml".as_ref()));
 /// ```
 pub fn inputs(fs: &dyn FileSystem, dir: &Path) -> Result<Inputs> {
+    inputs_with(fs, dir, &InputsCache::default())
+}
+
+/// Kustomizations read once for many [`inputs_with`] calls over one
+/// filesystem: the roots of a repository share their bases and components.
+#[derive(Debug, Default)]
+pub struct InputsCache {
+    parsed: Mutex<HashMap<PathBuf, Option<Arc<Kustomization>>>>,
+}
+
+impl InputsCache {
+    /// The kustomization in `file`, read and parsed the first time only.
+    fn get(&self, fs: &dyn FileSystem, file: &Path) -> Option<Arc<Kustomization>> {
+        let lock = || self.parsed.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = lock().get(file) {
+            return found.clone();
+        }
+        let parsed = read(fs, file).map(Arc::new);
+        lock().insert(file.to_path_buf(), parsed.clone());
+        parsed
+    }
+}
+
+/// [`inputs`] with the kustomizations read through `cache`, which must only
+/// ever be used with `fs`.
+pub fn inputs_with(fs: &dyn FileSystem, dir: &Path, cache: &InputsCache) -> Result<Inputs> {
     let mut found = Inputs::default();
-    let mut seen = BTreeSet::new();
-    visit(fs, &normalize(dir), &mut found, &mut seen)?;
+    let mut walk = Walk {
+        fs,
+        cache,
+        found: &mut found,
+        seen: BTreeSet::new(),
+    };
+    walk.visit(&normalize(dir))?;
     Ok(found)
 }
 
-/// Records the kustomization in `dir` and what it names, then the
-/// kustomizations it includes.
-fn visit(
-    fs: &dyn FileSystem,
-    dir: &Path,
-    found: &mut Inputs,
-    seen: &mut BTreeSet<PathBuf>,
-) -> Result<()> {
-    if !seen.insert(dir.to_path_buf()) {
-        return Ok(());
-    }
-    for name in FILE_NAMES {
-        found.file(fs, dir.join(name));
-    }
-    let Ok(file) = kustomization::find_file(fs, dir) else {
-        // Not (or no longer) a kustomization: the names above cover it.
-        return Ok(());
-    };
-    let Some(kust) = read(fs, &file) else {
-        return Ok(());
-    };
-    for entry in kust.resources.iter().chain(&kust.components) {
-        let path = normalize(&dir.join(entry));
-        match fs.kind(&path) {
-            Some(FileKind::Dir) => visit(fs, &path, found, seen)?,
-            Some(FileKind::File) => found.file(fs, path),
-            // Missing: whatever appears there, file or directory, counts.
-            None => {
-                found.trees.insert(path);
+/// One root's walk through its kustomizations.
+struct Walk<'a> {
+    fs: &'a dyn FileSystem,
+    cache: &'a InputsCache,
+    found: &'a mut Inputs,
+    seen: BTreeSet<PathBuf>,
+}
+
+impl Walk<'_> {
+    /// Records the kustomization in `dir` and what it names, then the
+    /// kustomizations it includes.
+    fn visit(&mut self, dir: &Path) -> Result<()> {
+        let fs = self.fs;
+        if !self.seen.insert(dir.to_path_buf()) {
+            return Ok(());
+        }
+        for name in FILE_NAMES {
+            self.found.file(fs, dir.join(name));
+        }
+        let Ok(file) = kustomization::find_file(fs, dir) else {
+            // Not (or no longer) a kustomization: the names above cover it.
+            return Ok(());
+        };
+        let Some(kust) = self.cache.get(fs, &file) else {
+            return Ok(());
+        };
+        for entry in kust.resources.iter().chain(&kust.components) {
+            let path = normalize(&dir.join(entry));
+            match fs.kind(&path) {
+                Some(FileKind::Dir) => self.visit(&path)?,
+                Some(FileKind::File) => self.found.file(fs, path),
+                // Missing: whatever appears there, file or directory, counts.
+                None => {
+                    self.found.trees.insert(path);
+                }
             }
         }
-    }
-    for path in named_files(&kust) {
-        found.file(fs, normalize(&dir.join(path)));
-    }
-    for entry in kust.generators.iter().chain(&kust.transformers) {
-        // Inline configurations name files relative to the kustomization.
-        let path = normalize(&dir.join(entry));
-        match fs.kind(&path) {
-            Some(FileKind::Dir) => visit(fs, &path, found, seen)?,
-            Some(FileKind::File) => {
-                found.file(fs, path);
-                found.trees.insert(dir.to_path_buf());
-            }
-            None => {
-                found.trees.insert(dir.to_path_buf());
+        for path in named_files(&kust) {
+            self.found.file(fs, normalize(&dir.join(path)));
+        }
+        for entry in kust.generators.iter().chain(&kust.transformers) {
+            // Inline configurations name files relative to the kustomization.
+            let path = normalize(&dir.join(entry));
+            match fs.kind(&path) {
+                Some(FileKind::Dir) => self.visit(&path)?,
+                Some(FileKind::File) => {
+                    self.found.file(fs, path);
+                    self.found.trees.insert(dir.to_path_buf());
+                }
+                None => {
+                    self.found.trees.insert(dir.to_path_buf());
+                }
             }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// The kustomization in `file`, or `None` when it does not parse (its
