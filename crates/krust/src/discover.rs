@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use krust_yaml::Value;
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::fs::{normalize, FileKind, FileSystem};
@@ -30,11 +31,18 @@ pub fn discover_roots_in(
     walk(fs, dir, &mut candidates).map_err(|e| {
         Error::io(dir, e).reworded(|m| format!("cannot read the directory tree: {m}"))
     })?;
+    // Parsing is the work, and every kustomization parses on its own.
+    let docs: Vec<(PathBuf, Value)> = candidates
+        .into_par_iter()
+        .map(|candidate| {
+            // An unreadable kustomization is still a root: rendering it reports the problem.
+            let doc = read_kustomization(fs, &candidate).unwrap_or_default();
+            (candidate, doc)
+        })
+        .collect();
     let mut roots = BTreeSet::new();
     let mut referenced = BTreeSet::new();
-    for candidate in candidates {
-        // An unreadable kustomization is still a root: rendering it reports the problem.
-        let doc = read_kustomization(fs, &candidate).unwrap_or_default();
+    for (candidate, doc) in docs {
         if doc.str_at(&["kind"]) == Some(kustomization::COMPONENT_KIND) {
             continue;
         }
