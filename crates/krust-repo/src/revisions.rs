@@ -69,15 +69,21 @@ struct Trees {
 
 impl Trees {
     fn open(dir: &Path, base: &str, head: Option<&str>) -> Result<Trees, Error> {
-        let top = git::repository_top(dir).map_err(Error::git)?;
-        let (base, head) = rayon::join(
-            || RevisionTree::open(&top, base),
-            || head.map(|rev| RevisionTree::open(&top, rev)),
+        // Git finds the repository from any directory in it: the top and
+        // both revisions are asked for at once.
+        let (top, (base, head)) = rayon::join(
+            || git::repository_top(dir),
+            || {
+                rayon::join(
+                    || RevisionTree::open(dir, base),
+                    || head.map(|rev| RevisionTree::open(dir, rev)),
+                )
+            },
         );
         Ok(Trees {
+            top: top.map_err(Error::git)?,
             base: base.map_err(Error::git)?,
             head: head.transpose().map_err(Error::git)?,
-            top,
         })
     }
 
