@@ -340,12 +340,7 @@ mod tests {
     use super::*;
 
     fn key(kind: &str, namespace: &str, name: &str) -> ResourceKey {
-        ResourceKey {
-            group: String::new(),
-            kind: kind.into(),
-            namespace: namespace.into(),
-            name: name.into(),
-        }
+        ResourceKey::core(kind, namespace, name)
     }
 
     #[test]

@@ -67,6 +67,17 @@ impl ResourceKey {
         })
     }
 
+    /// The key of a core-group (`v1`) resource, for tests.
+    #[cfg(test)]
+    pub(crate) fn core(kind: &str, namespace: &str, name: &str) -> ResourceKey {
+        ResourceKey {
+            group: String::new(),
+            kind: kind.into(),
+            namespace: namespace.into(),
+            name: name.into(),
+        }
+    }
+
     /// The same key with another name (the other side of a renamed resource).
     pub fn with_name(&self, name: &str) -> ResourceKey {
         ResourceKey {

@@ -68,13 +68,8 @@ pub(crate) fn pair_renamed(
 mod tests {
     use super::*;
 
-    fn key(kind: &str, ns: &str, name: &str) -> ResourceKey {
-        ResourceKey {
-            group: String::new(),
-            kind: kind.into(),
-            namespace: ns.into(),
-            name: name.into(),
-        }
+    fn key(kind: &str, namespace: &str, name: &str) -> ResourceKey {
+        ResourceKey::core(kind, namespace, name)
     }
 
     #[test]
