@@ -1,9 +1,12 @@
 //! `render diff --base REV --changed` against `--all` on generated git
 //! repositories of 200 roots (50 apps × 4 environments, each app's base 30
-//! or 100 Deployments, so 6,000 or 20,000 resources a side), after a change
-//! to one app's base: the changed-only comparison renders the 4 roots that
-//! include it. Its cost has a floor, the git processes that list and read
-//! both revisions (about 25 ms here), so the ratio grows with the renders.
+//! or 100 Deployments, so 6,000 or 20,000 resources a side; 25 components,
+//! each used by 2 apps; a generated ConfigMap from a file per root), after
+//! two changes: to one app's base (`one_base`: the changed-only comparison
+//! renders the 4 roots that include it), and to that base, one component
+//! and one generator file (`base_component_generator`: 13 roots). Its cost has a floor (about 15 ms here): one git process per
+//! revision listing and reading it, and parsing every kustomization to find
+//! the roots and what each reads. The ratio grows with the renders.
 //! Needs git. Run with `cargo bench --bench changed`.
 
 use std::path::{Path, PathBuf};
@@ -16,6 +19,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const APPS: usize = 50;
 const ENVS: usize = 4;
+const COMPONENTS: usize = 25;
 /// Deployments per app's base, one repository each.
 const SIZES: [usize; 2] = [30, 100];
 
@@ -36,10 +40,23 @@ fn base(app: usize, tag: usize, deployments: usize) -> String {
         .collect()
 }
 
-/// The repository, committed twice: the second commit changes app 7's base.
+/// The repository, committed three times: the second commit changes app
+/// 7's base, the third component 1 (apps 1 and 26) and one generator file.
 fn repository(deployments: usize) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("krust-bench-changed-{deployments}"));
     let _ = std::fs::remove_dir_all(&dir);
+    for c in 0..COMPONENTS {
+        write(
+            &dir,
+            &format!("components/c{c}/kustomization.yaml"),
+            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- path: patch.yaml\n  target: {kind: Deployment}\n",
+        );
+        write(
+            &dir,
+            &format!("components/c{c}/patch.yaml"),
+            &component_patch(c, 1),
+        );
+    }
     for app in 0..APPS {
         write(
             &dir,
@@ -55,7 +72,12 @@ fn repository(deployments: usize) -> PathBuf {
             write(
                 &dir,
                 &format!("overlays/e{env}/app{app}/kustomization.yaml"),
-                &format!("namespace: e{env}\nresources: [../../../base/app{app}]\nconfigMapGenerator:\n- name: cfg\n  literals: [ENV=e{env}]\n"),
+                &format!("namespace: e{env}\nresources: [../../../base/app{app}]\ncomponents: [../../../components/c{}]\nconfigMapGenerator:\n- name: cfg\n  files: [config.txt]\n", app % COMPONENTS),
+            );
+            write(
+                &dir,
+                &format!("overlays/e{env}/app{app}/config.txt"),
+                &format!("ENV=e{env}\n"),
             );
         }
     }
@@ -64,7 +86,16 @@ fn repository(deployments: usize) -> PathBuf {
     git(&dir, &["commit", "-qm", "base"]);
     write(&dir, "base/app7/deploy.yaml", &base(7, 2, deployments));
     git(&dir, &["commit", "-qam", "change"]);
+    write(&dir, "components/c1/patch.yaml", &component_patch(1, 2));
+    write(&dir, "overlays/e2/app30/config.txt", "ENV=e2\nEXTRA=1\n");
+    git(&dir, &["commit", "-qam", "more"]);
+    // Packed, as a CI checkout's objects are (a fetch brings a pack).
+    git(&dir, &["gc", "-q"]);
     dir
+}
+
+fn component_patch(c: usize, version: usize) -> String {
+    format!("- op: add\n  path: /metadata/annotations\n  value: {{feature: c{c}-v{version}}}\n")
 }
 
 fn changed(c: &mut Criterion) {
@@ -75,21 +106,28 @@ fn changed(c: &mut Criterion) {
 
 fn compare(c: &mut Criterion, deployments: usize) {
     let dir = repository(deployments);
-    let diff = |changed_only: bool| {
-        let request = RevisionDiff::new(&dir, "HEAD~1")
-            .with_head(Some("HEAD"))
-            .with_all(Some(dir.clone()), false)
-            .changed_only(changed_only);
-        let (diff, _) = request.run(&|p| p.display().to_string()).expect("compares");
-        assert_eq!(diff.summary().roots_changed, 4);
-        diff.roots.len()
-    };
     let resources = deployments * APPS * ENVS;
-    let mut group = c.benchmark_group(format!("revisions_200_roots_{resources}_resources"));
-    group.sample_size(10);
-    group.bench_function("diff_all", |b| b.iter(|| diff(false)));
-    group.bench_function("diff_changed", |b| b.iter(|| diff(true)));
-    group.finish();
+    // (name, head, roots the change reaches)
+    for (change, head, reached) in [
+        ("one_base", "HEAD~1", 4),
+        ("base_component_generator", "HEAD", 13),
+    ] {
+        let diff = |changed_only: bool| {
+            let request = RevisionDiff::new(&dir, "HEAD~2")
+                .with_head(Some(head))
+                .with_all(Some(dir.clone()), false)
+                .changed_only(changed_only);
+            let (diff, _) = request.run(&|p| p.display().to_string()).expect("compares");
+            assert_eq!(diff.summary().roots_changed, reached);
+            diff.roots.len()
+        };
+        let group_name = format!("revisions_200_roots_{resources}_resources_{change}");
+        let mut group = c.benchmark_group(group_name);
+        group.sample_size(10);
+        group.bench_function("diff_all", |b| b.iter(|| diff(false)));
+        group.bench_function("diff_changed", |b| b.iter(|| diff(true)));
+        group.finish();
+    }
 }
 
 criterion_group!(benches, changed);

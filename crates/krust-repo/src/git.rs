@@ -8,36 +8,40 @@
 //! it has in the working tree: the roots a caller finds on disk then render
 //! unchanged against any revision.
 //!
-//! Only `git`'s plumbing is used, through [`std::process::Command`]:
+//! Only `git`'s plumbing is used, through [`std::process::Command`]: one
+//! `git cat-file --batch` process per revision answers everything, its
+//! requests written by a second thread so that neither pipe can fill up
+//! while the other side waits:
 //!
-//! * `git rev-parse --verify REV^{commit}` pins the revision to a commit, so
-//!   that a branch moving meanwhile cannot mix two trees;
-//! * `git ls-tree -r -z --full-tree COMMIT` lists every file with its mode
-//!   and object id (NUL-terminated, so any byte in a name survives);
-//! * one `git cat-file --batch` process streams the contents of every blob
-//!   read, its requests written by a second thread so that neither pipe can
-//!   fill up while the other side waits.
+//! * `REV^{commit}` pins the revision to a commit, so that a branch moving
+//!   meanwhile cannot mix two trees (an unknown or ambiguous name is then
+//!   asked of `git rev-parse --verify`, for git's own words);
+//! * the commit's tree objects, a level at a time, list every file with its
+//!   mode and object id (any byte in a name survives);
+//! * the blobs give the contents of the files read.
 //!
 //! # Cost
 //!
-//! Three processes per revision whatever its size, none per file. Listing
-//! costs about 100 bytes of `ls-tree` output per file of the whole tree.
-//! Reading costs one request per distinct blob wanted (identical files are
-//! read once), plus one extra round trip on the same `cat-file` process per
-//! level of symlink chains; the time is git inflating the objects. Memory is
-//! the listing plus every file kept, once per path: a [`TreeFilter`] keeps
-//! only the directories a caller renders.
+//! One process per revision whatever its size, none per file: starting
+//! processes, not reading objects, is what a small change costs. Listing
+//! costs one round trip per directory level. Reading costs one request per
+//! distinct blob wanted (identical files are read once), plus one extra
+//! round trip per level of symlink chains; the time is git inflating the
+//! objects. Memory is the listing plus every file kept, once per path: a
+//! [`TreeFilter`] keeps only the directories a caller renders.
 //!
 //! Contents are the blobs as committed: `.gitattributes` smudge filters and
 //! end-of-line conversion, which a checkout would apply, are not.
 
 mod cat_file;
 mod run;
+mod tree;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::OsStr;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use krust::kustomization::FILE_NAMES;
 use krust::{normalize, MemFs};
@@ -186,6 +190,8 @@ pub struct TreeEntry {
     pub kind: EntryKind,
     /// The object id, in hex.
     pub oid: String,
+    /// The git mode (`0o100644`, `0o100755`, `0o120000`, `0o160000`).
+    pub mode: u32,
 }
 
 /// Which files of a tree to read: everything, or only what lies under some
@@ -243,35 +249,61 @@ impl TreeFilter {
 /// read yet: callers can find its kustomizations, then read what they need.
 #[derive(Debug, Clone)]
 pub struct RevisionTree {
-    repo: PathBuf,
     rev: String,
     commit: String,
     entries: Vec<TreeEntry>,
+    /// The process that listed the tree, kept to read its files.
+    batch: Arc<Mutex<CatFile>>,
 }
 
 impl RevisionTree {
     /// Resolves `rev` to a commit of the repository at `repo` and lists its
-    /// tree: two git processes.
+    /// tree, through one `git cat-file --batch` process kept for reading.
     pub fn open(repo: &Path, rev: &str) -> Result<Self, GitError> {
         let git = Git::new(repo, Some(rev));
+        let name = format!("{rev}^{{commit}}");
         if rev.starts_with('-') {
-            let command = format!("git rev-parse --verify {rev}^{{commit}}");
+            let command = format!("git rev-parse --verify {name}");
             let why = "a revision may not start with `-` (git would read it as an option)";
             return Err(git.error(&command, GitErrorKind::Refused(why)));
         }
-        let out = git.output(&["rev-parse", "--verify", &format!("{rev}^{{commit}}")])?;
-        let commit = String::from_utf8_lossy(&out).trim().to_string();
-        let listing = git.output(&["ls-tree", "-r", "-z", "--full-tree", &commit])?;
-        let entries = parse_tree_listing(&listing).map_err(|problem| {
-            let command = format!("git ls-tree -r -z --full-tree {commit}");
-            git.error(&command, GitErrorKind::UnexpectedOutput(problem))
-        })?;
+        let mut batch = CatFile::start(git.clone())?;
+        let (commit, content) = match batch.resolve(&name)? {
+            Some(found) => found,
+            None => {
+                // Git's own words for what is wrong with the name.
+                let out = git.output(&["rev-parse", "--verify", &name])?;
+                let commit = String::from_utf8_lossy(&out).trim().to_string();
+                batch.resolve(&commit)?.ok_or_else(|| {
+                    let problem = format!("commit {commit} is missing");
+                    git.error(
+                        "git cat-file --batch",
+                        GitErrorKind::UnexpectedOutput(problem),
+                    )
+                })?
+            }
+        };
+        let Some(root) = tree::commit_tree(&content) else {
+            let problem = format!("commit {commit} names no tree");
+            return Err(git.error(
+                "git cat-file --batch",
+                GitErrorKind::UnexpectedOutput(problem),
+            ));
+        };
+        let entries = tree::list(&mut batch, root)?;
         Ok(RevisionTree {
-            repo: repo.to_path_buf(),
             rev: rev.to_string(),
             commit,
             entries,
+            batch: Arc::new(Mutex::new(batch)),
         })
+    }
+
+    /// The files that differ between this revision and `other`, as absolute
+    /// paths under `mount`, sorted: what `git diff --name-only --no-renames`
+    /// lists, from the two listings alone.
+    pub fn changed_paths_to(&self, other: &RevisionTree, mount: &Path) -> Vec<PathBuf> {
+        tree::changed(&self.entries, &other.entries, mount)
     }
 
     /// The revision as the caller named it.
@@ -333,8 +365,8 @@ impl RevisionTree {
     /// restrictor rejects a link that leaves the kustomization's directory,
     /// while the copy lies inside it.
     pub fn read_fs(&self, mount: &Path, filter: &TreeFilter) -> Result<MemFs, GitError> {
-        let git = Git::new(&self.repo, Some(&self.rev));
-        let mut batch = CatFile::start(&git)?;
+        let mut batch = self.batch.lock().unwrap_or_else(|e| e.into_inner());
+        let batch = &mut *batch;
         let selected: Vec<&TreeEntry> = self
             .entries
             .iter()
@@ -342,7 +374,7 @@ impl RevisionTree {
             .collect();
         let by_path: HashMap<&Path, &TreeEntry> =
             self.entries.iter().map(|e| (e.path.as_path(), e)).collect();
-        let targets = read_link_targets(&mut batch, &selected, &by_path)?;
+        let targets = read_link_targets(batch, &selected, &by_path)?;
         let mut fs = MemFs::new();
         fs.add_dir(mount);
         // Paths to fill per blob, so that each distinct blob is read once.
@@ -371,7 +403,6 @@ impl RevisionTree {
                 fs.add_file(mount.join(last), content);
             }
         })?;
-        batch.finish()?;
         Ok(fs)
     }
 }
@@ -446,44 +477,6 @@ fn link_target(link: &Path, content: &[u8]) -> Option<PathBuf> {
     inside.then_some(joined)
 }
 
-/// Parses `git ls-tree -r -z` output: records `<mode> <type> <oid>\t<path>`,
-/// each ending in NUL.
-fn parse_tree_listing(listing: &[u8]) -> Result<Vec<TreeEntry>, String> {
-    let mut entries = Vec::new();
-    for record in listing.split(|&b| b == 0).filter(|r| !r.is_empty()) {
-        let shown = || String::from_utf8_lossy(record).into_owned();
-        let tab = record
-            .iter()
-            .position(|&b| b == b'\t')
-            .ok_or_else(|| format!("a record without a tab: {:?}", shown()))?;
-        let (meta, path) = (&record[..tab], &record[tab + 1..]);
-        let meta = std::str::from_utf8(meta).map_err(|_| format!("a record {:?}", shown()))?;
-        let mut fields = meta.split(' ');
-        let (Some(mode), Some(kind), Some(oid), None) =
-            (fields.next(), fields.next(), fields.next(), fields.next())
-        else {
-            return Err(format!("a record {:?}", shown()));
-        };
-        let kind = match (mode, kind) {
-            ("120000", "blob") => EntryKind::Symlink,
-            (_, "blob") => EntryKind::File,
-            (_, "commit") => EntryKind::Submodule,
-            // Trees are not listed with -r; anything else is not a file.
-            _ => continue,
-        };
-        // A name this platform cannot spell (non-UTF-8 off Unix) is skipped.
-        let Some(path) = path_from_bytes(path) else {
-            continue;
-        };
-        entries.push(TreeEntry {
-            path,
-            kind,
-            oid: oid.to_string(),
-        });
-    }
-    Ok(entries)
-}
-
 #[cfg(unix)]
 fn path_from_bytes(bytes: &[u8]) -> Option<PathBuf> {
     use std::os::unix::ffi::OsStrExt;
@@ -498,28 +491,6 @@ fn path_from_bytes(bytes: &[u8]) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn listing_records_keep_any_byte_in_names() {
-        let listing = b"100644 blob aaaa\tbase/kustomization.yaml\0\
-            100755 blob bbbb\trun me.sh\0\
-            120000 blob cccc\tlink\nwith newline\0\
-            160000 commit dddd\tvendor/sub\0";
-        let entries = parse_tree_listing(listing).unwrap();
-        let kinds: Vec<_> = entries.iter().map(|e| (e.path.clone(), e.kind)).collect();
-        assert_eq!(
-            kinds,
-            [
-                (PathBuf::from("base/kustomization.yaml"), EntryKind::File),
-                (PathBuf::from("run me.sh"), EntryKind::File),
-                (PathBuf::from("link\nwith newline"), EntryKind::Symlink),
-                (PathBuf::from("vendor/sub"), EntryKind::Submodule),
-            ]
-        );
-        assert_eq!(entries[0].oid, "aaaa");
-        assert!(parse_tree_listing(b"100644 blob aaaa no tab\0").is_err());
-        assert!(parse_tree_listing(b"100644 blob\tx\0").is_err());
-    }
 
     #[test]
     fn link_targets_stay_inside_the_tree() {

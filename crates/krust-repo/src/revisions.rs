@@ -87,6 +87,15 @@ impl Trees {
         })
     }
 
+    /// The files that differ between the revisions: from both listings,
+    /// or from git for the working tree.
+    fn changed(&self) -> Result<Vec<PathBuf>, Error> {
+        match &self.head {
+            Some(head) => Ok(self.base.changed_paths_to(head, &self.top)),
+            None => git::changed_paths(&self.top, self.base.rev(), None).map_err(Error::git),
+        }
+    }
+
     /// The files `filter` selects, of both revisions at once.
     fn read(&self, filter: &TreeFilter) -> Result<Loaded, Error> {
         let (base, head) = rayon::join(
@@ -140,7 +149,7 @@ impl<'a> RevisionDiff<'a> {
     pub fn affected_flux(&self, cluster: &Path) -> Result<Vec<AffectedKustomization>, Error> {
         let trees = Trees::open(&self.dir, self.base, self.head)?;
         let sides = trees.read(&TreeFilter::all())?;
-        let changed = git::changed_paths(&trees.top, self.base, self.head).map_err(Error::git)?;
+        let changed = trees.changed()?;
         Ok(crate::flux::affected_kustomizations(
             &sides.base,
             sides.head(),
@@ -156,9 +165,9 @@ impl<'a> RevisionDiff<'a> {
     fn affected_in(&self, trees: &Trees) -> Result<(Vec<AffectedRoot>, Loaded), Error> {
         let (sides, changed) = rayon::join(
             || trees.read(&TreeFilter::kustomizations()),
-            || git::changed_paths(&trees.top, self.base, self.head),
+            || trees.changed(),
         );
-        let (sides, changed) = (sides?, changed.map_err(Error::git)?);
+        let (sides, changed) = (sides?, changed?);
         // Without a kustomization file changed, both sides have the same roots.
         let roots = if changes_kustomization(&changed) {
             self.roots_on(&[&sides.base, sides.head()])?

@@ -591,3 +591,97 @@ fn bad_revisions_fail_clearly() {
         assert!(repository_top(&outside).is_err());
     }
 }
+
+/// `(mode, oid, path)` of every entry, as `git ls-tree -r` lists them.
+fn ls_tree(fx: &Fixture, rev: &str) -> Vec<(u32, String, PathBuf)> {
+    fx.git(&["ls-tree", "-r", "--full-tree", rev])
+        .lines()
+        .map(|line| {
+            let (meta, path) = line.split_once('\t').unwrap();
+            let fields: Vec<&str> = meta.split(' ').collect();
+            let mode = u32::from_str_radix(fields[0], 8).unwrap();
+            (mode, fields[2].to_owned(), PathBuf::from(path))
+        })
+        .collect()
+}
+
+fn listing(tree: &RevisionTree) -> Vec<(u32, String, PathBuf)> {
+    tree.entries()
+        .iter()
+        .map(|e| (e.mode, e.oid.clone(), e.path.clone()))
+        .collect()
+}
+
+/// Two revisions differing in every way a tree can: contents, modes,
+/// kinds, added, deleted and renamed paths, a file turned directory.
+#[cfg(unix)]
+fn two_revisions(fx: &Fixture) {
+    fx.write("a/keep.yaml", "same\n");
+    fx.write("a/edit.yaml", "one\n");
+    fx.write("a/b/c/deep.yaml", "deep\n");
+    fx.write("run.sh", "echo\n");
+    fx.write("gone.yaml", "bye\n");
+    fx.write("old-name.yaml", "moved\n");
+    fx.write("becomes-dir", "file\n");
+    fx.symlink("link", "a/keep.yaml");
+    fx.commit("first");
+    fx.write("a/edit.yaml", "two\n");
+    fx.write("a/b/c/new.yaml", "new\n");
+    fx.remove("gone.yaml");
+    fx.remove("old-name.yaml");
+    fx.write("new-name.yaml", "moved\n");
+    fx.remove("becomes-dir");
+    fx.write("becomes-dir/inside.yaml", "dir\n");
+    fx.remove("link");
+    fx.symlink("link", "a/edit.yaml");
+    use std::os::unix::fs::PermissionsExt;
+    let executable = std::fs::Permissions::from_mode(0o755);
+    std::fs::set_permissions(fx.top.join("run.sh"), executable).unwrap();
+    fx.commit("second");
+}
+
+#[cfg(unix)]
+#[test]
+fn listings_and_changes_agree_with_git() {
+    let Some(fx) = Fixture::new("agree") else {
+        return;
+    };
+    two_revisions(&fx);
+    for rev in ["HEAD~1", "HEAD"] {
+        let tree = RevisionTree::open(&fx.top, rev).unwrap();
+        assert_eq!(listing(&tree), ls_tree(&fx, rev), "{rev}");
+    }
+    let base = RevisionTree::open(&fx.top, "HEAD~1").unwrap();
+    let head = RevisionTree::open(&fx.top, "HEAD").unwrap();
+    let ours = base.changed_paths_to(&head, &fx.top);
+    let git = krust_repo::git::changed_paths(&fx.top, "HEAD~1", Some("HEAD")).unwrap();
+    assert_eq!(ours, git);
+    assert_eq!(ours.len(), 9, "{ours:?}");
+    assert!(head.changed_paths_to(&head, &fx.top).is_empty());
+}
+
+#[test]
+fn sha256_repositories_are_read_too() {
+    let Some(fx) = Fixture::new("sha256") else {
+        return;
+    };
+    let _ = std::fs::remove_dir_all(fx.top.join(".git"));
+    let init = Command::new("git")
+        .args(["init", "-q", "--object-format=sha256"])
+        .arg(&fx.top)
+        .env("GIT_CONFIG_GLOBAL", &fx.config)
+        .status()
+        .unwrap();
+    if !init.success() {
+        eprintln!("skipped: this git cannot make SHA-256 repositories");
+        return;
+    }
+    fx.write("kustomization.yaml", "resources: [cm.yaml]\n");
+    fx.write("sub/dir/cm.yaml", "data\n");
+    fx.commit("first");
+    let tree = RevisionTree::open(&fx.top, "HEAD").unwrap();
+    assert_eq!(tree.commit().len(), 64);
+    assert_eq!(listing(&tree), ls_tree(&fx, "HEAD"));
+    let fs = tree.read_fs(&fx.top, &TreeFilter::all()).unwrap();
+    assert_eq!(read(&fs, &fx.top.join("sub/dir/cm.yaml")), b"data\n");
+}

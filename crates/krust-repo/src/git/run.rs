@@ -2,7 +2,7 @@
 
 use std::ffi::OsStr;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 
 use super::{GitError, GitErrorKind};
@@ -12,31 +12,32 @@ const GIT: &str = "git";
 
 /// How to run git for one repository and revision, and how to word its
 /// failures.
-pub(super) struct Git<'a> {
-    program: &'a OsStr,
-    repo: &'a Path,
-    rev: Option<&'a str>,
+#[derive(Debug, Clone)]
+pub(super) struct Git {
+    program: &'static OsStr,
+    repo: PathBuf,
+    rev: Option<String>,
 }
 
-impl<'a> Git<'a> {
-    pub(super) fn new(repo: &'a Path, rev: Option<&'a str>) -> Self {
+impl Git {
+    pub(super) fn new(repo: &Path, rev: Option<&str>) -> Self {
         Git {
             program: OsStr::new(GIT),
-            repo,
-            rev,
+            repo: repo.to_path_buf(),
+            rev: rev.map(str::to_string),
         }
     }
 
     pub(super) fn command(&self, args: &[&str]) -> (Command, String) {
         let mut command = Command::new(self.program);
-        command.arg("-C").arg(self.repo).args(args);
+        command.arg("-C").arg(&self.repo).args(args);
         (command, format!("git {}", args.join(" ")))
     }
 
     pub(super) fn error(&self, command: &str, kind: GitErrorKind) -> GitError {
         GitError {
             repo: self.repo.to_path_buf(),
-            rev: self.rev.map(str::to_string),
+            rev: self.rev.clone(),
             command: command.to_string(),
             kind,
         }
@@ -90,7 +91,7 @@ mod tests {
         let message = err.to_string();
         assert!(message.contains("git is not installed"), "{message}");
         assert!(message.contains("/some/repo") && message.contains("`main`"));
-        let Err(err) = super::super::cat_file::CatFile::start(&git) else {
+        let Err(err) = super::super::cat_file::CatFile::start(git) else {
             panic!("started a missing program")
         };
         assert!(matches!(err.kind, GitErrorKind::NotInstalled));
