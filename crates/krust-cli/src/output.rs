@@ -51,6 +51,9 @@ pub struct BuildArgs {
 
     #[command(flatten)]
     pub version: VersionArgs,
+
+    #[command(flatten)]
+    pub helm: HelmArgs,
 }
 
 impl BuildArgs {
@@ -59,6 +62,52 @@ impl BuildArgs {
         BuildOptions::default()
             .with_load_restrictor(self.load_restrictor)
             .with_kustomize_version(self.version.kustomize_version)
+            .with_helm(self.helm.settings())
+    }
+}
+
+/// kustomize's helm flags: charts are inflated only with `--enable-helm`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct HelmArgs {
+    /// Inflate `helmCharts` by running helm (without it, a kustomization with charts fails).
+    #[arg(long = "enable-helm")]
+    pub enable_helm: bool,
+
+    /// The helm program to run (looked up on PATH unless a path).
+    #[arg(long = "helm-command", value_name = "PATH", default_value = "helm")]
+    pub helm_command: std::path::PathBuf,
+
+    /// Kubernetes API versions for helm's Capabilities, for charts that set no apiVersions.
+    #[arg(long = "helm-api-versions", value_name = "VERSION")]
+    pub helm_api_versions: Vec<String>,
+
+    /// The Kubernetes version for helm's Capabilities, for charts that set no kubeVersion.
+    #[arg(long = "helm-kube-version", value_name = "VERSION")]
+    pub helm_kube_version: Option<String>,
+
+    /// Run helm template with --debug.
+    #[arg(long = "helm-debug")]
+    pub helm_debug: bool,
+
+    /// Stop a helm process that runs longer than this many seconds.
+    #[arg(long = "helm-timeout", value_name = "SECONDS", default_value_t = 300)]
+    pub helm_timeout: u64,
+}
+
+impl HelmArgs {
+    /// The helm settings these select; `None` without `--enable-helm`.
+    pub fn settings(&self) -> Option<krust::HelmSettings> {
+        if !self.enable_helm {
+            return None;
+        }
+        let mut settings = krust::HelmSettings::new(&self.helm_command)
+            .with_timeout(std::time::Duration::from_secs(self.helm_timeout))
+            .with_api_versions(self.helm_api_versions.clone())
+            .with_debug(self.helm_debug);
+        if let Some(version) = &self.helm_kube_version {
+            settings = settings.with_kube_version(version.clone());
+        }
+        Some(settings)
     }
 }
 

@@ -45,6 +45,9 @@ pub enum ErrorKind {
     Transform,
     /// Reading the filesystem failed for a reason other than absence.
     Io,
+    /// A Helm chart could not be inflated: helm is not enabled, missing,
+    /// of a version this kustomize refuses, failed, or ran too long.
+    Helm,
 }
 
 impl ErrorKind {
@@ -63,6 +66,7 @@ impl ErrorKind {
             ErrorKind::Unsupported => "unsupported",
             ErrorKind::Transform => "transformation failed",
             ErrorKind::Io => "i/o error",
+            ErrorKind::Helm => "helm",
         }
     }
 }

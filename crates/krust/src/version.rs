@@ -164,6 +164,15 @@ pub enum Change {
     /// JSON or YAML, which is rewritten (and scalars on the way of a path
     /// are parsed, not refused).
     ReplacementStructuredTargets,
+    /// `helmCharts[].devel` is known (before, an unknown field), and helm
+    /// pulls and templates with `--devel` when it is set.
+    HelmDevel,
+    /// helm's version is asked with `helm version --short` (before, with
+    /// `-c`, which helm 4 refuses) and helm 4 is accepted beside helm 3.
+    HelmFour,
+    /// A chart without `namespace` is templated into the kustomization's
+    /// `namespace`, or the nearest including kustomization's.
+    HelmRootNamespace,
 }
 
 /// Each change, the first version that has it, and what it does.
@@ -232,6 +241,21 @@ pub const CHANGES: &[(Change, KustomizeVersion, &str)] = &[
         Change::ReplacementStructuredTargets,
         KustomizeVersion::V5_8_1,
         "replacement targets may reach inside JSON or YAML held in a string field, which is rewritten (kustomize's JSON or YAML formatting)",
+    ),
+    (
+        Change::HelmDevel,
+        KustomizeVersion::V5_7_1,
+        "helmCharts entries may set devel (helm pull and template --devel); before, devel is an unknown field",
+    ),
+    (
+        Change::HelmFour,
+        KustomizeVersion::V5_8_1,
+        "helm 4 is accepted beside helm 3 (its version is asked with helm version --short, not -c)",
+    ),
+    (
+        Change::HelmRootNamespace,
+        KustomizeVersion::V5_8_1,
+        "a chart without a namespace is templated with --namespace from its kustomization's namespace or the nearest including kustomization's",
     ),
 ];
 

@@ -36,8 +36,24 @@ impl Target<'_> {
                 origin: own.clone(),
             });
         }
-        configured.extend(self.listed_generators(ctx, own.as_ref())?);
+        let charts = self.configure_charts(ctx)?;
+        let listed = self.listed_generators(ctx, own.as_ref())?;
         for c in configured {
+            self.absorb(acc, c)?;
+        }
+        for chart in charts {
+            self.inflate(acc, ctx, chart, own.as_ref())?;
+        }
+        for c in listed {
+            self.absorb(acc, c)?;
+        }
+        Ok(())
+    }
+
+    /// Generates one configured generator's object and absorbs it: added,
+    /// or merged into (or replacing) the object it names.
+    fn absorb(&self, acc: &mut Accumulated, c: Configured) -> Result<()> {
+        {
             let generated = generate::generate_configured(&self.loader, &c.args)
                 .map_err(|e| e.in_file(&self.file))?;
             let origin = c.origin.map(|(configured_in, name)| Origin::Generator {

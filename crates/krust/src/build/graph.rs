@@ -188,6 +188,11 @@ impl<'fs> Graph<'fs> {
     /// unless the build fails or sets a schema (then includers build it
     /// themselves, in context).
     fn warm(&self, dir: &Path) {
+        // Charts render per including root (kustomize 5.8's namespace), and
+        // running helm ahead of need would run it for nothing.
+        if self.options.helm.is_some() {
+            return;
+        }
         let Ok(loader) = self.options.open(&self.fs, dir) else {
             return;
         };
@@ -208,6 +213,8 @@ impl<'fs> Graph<'fs> {
             origin: None,
             schema: &schema,
             cache: &self.cache,
+            helm: None,
+            helm_namespace: None,
         };
         self.cache.count_built();
         let Ok(acc) = target.accumulate(Accumulated::new(), &ctx) else {

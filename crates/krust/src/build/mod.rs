@@ -10,6 +10,7 @@ mod cache;
 mod finish;
 mod generators;
 mod graph;
+mod helm_charts;
 mod memo_fs;
 mod openapi;
 mod read;
@@ -59,6 +60,9 @@ pub struct BuildOptions {
     pub kustomize_version: KustomizeVersion,
     /// How to order the output of a kustomization without `sortOptions`.
     pub reorder: Reorder,
+    /// How to run helm for `helmCharts` (`--enable-helm`); `None` refuses
+    /// charts, and krust then runs no program at all.
+    pub helm: Option<crate::HelmSettings>,
 }
 
 /// The order of a build's output when the top kustomization has no
@@ -92,6 +96,12 @@ impl BuildOptions {
         self
     }
 
+    /// These options inflating `helmCharts` with `helm` (`None`: refused).
+    pub fn with_helm(mut self, helm: Option<crate::HelmSettings>) -> BuildOptions {
+        self.helm = helm;
+        self
+    }
+
     /// Opens the top-level root `dir` with these options.
     fn open<'a>(&self, fs: &'a dyn FileSystem, dir: &Path) -> Result<Loader<'a>> {
         Ok(Loader::open(fs, dir, self.load_restrictor)?.with_version(self.kustomize_version))
@@ -122,11 +132,12 @@ fn build_root(
         .map_err(|e| e.reworded(|m| format!("must build at directory: {m}")))?;
     let target = Target::load(loader, cache)?;
     cache.count_built();
-    finish_root(&target, cache, options.reorder).map_err(|e| e.within(&target.file))
+    finish_root(&target, cache, options).map_err(|e| e.within(&target.file))
 }
 
 /// Builds the root kustomization `target` through to its final output.
-fn finish_root(target: &Target, cache: &cache::Cache, reorder: Reorder) -> Result<ResMap> {
+fn finish_root(target: &Target, cache: &cache::Cache, options: &BuildOptions) -> Result<ResMap> {
+    let reorder = options.reorder;
     let record_origin = !target.kust.build_metadata.is_empty();
     let build_metadata = target.kust.build_metadata.clone();
     let schema = RefCell::new(openapi::SchemaState::default());
@@ -138,6 +149,8 @@ fn finish_root(target: &Target, cache: &cache::Cache, reorder: Reorder) -> Resul
         origin: record_origin.then(String::new),
         schema: &schema,
         cache,
+        helm: options.helm.as_ref(),
+        helm_namespace: None,
     };
     let acc = target.accumulate(Accumulated::new(), &ctx)?;
     let config = acc.config();
@@ -228,6 +241,11 @@ struct Context<'c> {
     schema: &'c RefCell<openapi::SchemaState>,
     /// What the graph this build belongs to has read and built already.
     cache: &'c cache::Cache,
+    /// How to run helm, when charts may be inflated.
+    helm: Option<&'c crate::HelmSettings>,
+    /// The namespace of the nearest kustomization (this one included) that
+    /// sets one: kustomize 5.8 templates charts without a namespace into it.
+    helm_namespace: Option<String>,
 }
 
 impl Context<'_> {
@@ -238,6 +256,18 @@ impl Context<'_> {
             origin: self.origin.as_ref().map(|o| join_origin(o, path)),
             schema: self.schema,
             cache: self.cache,
+            helm: self.helm,
+            helm_namespace: self.helm_namespace.clone(),
+        }
+    }
+
+    /// The context for the kustomization `kust` itself: its own namespace,
+    /// if it sets one, is the one its charts and its children's inherit.
+    fn within(&self, kust: &crate::kustomization::Kustomization) -> Context<'_> {
+        let own = kust.namespace.clone().filter(|n| !n.is_empty());
+        Context {
+            helm_namespace: own.or_else(|| self.helm_namespace.clone()),
+            ..self.below("")
         }
     }
 
@@ -246,6 +276,7 @@ impl Context<'_> {
     fn may_reuse(&self) -> bool {
         self.build_metadata.is_empty()
             && self.origin.is_none()
+            && self.helm.is_none()
             && !self.schema.borrow().has_custom()
     }
 }

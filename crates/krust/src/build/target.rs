@@ -40,19 +40,13 @@ impl<'a> Target<'a> {
             }
         };
         let (kust, file) = (Arc::clone(&loaded.kust), loaded.file.clone());
-        // Helm settings with no chart to inflate change nothing in kustomize.
-        let unsupported = kust.unsupported.iter().find(|(field, value)| {
-            field != "helmGlobals"
-                && !matches!(value, krust_yaml::Value::Null)
+        let unsupported = kust.unsupported.iter().find(|(_, value)| {
+            !matches!(value, krust_yaml::Value::Null)
                 && !value.as_seq().is_some_and(|s| s.is_empty())
                 && !value.as_map().is_some_and(|m| m.is_empty())
         });
         if let Some((field, _)) = unsupported {
-            let message = if field.starts_with("helm") {
-                format!("'{field}': Helm charts are not supported: krust does not run helm (render the chart to manifests and list those as resources)")
-            } else {
-                format!("the kustomization field '{field}' is not supported by krust yet")
-            };
+            let message = format!("the kustomization field '{field}' is not supported by krust yet");
             return Err(Error::unsupported(&file, message));
         }
         Ok(Target { loader, kust, file })
@@ -63,6 +57,7 @@ impl<'a> Target<'a> {
     /// its own transformers.
     /// Callers add this kustomization's file to the chain of any error.
     pub(super) fn accumulate(&self, mut acc: Accumulated, ctx: &Context) -> Result<Accumulated> {
+        let ctx = &ctx.within(&self.kust);
         let mut ahead = self.read_ahead(ctx.cache).into_iter();
         for path in &self.kust.resources {
             match ahead.next().flatten() {

@@ -4,6 +4,7 @@
 //! decoder matches field names case-insensitively), then applies legacy fixes:
 //! `bases` join `resources`, missing `kind`/`apiVersion` get defaults.
 
+mod helm;
 pub(crate) mod parse;
 
 use std::path::Path;
@@ -22,6 +23,7 @@ pub use crate::transform::replicas::ReplicaSpec;
 pub use crate::transform::vars::Var;
 use crate::version::{Change, KustomizeVersion};
 
+pub use helm::{HelmChart, HelmGlobals};
 pub use parse::{field_spec, parse_kustomization, KustomizationError};
 
 /// File names recognised as a kustomization, in kustomize's lookup order.
@@ -164,6 +166,11 @@ pub struct Kustomization {
     pub secret_generators: Vec<GeneratorArgs>,
     /// `generatorOptions`, for this kustomization's own generators.
     pub generator_options: Option<GeneratorOptions>,
+    /// `helmGlobals` (or what the legacy `helmChartInflationGenerator`
+    /// entries imply).
+    pub helm_globals: Option<HelmGlobals>,
+    /// `helmCharts`, then the legacy `helmChartInflationGenerator` entries.
+    pub helm_charts: Vec<HelmChart>,
     /// `generators`: plugin configuration files, directories or inline objects.
     pub generators: Vec<String>,
     /// `transformers`: plugin configuration files, directories or inline objects.

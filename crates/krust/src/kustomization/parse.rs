@@ -14,6 +14,7 @@ pub(crate) use crate::decode::{
 };
 use crate::fieldspec::FieldSpec;
 use crate::generate;
+use super::helm;
 use crate::patch::Selector;
 use crate::transform::images::ImageSpec;
 use crate::transform::replicas::ReplicaSpec;
@@ -100,6 +101,7 @@ fn decode(doc: Option<&Value>, current: &mut Option<String>) -> Result<Kustomiza
     let mut k = Kustomization::default();
     let mut bases = Vec::new();
     let mut image_tags = Vec::new();
+    let mut legacy_helm = None;
     let mut empty = true;
     for (key, value) in map {
         *current = Some(key.clone());
@@ -158,6 +160,11 @@ fn decode(doc: Option<&Value>, current: &mut Option<String>) -> Result<Kustomiza
                 )
             }
             "validators" => k.validators = string_list(value).map_err(at)?,
+            "helmGlobals" => k.helm_globals = Some(helm::helm_globals(value).map_err(at)?),
+            "helmCharts" => k.helm_charts = helm::helm_charts(value).map_err(at)?,
+            "helmChartInflationGenerator" => {
+                legacy_helm = Some(helm::legacy_charts(value).map_err(at)?)
+            }
             "patchesStrategicMerge" => {
                 k.patches_strategic_merge = string_list(value).map_err(at)?
             }
@@ -170,6 +177,13 @@ fn decode(doc: Option<&Value>, current: &mut Option<String>) -> Result<Kustomiza
     }
     k.resources.extend(bases);
     k.images.extend(image_tags);
+    if let Some((charts, globals)) = legacy_helm {
+        k.helm_charts.extend(charts);
+        let implied = !globals.chart_home.is_empty() || !globals.config_home.is_empty();
+        if k.helm_globals.is_none() && implied {
+            k.helm_globals = Some(globals);
+        }
+    }
     enforce_kind_and_version(&mut k)?;
     Ok(k)
 }

@@ -1,0 +1,103 @@
+//! A kustomization's `helmCharts`, inflated between its ConfigMap and
+//! Secret generators and its `generators:` (kustomize's order), through
+//! [`crate::helm`].
+
+use krust_yaml::Value;
+
+use super::target::Target;
+use super::{Accumulated, Context};
+use crate::error::{Error, ErrorKind, Result};
+use crate::helm::{HelmSettings, Inflation};
+use crate::kustomization::HelmChart;
+use crate::resource::Origin;
+use crate::transform::namespace::HELM_GENERATED;
+use crate::version::Change;
+
+/// The generator kind origin annotations name.
+const PLUGIN_KIND: &str = "HelmChartInflationGenerator";
+
+impl Target<'_> {
+    /// The charts to inflate and the helm settings to do it with, checked
+    /// before any generator runs (as kustomize configures every generator
+    /// first).
+    pub(super) fn configure_charts<'c>(
+        &'c self,
+        ctx: &Context<'c>,
+    ) -> Result<Vec<(&'c HelmChart, &'c HelmSettings)>> {
+        let charts = &self.kust.helm_charts;
+        let Some(first) = charts.first() else {
+            return Ok(Vec::new());
+        };
+        let knows_devel = self.loader.version().has(Change::HelmDevel);
+        if !knows_devel && charts.iter().any(|c| c.devel_written) {
+            let message = format!("invalid Kustomization: json: unknown field \"devel\" (helmCharts[].devel is known from kustomize {} on)", Change::HelmDevel.since());
+            return Err(Error::invalid(&self.file, message));
+        }
+        let Some(settings) = ctx.helm else {
+            return Err(Error::invalid(
+                &self.file,
+                format!("helmCharts: chart '{}' needs helm, which krust runs only when asked: pass --enable-helm (and --helm-command PATH if helm is not on PATH)", first.name),
+            )
+            .with_kind(ErrorKind::Helm));
+        };
+        Ok(charts.iter().map(|chart| (chart, settings)).collect())
+    }
+
+    /// Inflates one chart and adds what helm rendered, which may not
+    /// collide with anything accumulated.
+    pub(super) fn inflate(
+        &self,
+        acc: &mut Accumulated,
+        ctx: &Context,
+        (chart, settings): (&HelmChart, &HelmSettings),
+        own_origin: Option<&(String, String)>,
+    ) -> Result<()> {
+        let inflation = Inflation {
+            loader: &self.loader,
+            file: &self.file,
+            chart,
+            globals: self.kust.helm_globals.as_ref(),
+            namespace: ctx.helm_namespace.as_deref(),
+        };
+        let rendered = inflation.run(settings)?;
+        let resources = super::resources_from_bytes(&self.file, &rendered).map_err(|e| {
+            e.with_kind(ErrorKind::Helm).reworded(|m| {
+                format!("helmCharts: chart '{}': helm template printed what is not Kubernetes YAML: {m}", chart.name)
+            })
+        })?;
+        let mark = self.loader.version().has(Change::NamespaceSkipsHelmGenerated);
+        for mut res in resources {
+            if mark {
+                mark_helm_generated(res.obj_mut());
+            }
+            if let Some((configured_in, _)) = own_origin {
+                res.set_origin(Origin::Generator {
+                    configured_in: configured_in.clone(),
+                    kind: PLUGIN_KIND,
+                    name: String::new(),
+                });
+            }
+            acc.map.append(res).map_err(|e| {
+                e.in_file(&self.file).reworded(|m| {
+                    format!("helmCharts: chart '{}': {m}", chart.name)
+                })
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// kustomize 5.8's mark on what helm rendered, which the namespace
+/// transformer leaves alone and the build removes at the end.
+fn mark_helm_generated(obj: &mut Value) {
+    let Some(meta) = obj.get_mut("metadata").and_then(Value::as_map_mut) else {
+        return;
+    };
+    let annotations = meta.get_or_insert_with("annotations", || Value::Map(Default::default()));
+    if !matches!(annotations, Value::Map(_)) {
+        *annotations = Value::Map(Default::default());
+    }
+    if let Some(map) = annotations.as_map_mut() {
+        map.insert(HELM_GENERATED.to_owned(), Value::String("true".into()));
+    }
+}
