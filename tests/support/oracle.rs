@@ -76,3 +76,21 @@ pub fn build(binary: &Path, dir: &Path, flags: &[&str]) -> Result<Outcome, Strin
         Outcome::Error(text(out.stderr))
     })
 }
+
+/// The helm releases the tests run charts with, as `tests/oracles/install`
+/// builds them: helm 3 (every kustomize) and helm 4 (kustomize 5.8 on).
+pub const HELM_VERSIONS: [&str; 2] = ["v3.21.4", "v4.3.2"];
+
+/// Where `tests/oracles/install` puts helm `version` (one of [`HELM_VERSIONS`]).
+pub fn helm_path(version: &str) -> PathBuf {
+    workspace_root().join(format!("target/tools/helm-{version}/helm"))
+}
+
+/// The installed helm `version`, if any; missing, as [`kustomize`].
+pub fn helm(version: &str) -> Option<PathBuf> {
+    installed(
+        helm_path(version),
+        &format!("helm {version}"),
+        "tests/oracles/install",
+    )
+}

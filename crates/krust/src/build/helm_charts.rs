@@ -65,7 +65,10 @@ impl Target<'_> {
                 format!("helmCharts: chart '{}': helm template printed what is not Kubernetes YAML: {m}", chart.name)
             })
         })?;
-        let mark = self.loader.version().has(Change::NamespaceSkipsHelmGenerated);
+        let mark = self
+            .loader
+            .version()
+            .has(Change::NamespaceSkipsHelmGenerated);
         for mut res in resources {
             if mark {
                 mark_helm_generated(res.obj_mut());
@@ -78,9 +81,8 @@ impl Target<'_> {
                 });
             }
             acc.map.append(res).map_err(|e| {
-                e.in_file(&self.file).reworded(|m| {
-                    format!("helmCharts: chart '{}': {m}", chart.name)
-                })
+                e.in_file(&self.file)
+                    .reworded(|m| format!("helmCharts: chart '{}': {m}", chart.name))
             })?;
         }
         Ok(())

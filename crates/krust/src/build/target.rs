@@ -46,7 +46,8 @@ impl<'a> Target<'a> {
                 && !value.as_map().is_some_and(|m| m.is_empty())
         });
         if let Some((field, _)) = unsupported {
-            let message = format!("the kustomization field '{field}' is not supported by krust yet");
+            let message =
+                format!("the kustomization field '{field}' is not supported by krust yet");
             return Err(Error::unsupported(&file, message));
         }
         Ok(Target { loader, kust, file })

@@ -74,8 +74,18 @@ pub(super) fn run(
             bytes
         })
     };
-    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let started = Instant::now();
     let status = loop {
         match child.try_wait() {
@@ -125,7 +135,10 @@ pub(super) fn version_in(stdout: &str) -> Option<&str> {
 }
 
 fn digits_end(bytes: &[u8], from: usize) -> usize {
-    from + bytes[from..].iter().take_while(|b| b.is_ascii_digit()).count()
+    from + bytes[from..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count()
 }
 
 /// `helm version` outputs already asked for, by program and arguments:
@@ -171,7 +184,10 @@ mod tests {
     fn versions_are_found_as_kustomize_finds_them() {
         assert_eq!(version_in("v3.21.4+g5ab2d7c\n"), Some("3.21.4"));
         assert_eq!(version_in("v3.21\n"), Some("3.21"));
-        assert_eq!(version_in("version.BuildInfo{Version:\"v4.3.2\"}"), Some("4.3.2"));
+        assert_eq!(
+            version_in("version.BuildInfo{Version:\"v4.3.2\"}"),
+            Some("4.3.2")
+        );
         assert_eq!(version_in("helm 3 is here v3.1"), Some("3.1"));
         assert_eq!(version_in("no version"), None);
         assert_eq!(version_in("7."), None);
@@ -180,7 +196,9 @@ mod tests {
     #[test]
     fn a_missing_program_says_how_to_name_one() {
         let missing = Path::new("/nonexistent/krust-test-helm");
-        let err = run(missing, &[], &[], Duration::from_secs(1)).err().unwrap();
+        let err = run(missing, &[], &[], Duration::from_secs(1))
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("--helm-command"), "{err}");
     }
 

@@ -116,7 +116,8 @@ impl Inflation<'_> {
         }
         let merge = ValuesMerge::parse(&chart.values_merge).map_err(|e| self.invalid(e))?;
         let additional = self.additional_values()?;
-        let scratch = Scratch::new().map_err(|e| self.helm_error(format!("cannot create a temporary directory: {e}")))?;
+        let scratch = Scratch::new()
+            .map_err(|e| self.helm_error(format!("cannot create a temporary directory: {e}")))?;
         let config_home = match self.globals.map(|g| g.config_home.as_str()) {
             Some(home) if !home.is_empty() => PathBuf::from(home),
             _ => scratch.path().join("helm"),
@@ -131,14 +132,19 @@ impl Inflation<'_> {
             ValuesError::Read(e) => e,
             ValuesError::Invalid(message) => self.invalid(message),
         })?;
-        let values_path = scratch.path().join(format!("{}-kustomize-values.yaml", chart.name));
+        let values_path = scratch
+            .path()
+            .join(format!("{}-kustomize-values.yaml", chart.name));
         let mut files = vec![(values_path, values)];
         for (i, content) in additional.into_iter().enumerate() {
             files.push((scratch.path().join(format!("additional-{i}.yaml")), content));
         }
         for (path, content) in &files {
             std::fs::write(path, content).map_err(|e| {
-                self.helm_error(format!("failed to write values file {}: {e}", path.display()))
+                self.helm_error(format!(
+                    "failed to write values file {}: {e}",
+                    path.display()
+                ))
             })?;
         }
         let paths: Vec<&Path> = files.iter().map(|(p, _)| p.as_path()).collect();
@@ -171,15 +177,37 @@ impl Inflation<'_> {
             vec!["version".into(), "-c".into(), "--short".into()]
         };
         let out = command::version_output(&settings.command, &args, env, settings.timeout)
-            .map_err(|e| self.helm_error(format!("cannot ask helm its version: {e}")))?;
+            .map_err(|e| {
+                let hint = if four {
+                    ""
+                } else {
+                    " (kustomize before 5.8 asks `helm version -c`, which helm 4 refuses: helm 4 needs kustomize 5.8)"
+                };
+                self.helm_error(format!("cannot ask helm its version: {e}{hint}"))
+            })?;
         let Some(version) = command::version_in(&out) else {
-            return Err(self.helm_error(format!("cannot find a version in `helm version`'s output: {}", out.trim())));
+            return Err(self.helm_error(format!(
+                "cannot find a version in `helm version`'s output: {}",
+                out.trim()
+            )));
         };
         let major = version.split('.').next().unwrap_or_default();
-        let accepted = if four { ["3", "4"].as_slice() } else { ["3"].as_slice() };
+        let accepted = if four {
+            ["3", "4"].as_slice()
+        } else {
+            ["3"].as_slice()
+        };
         if !accepted.contains(&major) {
-            let wanted = if four { "helm 3 or 4" } else { "helm 3 (helm 4 needs kustomize 5.8)" };
-            return Err(self.helm_error(format!("kustomize {} runs {wanted}, but `{}` is v{version}", self.loader.version(), settings.command.display())));
+            let wanted = if four {
+                "helm 3 or 4"
+            } else {
+                "helm 3 (helm 4 needs kustomize 5.8)"
+            };
+            return Err(self.helm_error(format!(
+                "kustomize {} runs {wanted}, but `{}` is v{version}",
+                self.loader.version(),
+                settings.command.display()
+            )));
         }
         Ok(())
     }
@@ -203,16 +231,27 @@ impl Inflation<'_> {
 
     /// Where helm templates the chart from: a copy of the chart in the
     /// build's filesystem, or the chart on disk (pulled now or before).
-    fn chart_dir(&self, settings: &HelmSettings, env: &[(&str, PathBuf)], scratch: &Scratch) -> Result<ChartDir> {
+    fn chart_dir(
+        &self,
+        settings: &HelmSettings,
+        env: &[(&str, PathBuf)],
+        scratch: &Scratch,
+    ) -> Result<ChartDir> {
         let home = self.chart_home();
         let dir = home.join(&self.chart.name);
         let fs = self.loader.fs();
         if fs.kind(&dir) == Some(FileKind::Dir) {
             let copy = scratch.path().join("chart").join(&self.chart.name);
             scratch::copy_tree(fs, &dir, &copy).map_err(|e| {
-                self.helm_error(format!("cannot copy the chart {} for helm: {e}", dir.display()))
+                self.helm_error(format!(
+                    "cannot copy the chart {} for helm: {e}",
+                    dir.display()
+                ))
             })?;
-            return Ok(ChartDir { template_path: copy, in_fs: Some(dir) });
+            return Ok(ChartDir {
+                template_path: copy,
+                in_fs: Some(dir),
+            });
         }
         // One pull at a time: builds in parallel may want the same chart.
         static PULLING: Mutex<()> = Mutex::new(());
@@ -220,23 +259,40 @@ impl Inflation<'_> {
         if !dir.is_dir() {
             self.pull(settings, env, &home, &dir)?;
         }
-        Ok(ChartDir { template_path: dir, in_fs: None })
+        Ok(ChartDir {
+            template_path: dir,
+            in_fs: None,
+        })
     }
 
     /// `helm pull --untar` into the chart home, as kustomize does.
-    fn pull(&self, settings: &HelmSettings, env: &[(&str, PathBuf)], home: &Path, dir: &Path) -> Result<()> {
+    fn pull(
+        &self,
+        settings: &HelmSettings,
+        env: &[(&str, PathBuf)],
+        home: &Path,
+        dir: &Path,
+    ) -> Result<()> {
         let chart = self.chart;
         if chart.repo.is_empty() {
             return Err(Error::not_found(
                 self.file,
-                format!("helmCharts: chart '{}' is not at {} and has no repo to pull it from", chart.name, dir.display()),
+                format!(
+                    "helmCharts: chart '{}' is not at {} and has no repo to pull it from",
+                    chart.name,
+                    dir.display()
+                ),
             ));
         }
         std::fs::create_dir_all(home).map_err(|e| Error::io(home, e))?;
         let mut args: Vec<String> = vec!["pull".into(), "--untar".into(), "--untardir".into()];
         args.push(home.display().to_string());
         if let Some(registry) = chart.repo.strip_prefix("oci://") {
-            args.push(format!("oci://{}/{}", registry.trim_end_matches('/'), chart.name));
+            args.push(format!(
+                "oci://{}/{}",
+                registry.trim_end_matches('/'),
+                chart.name
+            ));
         } else {
             args.extend(["--repo".into(), chart.repo.clone(), chart.name.clone()]);
         }
@@ -253,12 +309,19 @@ impl Inflation<'_> {
     /// own `values.yaml`.
     fn chart_values(&self, chart: &ChartDir) -> Result<Vec<u8>> {
         if !self.chart.values_file.is_empty() {
-            return self.loader.load(&self.chart.values_file).map(|(_, b)| b).map_err(|e| e.in_file(self.file));
+            return self
+                .loader
+                .load(&self.chart.values_file)
+                .map(|(_, b)| b)
+                .map_err(|e| e.in_file(self.file));
         }
         match &chart.in_fs {
             Some(dir) => {
                 let path = dir.join("values.yaml");
-                self.loader.load(&path.display().to_string()).map(|(_, b)| b).map_err(|e| e.in_file(self.file))
+                self.loader
+                    .load(&path.display().to_string())
+                    .map(|(_, b)| b)
+                    .map_err(|e| e.in_file(self.file))
             }
             None => {
                 let path = chart.template_path.join("values.yaml");
@@ -268,7 +331,12 @@ impl Inflation<'_> {
     }
 
     /// kustomize's `AsHelmArgs`, in its order.
-    fn template_args(&self, settings: &HelmSettings, chart_path: &Path, values: &[&Path]) -> Vec<String> {
+    fn template_args(
+        &self,
+        settings: &HelmSettings,
+        chart_path: &Path,
+        values: &[&Path],
+    ) -> Vec<String> {
         let c = self.chart;
         let mut args = vec!["template".to_string()];
         if c.release_name.is_empty() {
@@ -277,9 +345,9 @@ impl Inflation<'_> {
             args.push(c.release_name.clone());
         }
         args.push(chart_path.display().to_string());
-        let namespace = Some(c.namespace.as_str())
-            .filter(|n| !n.is_empty())
-            .or(self.namespace.filter(|_| self.loader.version().has(Change::HelmRootNamespace)));
+        let namespace = Some(c.namespace.as_str()).filter(|n| !n.is_empty()).or(self
+            .namespace
+            .filter(|_| self.loader.version().has(Change::HelmRootNamespace)));
         if let Some(namespace) = namespace.filter(|n| !n.is_empty()) {
             args.extend(["--namespace".into(), namespace.to_string()]);
         }
@@ -289,11 +357,17 @@ impl Inflation<'_> {
         for path in values {
             args.extend(["-f".into(), path.display().to_string()]);
         }
-        let api_versions = if c.api_versions.is_empty() { &settings.api_versions } else { &c.api_versions };
+        let api_versions = if c.api_versions.is_empty() {
+            &settings.api_versions
+        } else {
+            &c.api_versions
+        };
         for api in api_versions {
             args.extend(["--api-versions".into(), api.clone()]);
         }
-        let kube = Some(c.kube_version.as_str()).filter(|k| !k.is_empty()).or(settings.kube_version.as_deref());
+        let kube = Some(c.kube_version.as_str())
+            .filter(|k| !k.is_empty())
+            .or(settings.kube_version.as_deref());
         if let Some(kube) = kube {
             args.extend(["--kube-version".into(), kube.to_string()]);
         }
@@ -302,29 +376,54 @@ impl Inflation<'_> {
             (c.skip_tests, "--skip-tests"),
             (c.skip_hooks, "--no-hooks"),
             (c.debug || settings.debug, "--debug"),
-            (c.devel && self.loader.version().has(Change::HelmDevel), "--devel"),
+            (
+                c.devel && self.loader.version().has(Change::HelmDevel),
+                "--devel",
+            ),
         ];
-        args.extend(flags.iter().filter(|(on, _)| *on).map(|(_, flag)| flag.to_string()));
+        args.extend(
+            flags
+                .iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, flag)| flag.to_string()),
+        );
         args
     }
 
     /// Runs helm; its stdout, or an error with its stderr.
-    fn helm(&self, settings: &HelmSettings, args: &[String], env: &[(&str, PathBuf)], what: &str) -> Result<Vec<u8>> {
+    fn helm(
+        &self,
+        settings: &HelmSettings,
+        args: &[String],
+        env: &[(&str, PathBuf)],
+        what: &str,
+    ) -> Result<Vec<u8>> {
         let out = command::run(&settings.command, args, env, settings.timeout)
             .map_err(|e| self.helm_error(format!("`{}` {e}", settings.command.display())))?;
         if out.status.success() {
             return Ok(out.stdout);
         }
         let stderr = String::from_utf8_lossy(&out.stderr);
-        Err(self.helm_error(format!("helm {what} failed ({}): {}", out.status, stderr.trim())))
+        Err(self.helm_error(format!(
+            "helm {what} failed ({}): {}",
+            out.status,
+            stderr.trim()
+        )))
     }
 
     fn invalid(&self, message: impl std::fmt::Display) -> Error {
-        Error::invalid(self.file, format!("helmCharts: chart '{}': {message}", self.chart.name))
+        Error::invalid(
+            self.file,
+            format!("helmCharts: chart '{}': {message}", self.chart.name),
+        )
     }
 
     fn helm_error(&self, message: impl std::fmt::Display) -> Error {
-        Error::invalid(self.file, format!("helmCharts: chart '{}': {message}", self.chart.name)).with_kind(ErrorKind::Helm)
+        Error::invalid(
+            self.file,
+            format!("helmCharts: chart '{}': {message}", self.chart.name),
+        )
+        .with_kind(ErrorKind::Helm)
     }
 }
 

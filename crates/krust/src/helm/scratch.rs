@@ -22,10 +22,8 @@ impl Scratch {
             .map(|d| d.subsec_nanos())
             .unwrap_or_default();
         let n = COUNT.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!(
-            "krust-helm-{}-{n}-{nanos}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("krust-helm-{}-{n}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         Ok(Scratch { dir })
     }
@@ -70,7 +68,10 @@ mod tests {
         let scratch = Scratch::new().unwrap();
         let to = scratch.path().join("demo");
         copy_tree(&fs, Path::new("/repo/charts/demo"), &to).unwrap();
-        assert_eq!(std::fs::read(to.join("templates/cm.yaml")).unwrap(), b"kind: ConfigMap\n");
+        assert_eq!(
+            std::fs::read(to.join("templates/cm.yaml")).unwrap(),
+            b"kind: ConfigMap\n"
+        );
         assert!(to.join("empty").is_dir());
         let kept = scratch.path().to_path_buf();
         drop(scratch);

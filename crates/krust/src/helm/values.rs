@@ -48,11 +48,15 @@ pub(super) fn values_file(
         return Ok(inline_text.into_bytes());
     }
     let file = chart_values().map_err(ValuesError::Read)?;
-    let file = std::str::from_utf8(&file)
-        .map_err(|_| ValuesError::Invalid("could not parse values file into rnode: not UTF-8".into()))?;
-    let file = parse(file).map_err(|e| ValuesError::Invalid(format!("could not parse values file into rnode: {e}")))?;
-    let inline = parse(&inline_text)
-        .map_err(|e| ValuesError::Invalid(format!("could not parse values inline into rnode: {e}")))?;
+    let file = std::str::from_utf8(&file).map_err(|_| {
+        ValuesError::Invalid("could not parse values file into rnode: not UTF-8".into())
+    })?;
+    let file = parse(file).map_err(|e| {
+        ValuesError::Invalid(format!("could not parse values file into rnode: {e}"))
+    })?;
+    let inline = parse(&inline_text).map_err(|e| {
+        ValuesError::Invalid(format!("could not parse values inline into rnode: {e}"))
+    })?;
     let (src, dest) = match merge {
         ValuesMerge::Override => (inline, file),
         _ => (file, inline),
@@ -169,7 +173,9 @@ mod tests {
 
     fn kust_values(text: &str) -> Value {
         let options = krust_yaml::LoadOptions::sigs_k8s_yaml();
-        krust_yaml::load_documents_with(text, options).unwrap().remove(0)
+        krust_yaml::load_documents_with(text, options)
+            .unwrap()
+            .remove(0)
     }
 
     fn made(inline: &str, merge: ValuesMerge, chart: &str) -> String {
@@ -196,7 +202,11 @@ mod tests {
 
     #[test]
     fn merge_lets_the_chart_win() {
-        let out = made("image: {tag: \"2\", pull: Always}\nlist: [c]\n", ValuesMerge::Merge, CHART);
+        let out = made(
+            "image: {tag: \"2\", pull: Always}\nlist: [c]\n",
+            ValuesMerge::Merge,
+            CHART,
+        );
         assert_eq!(
             out,
             "annotations: {}\nextra: false\nimage:\n  pull: Always\n  repo: nginx\n  tag: \"1.25\"\nlist:\n- a\n- b\n"
@@ -218,7 +228,9 @@ mod tests {
 
     #[test]
     fn without_inline_values_the_file_is_copied() {
-        let out = values_file(None, ValuesMerge::Override, || Ok(CHART.as_bytes().to_vec()));
+        let out = values_file(None, ValuesMerge::Override, || {
+            Ok(CHART.as_bytes().to_vec())
+        });
         assert_eq!(out.unwrap(), CHART.as_bytes());
     }
 

@@ -5,6 +5,7 @@
 
 use krust_yaml::{Mapping, Value};
 
+use super::helm;
 use super::{
     Kustomization, LabelSet, LegacySortOptions, PatchSpec, SortOptions, COMPONENT_KIND,
     COMPONENT_VERSION, KUSTOMIZATION_KIND, KUSTOMIZATION_VERSION,
@@ -14,7 +15,6 @@ pub(crate) use crate::decode::{
 };
 use crate::fieldspec::FieldSpec;
 use crate::generate;
-use super::helm;
 use crate::patch::Selector;
 use crate::transform::images::ImageSpec;
 use crate::transform::replicas::ReplicaSpec;
