@@ -9,11 +9,20 @@ use super::target::Target;
 use super::{join_origin, resources_from_bytes, Accumulated, Context};
 use crate::error::{Error, Result};
 use crate::generate::{self, GeneratorArgs, GeneratorKind};
+use crate::kustomization::{HelmChart, HelmGlobals};
 use crate::resource::{Origin, Resource};
+
+/// What a configured generator makes.
+enum Made {
+    /// A ConfigMap or Secret.
+    Args(GeneratorArgs),
+    /// What a chart renders (a `HelmChartInflationGenerator` plugin object).
+    Chart(Box<(HelmChart, HelmGlobals)>),
+}
 
 /// One configured generator and how its objects' origin reads.
 struct Configured {
-    args: GeneratorArgs,
+    made: Made,
     /// The file that configured it, relative to the top, and the plugin object's name.
     origin: Option<(String, String)>,
 }
@@ -32,31 +41,50 @@ impl Target<'_> {
             let args = generate::configure(args, k.generator_options.as_ref())
                 .map_err(|e| e.in_file(&self.file))?;
             configured.push(Configured {
-                args,
+                made: Made::Args(args),
                 origin: own.clone(),
             });
         }
         let charts = self.configure_charts(ctx)?;
         let listed = self.listed_generators(ctx, own.as_ref())?;
-        for c in configured {
-            self.absorb(acc, c)?;
+        if let Some(c) = listed.iter().find(|c| matches!(c.made, Made::Chart(_))) {
+            if ctx.helm.is_none() {
+                let Made::Chart(chart) = &c.made else {
+                    unreachable!()
+                };
+                return Err(self.helm_not_enabled(&chart.0.name));
+            }
         }
+        for c in configured {
+            self.absorb(acc, ctx, c)?;
+        }
+        let globals = self.kust.helm_globals.clone().unwrap_or_default();
         for chart in charts {
-            self.inflate(acc, ctx, chart, own.as_ref())?;
+            let namespace = ctx.helm_namespace.as_deref();
+            self.inflate(acc, ctx, (chart, &globals, namespace), own.clone())?;
         }
         for c in listed {
-            self.absorb(acc, c)?;
+            self.absorb(acc, ctx, c)?;
         }
         Ok(())
     }
 
-    /// Generates one configured generator's object and absorbs it: added,
-    /// or merged into (or replacing) the object it names.
-    fn absorb(&self, acc: &mut Accumulated, c: Configured) -> Result<()> {
+    /// Generates one configured generator's objects and absorbs them: a
+    /// ConfigMap or Secret added, or merged into (or replacing) the object
+    /// it names; what a chart renders added.
+    fn absorb(&self, acc: &mut Accumulated, ctx: &Context, c: Configured) -> Result<()> {
+        let args = match c.made {
+            Made::Args(args) => args,
+            Made::Chart(chart) => {
+                let (chart, globals) = *chart;
+                return self.inflate(acc, ctx, (&chart, &globals, None), c.origin);
+            }
+        };
         {
-            let generated = generate::generate_configured(&self.loader, &c.args)
+            let c = (args, c.origin);
+            let generated = generate::generate_configured(&self.loader, &c.0)
                 .map_err(|e| e.in_file(&self.file))?;
-            let origin = c.origin.map(|(configured_in, name)| Origin::Generator {
+            let origin = c.1.map(|(configured_in, name)| Origin::Generator {
                 configured_in,
                 kind: generated.kind.plugin_kind(),
                 name,
@@ -109,14 +137,14 @@ impl Target<'_> {
             match resources_from_bytes(&self.file, entry.as_bytes()) {
                 Ok(objects) if !objects.is_empty() => {
                     for obj in objects {
-                        let args = self.plugin_args(obj.obj())?;
+                        let made = self.plugin_config(obj.obj())?;
                         let name = obj
                             .obj()
                             .str_at(&["metadata", "name"])
                             .unwrap_or_default()
                             .to_owned();
                         out.push(Configured {
-                            args,
+                            made,
                             origin: own.map(|(path, _)| (path.clone(), name)),
                         });
                     }
@@ -125,18 +153,35 @@ impl Target<'_> {
             }
         }
         for res in configs.map.resources() {
-            let args = self.plugin_args(res.obj())?;
+            let made = self.plugin_config(res.obj())?;
             let name = res
                 .obj()
                 .str_at(&["metadata", "name"])
                 .unwrap_or_default()
                 .to_owned();
             out.push(Configured {
-                args,
+                made,
                 origin: res.origin().map(|o| (o.path().to_owned(), name)),
             });
         }
         Ok(out)
+    }
+
+    /// What a plugin object configures: a chart, or generator arguments.
+    fn plugin_config(&self, obj: &Value) -> Result<Made> {
+        let api = obj.str_at(&["apiVersion"]).unwrap_or_default();
+        let kind = obj.str_at(&["kind"]).unwrap_or_default();
+        if (api, kind) == ("builtin", "HelmChartInflationGenerator") {
+            let chart = crate::kustomization::helm::helm_chart_with(obj, false)
+                .map_err(|e| Error::invalid(&self.file, format!("builtin {kind}: {e}")))?;
+            let text = |key| obj.str_at(&[key]).unwrap_or_default().to_owned();
+            let globals = HelmGlobals {
+                chart_home: text("chartHome"),
+                config_home: text("configHome"),
+            };
+            return Ok(Made::Chart(Box::new((chart, globals))));
+        }
+        self.plugin_args(obj).map(Made::Args)
     }
 
     /// The generator arguments of a plugin object: its generator fields

@@ -7,8 +7,8 @@ use krust_yaml::Value;
 use super::target::Target;
 use super::{Accumulated, Context};
 use crate::error::{Error, ErrorKind, Result};
-use crate::helm::{HelmSettings, Inflation};
-use crate::kustomization::HelmChart;
+use crate::helm::Inflation;
+use crate::kustomization::{HelmChart, HelmGlobals};
 use crate::resource::Origin;
 use crate::transform::namespace::HELM_GENERATED;
 use crate::version::Change;
@@ -17,47 +17,53 @@ use crate::version::Change;
 const PLUGIN_KIND: &str = "HelmChartInflationGenerator";
 
 impl Target<'_> {
-    /// The charts to inflate and the helm settings to do it with, checked
-    /// before any generator runs (as kustomize configures every generator
-    /// first).
-    pub(super) fn configure_charts<'c>(
-        &'c self,
-        ctx: &Context<'c>,
-    ) -> Result<Vec<(&'c HelmChart, &'c HelmSettings)>> {
+    /// The charts to inflate, checked before any generator runs (as
+    /// kustomize configures every generator first).
+    pub(super) fn configure_charts(&self, ctx: &Context) -> Result<&[HelmChart]> {
         let charts = &self.kust.helm_charts;
         let Some(first) = charts.first() else {
-            return Ok(Vec::new());
+            return Ok(charts);
         };
         let knows_devel = self.loader.version().has(Change::HelmDevel);
         if !knows_devel && charts.iter().any(|c| c.devel_written) {
             let message = format!("invalid Kustomization: json: unknown field \"devel\" (helmCharts[].devel is known from kustomize {} on)", Change::HelmDevel.since());
             return Err(Error::invalid(&self.file, message));
         }
-        let Some(settings) = ctx.helm else {
-            return Err(Error::invalid(
-                &self.file,
-                format!("helmCharts: chart '{}' needs helm, which krust runs only when asked: pass --enable-helm (and --helm-command PATH if helm is not on PATH)", first.name),
-            )
-            .with_kind(ErrorKind::Helm));
-        };
-        Ok(charts.iter().map(|chart| (chart, settings)).collect())
+        if ctx.helm.is_none() {
+            return Err(self.helm_not_enabled(&first.name));
+        }
+        Ok(charts)
     }
 
-    /// Inflates one chart and adds what helm rendered, which may not
-    /// collide with anything accumulated.
+    /// The error for a chart in a build without helm settings.
+    pub(super) fn helm_not_enabled(&self, chart: &str) -> Error {
+        Error::invalid(
+            &self.file,
+            format!("helmCharts: chart '{chart}' needs helm, which krust runs only when asked: pass --enable-helm (and --helm-command PATH if helm is not on PATH)"),
+        )
+        .with_kind(ErrorKind::Helm)
+    }
+
+    /// Inflates one chart (with its globals, and the namespace a chart
+    /// without one goes to) and adds what helm rendered, which may not
+    /// collide with anything accumulated. `origin` is the configuring file
+    /// and plugin name, when origins are recorded.
     pub(super) fn inflate(
         &self,
         acc: &mut Accumulated,
         ctx: &Context,
-        (chart, settings): (&HelmChart, &HelmSettings),
-        own_origin: Option<&(String, String)>,
+        (chart, globals, namespace): (&HelmChart, &HelmGlobals, Option<&str>),
+        origin: Option<(String, String)>,
     ) -> Result<()> {
+        let Some(settings) = ctx.helm else {
+            return Err(self.helm_not_enabled(&chart.name));
+        };
         let inflation = Inflation {
             loader: &self.loader,
             file: &self.file,
             chart,
-            globals: self.kust.helm_globals.as_ref(),
-            namespace: ctx.helm_namespace.as_deref(),
+            globals: Some(globals),
+            namespace,
         };
         let rendered = inflation.run(settings)?;
         let resources = super::resources_from_bytes(&self.file, &rendered).map_err(|e| {
@@ -73,11 +79,11 @@ impl Target<'_> {
             if mark {
                 mark_helm_generated(res.obj_mut());
             }
-            if let Some((configured_in, _)) = own_origin {
+            if let Some((configured_in, name)) = &origin {
                 res.set_origin(Origin::Generator {
                     configured_in: configured_in.clone(),
                     kind: PLUGIN_KIND,
-                    name: String::new(),
+                    name: name.clone(),
                 });
             }
             acc.map.append(res).map_err(|e| {

@@ -4,7 +4,7 @@
 //! decoder matches field names case-insensitively), then applies legacy fixes:
 //! `bases` join `resources`, missing `kind`/`apiVersion` get defaults.
 
-mod helm;
+pub(crate) mod helm;
 pub(crate) mod parse;
 
 use std::path::Path;
