@@ -17,7 +17,7 @@ enum Made {
     /// A ConfigMap or Secret.
     Args(GeneratorArgs),
     /// What a chart renders (a `HelmChartInflationGenerator` plugin object).
-    Chart(Box<(HelmChart, HelmGlobals)>),
+    Chart(HelmChart, HelmGlobals),
 }
 
 /// One configured generator and how its objects' origin reads.
@@ -47,13 +47,12 @@ impl Target<'_> {
         }
         let charts = self.configure_charts(ctx)?;
         let listed = self.listed_generators(ctx, own.as_ref())?;
-        if let Some(c) = listed.iter().find(|c| matches!(c.made, Made::Chart(_))) {
-            if ctx.helm.is_none() {
-                let Made::Chart(chart) = &c.made else {
-                    unreachable!()
-                };
-                return Err(self.helm_not_enabled(&chart.0.name));
-            }
+        let first_chart = listed.iter().find_map(|c| match &c.made {
+            Made::Chart(chart, _) => Some(chart),
+            Made::Args(_) => None,
+        });
+        if let (Some(chart), None) = (first_chart, ctx.helm) {
+            return Err(self.helm_not_enabled(&chart.name));
         }
         for c in configured {
             self.absorb(acc, ctx, c)?;
@@ -75,8 +74,7 @@ impl Target<'_> {
     fn absorb(&self, acc: &mut Accumulated, ctx: &Context, c: Configured) -> Result<()> {
         let args = match c.made {
             Made::Args(args) => args,
-            Made::Chart(chart) => {
-                let (chart, globals) = *chart;
+            Made::Chart(chart, globals) => {
                 return self.inflate(acc, ctx, (&chart, &globals, None), c.origin);
             }
         };
@@ -179,7 +177,7 @@ impl Target<'_> {
                 chart_home: text("chartHome"),
                 config_home: text("configHome"),
             };
-            return Ok(Made::Chart(Box::new((chart, globals))));
+            return Ok(Made::Chart(chart, globals));
         }
         self.plugin_args(obj).map(Made::Args)
     }
