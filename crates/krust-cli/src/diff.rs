@@ -11,7 +11,7 @@ use krust::{DiskFs, Graph};
 use krust_diff::{diff_root, DiffOptions, Pairing, Render, RepoDiff, RootSide};
 use krust_repo::revisions::RevisionDiff;
 
-use crate::output::{format, OutputArgs};
+use crate::output::{format, OutputArgs, ReleaseArgs};
 use crate::paths::display_path;
 
 /// What `render diff` takes.
@@ -95,6 +95,9 @@ pub struct CommonArgs {
     /// (the repository is the current directory), instead of kustomization roots.
     #[arg(long = "flux", value_name = "DIR", conflicts_with = "all")]
     pub flux: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub releases: ReleaseArgs,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -245,6 +248,7 @@ fn diff_revisions(
             common.include_bases,
         )
         .with_flux(common.flux.clone())
+        .with_helm_releases(common.releases.options(&common.output.build.helm.command))
         .with_options(common.output.build_options())
         .with_pairing(pairing)
         .changed_only(changed_only);

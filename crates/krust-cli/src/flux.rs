@@ -12,7 +12,7 @@ use krust::{DiskFs, MemFs};
 use krust_flux::cluster::{render_cluster, Cluster, ClusterOptions, Source};
 use krust_flux::order::GraphFormat;
 
-use crate::output::{self, VersionArgs};
+use crate::output::{self, HelmCommandArgs, ReleaseArgs, VersionArgs};
 
 /// How `--graph` draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -72,6 +72,12 @@ pub struct FluxArgs {
 
     #[command(flatten)]
     pub version: VersionArgs,
+
+    #[command(flatten)]
+    pub releases: ReleaseArgs,
+
+    #[command(flatten)]
+    pub helm: HelmCommandArgs,
 }
 
 /// `render flux`.
@@ -146,7 +152,10 @@ fn render(args: &FluxArgs) -> Result<ExitCode, String> {
         fs: &DiskFs,
         root: repo_root.clone(),
     };
-    let cluster = render_cluster(&repo, &rel, &options).map_err(|e| e.to_string())?;
+    let mut cluster = render_cluster(&repo, &rel, &options).map_err(|e| e.to_string())?;
+    if let Some(helm) = args.releases.options(&args.helm) {
+        krust_flux::helm::render_available(&mut cluster, &repo, &options, &helm);
+    }
     for warning in &cluster.warnings {
         eprintln!("warning: {warning}");
     }
@@ -163,10 +172,8 @@ fn render(args: &FluxArgs) -> Result<ExitCode, String> {
         failed += 1;
     }
     if failed > 0 {
-        eprintln!(
-            "{failed} of {} Kustomizations failed",
-            cluster.kustomizations.len()
-        );
+        let total = cluster.kustomizations.len() + cluster.releases.len();
+        eprintln!("{failed} of {total} Kustomizations and HelmReleases failed");
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)

@@ -73,9 +73,8 @@ pub struct HelmArgs {
     #[arg(long = "enable-helm")]
     pub enable_helm: bool,
 
-    /// The helm program to run (looked up on PATH unless a path).
-    #[arg(long = "helm-command", value_name = "PATH", default_value = "helm")]
-    pub helm_command: std::path::PathBuf,
+    #[command(flatten)]
+    pub command: HelmCommandArgs,
 
     /// Kubernetes API versions for helm's Capabilities, for charts that set no apiVersions.
     #[arg(long = "helm-api-versions", value_name = "VERSION")]
@@ -88,10 +87,58 @@ pub struct HelmArgs {
     /// Run helm template with --debug.
     #[arg(long = "helm-debug")]
     pub helm_debug: bool,
+}
+
+/// Which helm to run, and for how long at most.
+#[derive(Debug, Clone, clap::Args)]
+pub struct HelmCommandArgs {
+    /// The helm program to run (looked up on PATH unless a path).
+    #[arg(long = "helm-command", value_name = "PATH", default_value = "helm")]
+    pub helm_command: std::path::PathBuf,
 
     /// Stop a helm process that runs longer than this many seconds.
     #[arg(long = "helm-timeout", value_name = "SECONDS", default_value_t = 300)]
     pub helm_timeout: u64,
+}
+
+impl HelmCommandArgs {
+    /// The helm settings these select.
+    pub fn settings(&self) -> krust::HelmSettings {
+        krust::HelmSettings::new(&self.helm_command)
+            .with_timeout(std::time::Duration::from_secs(self.helm_timeout))
+    }
+}
+
+/// Flux HelmReleases rendered through helm (`render flux --helm`,
+/// `render diff --flux DIR --helm`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReleaseArgs {
+    /// Also render every Flux HelmRelease through helm (its chart, its composed values, its post-renderers).
+    #[arg(long = "helm")]
+    pub helm: bool,
+
+    /// Where pulled charts are kept, by repository, name and version [default: ~/.cache/krust/charts].
+    #[arg(long = "chart-cache", value_name = "DIR", requires = "helm")]
+    pub chart_cache: Option<std::path::PathBuf>,
+
+    /// Never pull a chart: use the chart cache and charts in the repository only.
+    #[arg(long = "offline", requires = "helm")]
+    pub offline: bool,
+}
+
+impl ReleaseArgs {
+    /// The HelmRelease options these select (`None` without `--helm`).
+    pub fn options(&self, command: &HelmCommandArgs) -> Option<krust_flux::helm::HelmOptions> {
+        if !self.helm {
+            return None;
+        }
+        let mut options = krust_flux::helm::HelmOptions::new(command.settings());
+        if let Some(cache) = &self.chart_cache {
+            options.chart_cache = cache.clone();
+        }
+        options.offline = self.offline;
+        Some(options)
+    }
 }
 
 impl HelmArgs {
@@ -100,8 +147,9 @@ impl HelmArgs {
         if !self.enable_helm {
             return None;
         }
-        let mut settings = krust::HelmSettings::new(&self.helm_command)
-            .with_timeout(std::time::Duration::from_secs(self.helm_timeout))
+        let mut settings = self
+            .command
+            .settings()
             .with_api_versions(self.helm_api_versions.clone())
             .with_debug(self.helm_debug);
         if let Some(version) = &self.helm_kube_version {

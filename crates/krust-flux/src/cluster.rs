@@ -78,6 +78,9 @@ pub struct Cluster {
     pub kustomizations: Vec<Rendered>,
     /// What could not be rendered or read, and why.
     pub warnings: Vec<String>,
+    /// The HelmReleases rendered through helm ([`crate::helm::render_releases`]);
+    /// empty unless asked for.
+    pub releases: Vec<crate::helm::RenderedRelease>,
 }
 
 /// Objects as multi-document YAML, as kustomize prints them; an object
@@ -114,15 +117,25 @@ impl Rendered {
 impl Cluster {
     /// Why each Kustomization that failed did, in dependency order.
     pub fn errors(&self) -> impl Iterator<Item = &Error> {
-        self.kustomizations.iter().filter_map(|r| r.error.as_ref())
+        let releases = self.releases.iter().filter_map(|r| r.error.as_ref());
+        self.kustomizations
+            .iter()
+            .filter_map(|r| r.error.as_ref())
+            .chain(releases)
     }
 
-    /// Every object, Kustomizations in dependency order, as YAML.
+    /// Every object, Kustomizations in dependency order, then what each
+    /// rendered HelmRelease installs, as YAML.
     pub fn to_yaml(&self) -> Result<String, Error> {
+        let releases = self
+            .releases
+            .iter()
+            .flat_map(|r| r.objects.iter().flatten());
         to_yaml(
             self.kustomizations
                 .iter()
-                .flat_map(|r| r.objects.iter().flatten()),
+                .flat_map(|r| r.objects.iter().flatten())
+                .chain(releases),
         )
     }
 
@@ -134,11 +147,18 @@ impl Cluster {
 
     /// The number of objects rendered.
     pub fn object_count(&self) -> usize {
+        let releases: usize = self
+            .releases
+            .iter()
+            .filter_map(|r| r.objects.as_ref())
+            .map(Vec::len)
+            .sum();
         self.kustomizations
             .iter()
             .filter_map(|r| r.objects.as_ref())
             .map(Vec::len)
-            .sum()
+            .sum::<usize>()
+            + releases
     }
 }
 

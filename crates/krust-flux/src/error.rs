@@ -41,6 +41,9 @@ pub enum ErrorKind {
     /// A file (or an object being written out) is not valid YAML, or not
     /// the YAML expected there.
     Yaml,
+    /// A HelmRelease cannot be rendered: its chart cannot be found or
+    /// pulled, its values cannot be composed, or helm failed.
+    Helm,
 }
 
 impl fmt::Display for ErrorKind {
@@ -61,6 +64,7 @@ impl ErrorKind {
             ErrorKind::NotFound => "not found",
             ErrorKind::Io => "i/o error",
             ErrorKind::Yaml => "invalid YAML",
+            ErrorKind::Helm => "helm",
         }
     }
 }

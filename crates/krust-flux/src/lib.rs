@@ -52,6 +52,7 @@ pub mod cluster;
 pub mod envsubst;
 mod error;
 mod glob;
+pub mod helm;
 pub mod model;
 pub mod order;
 pub mod vars;

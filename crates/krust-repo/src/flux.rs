@@ -17,6 +17,7 @@ pub fn diff_clusters(
     repo: &Path,
     dir: &Path,
     kustomize_version: krust::KustomizeVersion,
+    helm: Option<&krust_flux::helm::HelmOptions>,
 ) -> (RepoDiff, Vec<String>) {
     let rel = format!("./{}", dir.display());
     let rel = rel.trim_end_matches('/').to_owned();
@@ -31,8 +32,12 @@ pub fn diff_clusters(
             kustomize_version,
             ..Default::default()
         };
-        render_cluster(&source, &rel, &options)
-            .map_err(|e| format!("{} ({label}): {e}", dir.display()))
+        let mut cluster = render_cluster(&source, &rel, &options)
+            .map_err(|e| format!("{} ({label}): {e}", dir.display()))?;
+        if let Some(helm) = helm {
+            krust_flux::helm::render_available(&mut cluster, &source, &options, helm);
+        }
+        Ok(cluster)
     };
     let (old_cluster, new_cluster) = rayon::join(|| render_side(old), || render_side(new));
     let (old_cluster, new_cluster) = match (old_cluster, new_cluster) {
@@ -55,12 +60,19 @@ pub fn diff_clusters(
         .cloned()
         .collect();
     let by_id = |cluster: Cluster, label: &str| -> BTreeMap<String, krust_diff::RootSide> {
-        cluster
+        // Kustomizations by `namespace/name`, HelmReleases by `HelmRelease namespace/name`.
+        let kustomizations = cluster
             .kustomizations
             .into_iter()
-            .filter_map(|r| {
-                let id = r.ks.id().to_string();
-                let render = match (r.objects, r.error) {
+            .map(|r| (r.ks.id().to_string(), r.objects, r.error));
+        let releases = cluster.releases.into_iter().map(|r| {
+            let id = format!("HelmRelease {}", r.release.id());
+            (id, r.objects, r.error)
+        });
+        kustomizations
+            .chain(releases)
+            .filter_map(|(id, objects, error)| {
+                let render = match (objects, error) {
                     (_, Some(error)) => Err(error.to_string()),
                     (Some(objects), None) => {
                         krust_diff::Render::from_values(format!("{id} ({label})"), objects)

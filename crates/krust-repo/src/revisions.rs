@@ -42,6 +42,9 @@ pub struct RevisionDiff<'a> {
     pub pairing: Pairing,
     /// Compare only the roots the change can reach ([`crate::affected`]).
     pub changed_only: bool,
+    /// With `flux`, also render HelmReleases through helm and compare what
+    /// each installs.
+    pub helm_releases: Option<krust_flux::helm::HelmOptions>,
 }
 
 /// Both sides, read: the base revision in memory, the head in memory or
@@ -127,6 +130,7 @@ impl<'a> RevisionDiff<'a> {
             options: BuildOptions::default(),
             pairing: Pairing::Exact,
             changed_only: false,
+            helm_releases: None,
         }
     }
 
@@ -229,6 +233,12 @@ impl<'a> RevisionDiff<'a> {
         self
     }
 
+    /// The same comparison, rendering HelmReleases with `helm` (`None`: not).
+    pub fn with_helm_releases(mut self, helm: Option<krust_flux::helm::HelmOptions>) -> Self {
+        self.helm_releases = helm;
+        self
+    }
+
     /// The same comparison built with `options`.
     pub fn with_options(mut self, options: BuildOptions) -> Self {
         self.options = options;
@@ -251,6 +261,7 @@ impl<'a> RevisionDiff<'a> {
                 &self.dir,
                 cluster,
                 self.options.kustomize_version,
+                self.helm_releases.as_ref(),
             ));
         }
         let (roots, sides) = self.sides()?;

@@ -167,8 +167,9 @@ fn write_go_float(f: f64, out: &mut String) {
     out.push_str(&krust_yaml::number::go_json_float(f).unwrap_or_default());
 }
 
-/// SHA-256 of `data`, as lowercase hex.
-pub(crate) fn sha256_hex(data: &[u8]) -> String {
+/// SHA-256 of `data`, as lowercase hex (the hash under kustomize's name
+/// suffixes, and helm-controller's shortened release names).
+pub fn sha256_hex(data: &[u8]) -> String {
     const K: [u32; 64] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
         0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,

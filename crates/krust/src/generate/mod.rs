@@ -88,7 +88,7 @@ pub use args::{
     configmap_args, configmap_generators, generator_options, secret_args, secret_generators,
     GeneratorArgs, GeneratorKind, GeneratorOptions,
 };
-pub use hash::{content_hash, HASH_ALPHABET, HASH_LEN};
+pub use hash::{content_hash, sha256_hex, HASH_ALPHABET, HASH_LEN};
 
 /// `behavior:` of a generator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -92,6 +92,127 @@ impl HelmSettings {
         self.debug = debug;
         self
     }
+
+    /// Runs this helm with `args` (never through a shell, stopped after
+    /// the timeout), its config, cache and data homes below `config_home`
+    /// as kustomize sets them: what it printed, or why it failed (the
+    /// program, how it exited and what it said). For tools that render
+    /// charts themselves, such as Flux HelmReleases.
+    pub fn run(&self, args: &[String], config_home: &Path) -> std::result::Result<Vec<u8>, String> {
+        let env = command::helm_env(config_home);
+        let out = command::run(&self.command, args, &env, self.timeout)
+            .map_err(|e| format!("`{}` {e}", self.command.display()))?;
+        if out.status.success() {
+            return Ok(out.stdout);
+        }
+        let verb = args.first().map(String::as_str).unwrap_or_default();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        Err(format!(
+            "helm {verb} failed ({}): {}",
+            out.status,
+            stderr.trim()
+        ))
+    }
+
+    /// `helm template` of a chart outside kustomize (a Flux HelmRelease's):
+    /// the chart is copied out of `request.fs` first, so a chart in memory
+    /// renders as on disk.
+    pub fn template(&self, request: &Template) -> std::result::Result<Vec<u8>, String> {
+        let scratch =
+            Scratch::new().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+        let name = request.chart.file_name().unwrap_or_default();
+        let chart = scratch.path().join("chart").join(name);
+        scratch::copy_tree(request.fs, request.chart, &chart)
+            .map_err(|e| format!("cannot copy the chart {}: {e}", request.chart.display()))?;
+        let values = scratch.path().join("values.yaml");
+        std::fs::write(&values, request.values)
+            .map_err(|e| format!("cannot write the values: {e}"))?;
+        let mut args: Vec<String> = vec!["template".into(), request.release.into()];
+        args.push(chart.display().to_string());
+        args.extend(["--namespace".into(), request.namespace.into()]);
+        args.extend(["-f".into(), values.display().to_string()]);
+        if request.include_crds {
+            args.push("--include-crds".into());
+        }
+        if let Some(kube) = &self.kube_version {
+            args.extend(["--kube-version".into(), kube.clone()]);
+        }
+        for api in &self.api_versions {
+            args.extend(["--api-versions".into(), api.clone()]);
+        }
+        self.run(&args, &scratch.path().join("helm"))
+    }
+
+    /// `helm pull --untar` of `chart` (a name in the repository at `repo`,
+    /// or an `oci://` reference with `repo` empty) at `version` (any
+    /// version helm accepts, ranges too; empty for the newest) into the
+    /// directory `into`, where the chart lands as `into/<name>`.
+    pub fn pull(
+        &self,
+        repo: &str,
+        chart: &str,
+        version: &str,
+        into: &Path,
+    ) -> std::result::Result<(), String> {
+        std::fs::create_dir_all(into).map_err(|e| format!("{}: {e}", into.display()))?;
+        let mut args: Vec<String> = vec!["pull".into(), "--untar".into(), "--untardir".into()];
+        args.push(into.display().to_string());
+        if repo.is_empty() {
+            args.push(chart.into());
+        } else {
+            args.extend(["--repo".into(), repo.into(), chart.into()]);
+        }
+        if !version.is_empty() {
+            args.extend(["--version".into(), version.into()]);
+        }
+        let scratch =
+            Scratch::new().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+        self.run(&args, &scratch.path().join("helm")).map(drop)
+    }
+}
+
+/// A chart to template with [`HelmSettings::template`].
+#[non_exhaustive]
+pub struct Template<'a> {
+    /// Where the chart's files are read.
+    pub fs: &'a dyn crate::FileSystem,
+    /// The chart's directory on `fs`.
+    pub chart: &'a Path,
+    /// The release name.
+    pub release: &'a str,
+    /// The release namespace.
+    pub namespace: &'a str,
+    /// The values file's content (YAML).
+    pub values: &'a [u8],
+    /// Render the chart's `crds/` too.
+    pub include_crds: bool,
+}
+
+impl<'a> Template<'a> {
+    /// The chart at `chart` on `fs`, released as `release` into `namespace`
+    /// with `values`, CRDs included.
+    pub fn new(
+        fs: &'a dyn crate::FileSystem,
+        chart: &'a Path,
+        release: &'a str,
+        namespace: &'a str,
+        values: &'a [u8],
+    ) -> Template<'a> {
+        Template {
+            fs,
+            chart,
+            release,
+            namespace,
+            values,
+            include_crds: true,
+        }
+    }
+
+    /// This request with CRDs included or not.
+    pub fn with_crds(mut self, include: bool) -> Template<'a> {
+        self.include_crds = include;
+        self
+    }
 }
 
 /// One chart to inflate, and where it was asked for.

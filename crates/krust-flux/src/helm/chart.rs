@@ -1,0 +1,295 @@
+//! Finding a HelmRelease's chart: a directory of a mapped source (a
+//! GitRepository's `spec.chart.spec.chart` path), or a chart pulled from a
+//! HelmRepository (HTTP(S) index or OCI) or an OCIRepository into the chart
+//! cache, by repository, name and version, and reused from there.
+
+use std::path::{Path, PathBuf};
+
+use krust::{DiskFs, FileKind, FileSystem};
+use krust_yaml::Value;
+
+use super::release::{ChartSource, HelmRelease};
+use super::HelmOptions;
+use crate::cluster::{ClusterOptions, Source};
+use crate::model::is_object;
+
+/// Where a chart's files are.
+pub struct Chart<'fs> {
+    /// The filesystem holding it.
+    pub fs: &'fs dyn FileSystem,
+    /// The chart's directory there.
+    pub dir: PathBuf,
+    /// `Kind/namespace/name` of the source and the chart, for messages.
+    pub from: String,
+    /// The chart's values files to merge over its `values.yaml`.
+    pub values_files: Vec<String>,
+}
+
+/// What resolving a chart needs: the cluster's sources and objects.
+pub struct Resolver<'a, 'fs> {
+    pub(super) repo: &'a Source<'fs>,
+    pub(super) options: &'a ClusterOptions<'fs>,
+    pub(super) helm: &'a HelmOptions,
+    pub(super) objects: &'a [Value],
+}
+
+impl<'a, 'fs> Resolver<'a, 'fs> {
+    /// The chart of `release`.
+    pub fn chart(&self, release: &HelmRelease) -> Result<Chart<'a>, String> {
+        match &release.chart {
+            ChartSource::Spec {
+                chart,
+                version,
+                source,
+                values_files,
+            } => self.in_source(source, chart, version, values_files),
+            ChartSource::Ref(key) => {
+                let (kind, namespace, name) = split_key(key);
+                let obj = self.object(kind, namespace, name)?;
+                match kind {
+                    "OCIRepository" => {
+                        let url = obj.str_at(&["spec", "url"]).unwrap_or_default();
+                        let version = obj
+                            .str_at(&["spec", "ref", "tag"])
+                            .or_else(|| obj.str_at(&["spec", "ref", "semver"]))
+                            .unwrap_or_default();
+                        let chart = url.rsplit('/').next().unwrap_or_default();
+                        self.pulled(url, "", chart, version, key)
+                    }
+                    "HelmChart" => {
+                        let text = |path: &[&str]| obj.str_at(path).unwrap_or_default().to_owned();
+                        let source = format!(
+                            "{}/{namespace}/{}",
+                            text(&["spec", "sourceRef", "kind"]),
+                            text(&["spec", "sourceRef", "name"])
+                        );
+                        let files: Vec<String> = obj
+                            .get_path(&["spec", "valuesFiles"])
+                            .and_then(Value::as_seq)
+                            .map(|s| s.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                            .unwrap_or_default();
+                        self.in_source(&source, &text(&["spec", "chart"]), &text(&["spec", "version"]), &files)
+                    }
+                    other => Err(format!("chartRef kind {other} is not one helm-controller reads (OCIRepository, HelmChart)")),
+                }
+            }
+        }
+    }
+
+    fn in_source(
+        &self,
+        source: &str,
+        chart: &str,
+        version: &str,
+        values_files: &[String],
+    ) -> Result<Chart<'a>, String> {
+        let (kind, namespace, name) = split_key(source);
+        match kind {
+            "GitRepository" | "OCIRepository" | "Bucket" => {
+                let mapped = match self.options.sources.get(source) {
+                    Some(mapped) => mapped,
+                    None if source == "GitRepository/flux-system/flux-system" => self.repo,
+                    None => return Err(format!(
+                        "source {source} is not mapped (give --source {source}=PATH or =git:REF)"
+                    )),
+                };
+                let dir = krust::normalize(&mapped.root.join(chart.trim_start_matches("./")));
+                if mapped.fs.kind(&dir) != Some(FileKind::Dir) {
+                    return Err(format!(
+                        "chart path {chart} is not a directory of source {source}"
+                    ));
+                }
+                Ok(Chart {
+                    fs: mapped.fs,
+                    dir,
+                    from: format!("{source} {chart}"),
+                    values_files: values_files.to_vec(),
+                })
+            }
+            "HelmRepository" => {
+                let repo = self.object(kind, namespace, name)?;
+                let url = repo.str_at(&["spec", "url"]).unwrap_or_default();
+                let oci =
+                    repo.str_at(&["spec", "type"]) == Some("oci") || url.starts_with("oci://");
+                let mut chart = self.pulled_in(url, oci, chart, version, source)?;
+                chart.values_files = values_files.to_vec();
+                Ok(chart)
+            }
+            other => Err(format!("sourceRef kind {other} is not a chart source")),
+        }
+    }
+
+    fn pulled_in(
+        &self,
+        url: &str,
+        oci: bool,
+        chart: &str,
+        version: &str,
+        key: &str,
+    ) -> Result<Chart<'a>, String> {
+        if oci {
+            let reference = format!("{}/{chart}", url.trim_end_matches('/'));
+            self.pulled(&reference, "", chart, version, key)
+        } else {
+            self.pulled(url, url, chart, version, key)
+        }
+    }
+
+    /// The chart from the cache, pulled there first unless offline.
+    /// `reference` names the repository in the cache; `repo` is helm's
+    /// `--repo` (empty for an `oci://` reference, pulled as itself).
+    fn pulled(
+        &self,
+        reference: &str,
+        repo: &str,
+        chart: &str,
+        version: &str,
+        key: &str,
+    ) -> Result<Chart<'a>, String> {
+        let home = self.helm.chart_cache.join(cache_key(reference)).join(chart);
+        let exact = is_exact_version(version);
+        if exact {
+            let dir = home.join(version).join(chart);
+            if dir.join("Chart.yaml").is_file() {
+                return Ok(cached(dir, key, chart, version));
+            }
+        }
+        if self.helm.offline {
+            if !exact {
+                if let Some((found, dir)) = newest_cached(&home, chart) {
+                    return Ok(cached(dir, key, chart, &found));
+                }
+            }
+            return Err(format!(
+                "chart {chart} {version} of {key} is not in the chart cache {} (offline)",
+                self.helm.chart_cache.display()
+            ));
+        }
+        let staging =
+            self.helm
+                .chart_cache
+                .join(format!(".pull-{}-{}", std::process::id(), unique()));
+        let pulled = if repo.is_empty() {
+            self.helm.settings.pull("", reference, version, &staging)
+        } else {
+            self.helm.settings.pull(repo, chart, version, &staging)
+        };
+        let result = pulled.and_then(|()| {
+            let got =
+                chart_version(&staging.join(chart)).ok_or("the pulled chart has no version")?;
+            let dir = home.join(&got);
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            if !dir.join(chart).is_dir() {
+                std::fs::rename(staging.join(chart), dir.join(chart))
+                    .map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+            Ok(cached(dir.join(chart), key, chart, &got))
+        });
+        let _ = std::fs::remove_dir_all(&staging);
+        result
+    }
+
+    fn object(&self, kind: &str, namespace: &str, name: &str) -> Result<&'a Value, String> {
+        self.objects
+            .iter()
+            .rev()
+            .find(|obj| is_object(obj, kind, namespace, name))
+            .ok_or_else(|| format!("{kind} {namespace}/{name} is not in what the cluster renders"))
+    }
+}
+
+fn cached<'fs>(dir: PathBuf, key: &str, chart: &str, version: &str) -> Chart<'fs> {
+    Chart {
+        fs: &DiskFs,
+        dir,
+        from: format!("{key} {chart} {version}"),
+        values_files: Vec::new(),
+    }
+}
+
+fn split_key(key: &str) -> (&str, &str, &str) {
+    let mut parts = key.splitn(3, '/');
+    (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    )
+}
+
+fn unique() -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    COUNT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A repository URL as one directory name of the cache.
+fn cache_key(url: &str) -> String {
+    url.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Whether `version` names one version (`1.2.3`, `v1.2.3-rc.1`), not a
+/// range or the newest.
+fn is_exact_version(version: &str) -> bool {
+    let core = version.trim_start_matches('v');
+    let core = core.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The `version` in a chart's `Chart.yaml`.
+fn chart_version(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("Chart.yaml")).ok()?;
+    let doc = krust_yaml::load_documents(&text).ok()?.into_iter().next()?;
+    doc.get("version").and_then(Value::scalar_string)
+}
+
+/// The newest version of `chart` in the cache (by numeric components).
+fn newest_cached(home: &Path, chart: &str) -> Option<(String, PathBuf)> {
+    let numbers = |v: &str| -> Vec<u64> {
+        v.trim_start_matches('v')
+            .split(['.', '-', '+'])
+            .map(|p| p.parse().unwrap_or(0))
+            .collect()
+    };
+    std::fs::read_dir(home)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join(chart).join("Chart.yaml").is_file())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .max_by_key(|v| numbers(v))
+        .map(|v| {
+            let dir = home.join(&v).join(chart);
+            (v, dir)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_versions_are_told_from_ranges() {
+        assert!(is_exact_version("6.5.0") && is_exact_version("v1.2.3-rc.1"));
+        assert!(!is_exact_version("6.x") && !is_exact_version(">=1.0.0") && !is_exact_version(""));
+        assert!(!is_exact_version("1.2"));
+    }
+
+    #[test]
+    fn cache_keys_are_one_directory() {
+        assert_eq!(
+            cache_key("https://charts.example.com/stable"),
+            "https___charts.example.com_stable"
+        );
+    }
+}
