@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 pub mod batch;
+pub mod chart_repo;
 pub mod golden;
 pub mod oracle;
 pub mod synthetic;

@@ -13,11 +13,10 @@
 //! `KRUST_BLESS=1 cargo test -p krust --test helm` rewrites the goldens from
 //! the oracles.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 
 use krust::{BuildOptions, HelmSettings, KustomizeVersion};
+use krust_suite::chart_repo::ChartRepo;
 use krust_suite::oracle::{self, Outcome, HELM_VERSIONS};
 
 /// The kustomize versions whose outputs are kept as goldens.
@@ -265,90 +264,11 @@ fn helm_4_needs_kustomize_5_8() {
     assert!(err.to_string().contains("needs kustomize 5.8"), "{err}");
 }
 
-/// `python3 -m http.server` on a free port of 127.0.0.1, stopped on drop.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Server {
-    fn serve(dir: &Path) -> Option<Server> {
-        let spawned = Command::new("python3")
-            .args([
-                "-u",
-                "-m",
-                "http.server",
-                "0",
-                "--bind",
-                "127.0.0.1",
-                "--directory",
-            ])
-            .arg(dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn();
-        let Ok(mut child) = spawned else {
-            krust_suite::tools::unavailable(
-                "python3 is not installed (it serves the chart repository)",
-            );
-            return None;
-        };
-        let mut line = String::new();
-        BufReader::new(child.stdout.take()?)
-            .read_line(&mut line)
-            .ok()?;
-        // "Serving HTTP on 127.0.0.1 port 40123 (http://127.0.0.1:40123/) ..."
-        let port = line
-            .split("port ")
-            .nth(1)?
-            .split_whitespace()
-            .next()?
-            .parse()
-            .ok()?;
-        Some(Server { child, port })
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn run(program: &Path, args: &[&str], dir: &Path) {
-    let out = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{} {args:?}: {}",
-        program.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn charts_are_pulled_from_a_repository_once() {
     let Some(helms) = helms() else { return };
-    let (_, helm3) = &helms[0];
-    let repo = std::env::temp_dir().join(format!("krust-helm-repo-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&repo);
-    std::fs::create_dir_all(&repo).unwrap();
-    run(
-        helm3,
-        &[
-            "package",
-            fixtures().join("chart/demo").to_str().unwrap(),
-            "-d",
-            repo.to_str().unwrap(),
-        ],
-        &repo,
-    );
-    run(helm3, &["repo", "index", "."], &repo);
-    let Some(server) = Server::serve(&repo) else {
+    let chart = fixtures().join("chart/demo");
+    let Some(server) = ChartRepo::serve(&helms[0].1, &chart, "pull") else {
         return;
     };
     let kustomization = format!(
@@ -391,7 +311,6 @@ fn charts_are_pulled_from_a_repository_once() {
         }
     }
     drop(server);
-    let _ = std::fs::remove_dir_all(&repo);
 }
 
 /// Renders `dir` after pointing its `repo` at a port nothing listens on.

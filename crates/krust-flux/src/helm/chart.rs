@@ -89,9 +89,11 @@ impl<'a, 'fs> Resolver<'a, 'fs> {
                 let mapped = match self.options.sources.get(source) {
                     Some(mapped) => mapped,
                     None if source == "GitRepository/flux-system/flux-system" => self.repo,
-                    None => return Err(format!(
+                    None => {
+                        return Err(format!(
                         "source {source} is not mapped (give --source {source}=PATH or =git:REF)"
-                    )),
+                    ))
+                    }
                 };
                 let dir = krust::normalize(&mapped.root.join(chart.trim_start_matches("./")));
                 if mapped.fs.kind(&dir) != Some(FileKind::Dir) {
