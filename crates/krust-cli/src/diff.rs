@@ -99,8 +99,24 @@ pub struct CommonArgs {
     #[command(flatten)]
     pub releases: ReleaseArgs,
 
+    /// Fold helm's noise out of changed resources: `helm.sh/chart` labels and `checksum/*` annotations (the default with --format markdown).
+    #[arg(long = "ignore-helm-noise", overrides_with = "keep_helm_noise")]
+    pub ignore_helm_noise: bool,
+
+    /// Show helm's noise even in markdown (undoes --ignore-helm-noise).
+    #[arg(long = "keep-helm-noise", overrides_with = "ignore_helm_noise")]
+    pub keep_helm_noise: bool,
+
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+impl CommonArgs {
+    /// Whether helm's noise is folded: asked for, or markdown unless kept.
+    fn ignore_helm_noise(&self) -> bool {
+        self.ignore_helm_noise
+            || (self.output.format == crate::output::Format::Markdown && !self.keep_helm_noise)
+    }
 }
 
 /// `render diff`.
@@ -213,6 +229,7 @@ fn diff_two(args: &DiffArgs) -> Result<RepoDiff, String> {
     );
     let options = DiffOptions {
         pairing,
+        ignore_helm_noise: args.common.ignore_helm_noise(),
         ..DiffOptions::default()
     };
     let root = diff_root(label, old_side, new_side, &options);
@@ -249,6 +266,7 @@ fn diff_revisions(
         )
         .with_flux(common.flux.clone())
         .with_helm_releases(common.releases.options(&common.output.build.helm.command))
+        .with_helm_noise_ignored(common.ignore_helm_noise())
         .with_options(common.output.build_options())
         .with_pairing(pairing)
         .changed_only(changed_only);

@@ -83,6 +83,42 @@ fn a_values_change_shows_as_the_change_to_the_rendered_deployment() {
         "{report}"
     );
 
+    // A chart version bump changes only helm's `helm.sh/chart` label: noise.
+    let chart = dir.join("app/charts/demo/Chart.yaml");
+    let text = std::fs::read_to_string(&chart).unwrap();
+    std::fs::write(&chart, text.replace("version: 0.1.0", "version: 0.2.0")).unwrap();
+    assert!(git(&dir, &["commit", "-qam", "chart 0.2.0"]));
+    let bump = [
+        "diff",
+        "--base",
+        "HEAD~1",
+        "--head",
+        "HEAD",
+        "app",
+        "--enable-helm",
+        "--helm-command",
+        &command,
+    ];
+    let out = render(&bump, &dir);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("metadata.labels[\"helm.sh/chart\"] modified"),
+        "{report}"
+    );
+    for quiet in [&["--ignore-helm-noise"][..], &["--format", "markdown"]] {
+        let args: Vec<&str> = bump.iter().copied().chain(quiet.iter().copied()).collect();
+        let out = render(&args, &dir);
+        let report = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{quiet:?}: {report}");
+    }
+    let args: Vec<&str> = bump
+        .iter()
+        .copied()
+        .chain(["--format", "markdown", "--keep-helm-noise"])
+        .collect();
+    assert_eq!(render(&args, &dir).status.code(), Some(1));
+
     // Without --enable-helm both sides say how to enable it.
     let out = render(&["app"], &dir);
     assert_eq!(out.status.code(), Some(1));

@@ -34,6 +34,9 @@ pub struct DiffOptions<'s> {
     /// How resources are paired: exactly (revisions of one root) or across
     /// an environment's renaming (two environments).
     pub pairing: Pairing,
+    /// Fold helm's noise (`helm.sh/chart` labels, `checksum/*`
+    /// annotations) out of changed resources before comparing them.
+    pub ignore_helm_noise: bool,
 }
 
 impl Default for DiffOptions<'static> {
@@ -43,6 +46,7 @@ impl Default for DiffOptions<'static> {
             schema: Some(Schema::builtin()),
             context: DEFAULT_CONTEXT,
             pairing: Pairing::Exact,
+            ignore_helm_noise: false,
         }
     }
 }
@@ -196,6 +200,23 @@ fn compare_pair(
 ) -> Option<ResourceDiff> {
     if old.value == new.value {
         return None;
+    }
+    if options.ignore_helm_noise {
+        let quiet = |r: &RenderedResource| {
+            crate::helm_noise::without_noise(&r.value).map(|value| {
+                let yaml = krust_yaml::to_yaml_string(&value).unwrap_or_else(|_| r.yaml.clone());
+                RenderedResource { value, yaml }
+            })
+        };
+        let (o, n) = (quiet(old), quiet(new));
+        if o.is_some() || n.is_some() {
+            let options = DiffOptions {
+                ignore_helm_noise: false,
+                ..*options
+            };
+            let (o, n) = (o.as_ref().unwrap_or(old), n.as_ref().unwrap_or(new));
+            return compare_pair(old_key, o, new_key, n, &options);
+        }
     }
     let fields = diff_values(&old.value, &new.value, options.schema);
     if fields.is_empty() {

@@ -37,6 +37,7 @@ mod environments;
 mod error;
 mod fields;
 pub mod format;
+mod helm_noise;
 pub mod key;
 mod lists;
 pub mod model;

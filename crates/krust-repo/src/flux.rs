@@ -18,6 +18,7 @@ pub fn diff_clusters(
     dir: &Path,
     kustomize_version: krust::KustomizeVersion,
     helm: Option<&krust_flux::helm::HelmOptions>,
+    compare: &krust_diff::DiffOptions,
 ) -> (RepoDiff, Vec<String>) {
     let rel = format!("./{}", dir.display());
     let rel = rel.trim_end_matches('/').to_owned();
@@ -44,12 +45,7 @@ pub fn diff_clusters(
         (Ok(o), Ok(n)) => (o, n),
         (o, n) => {
             let side = |r: Result<Cluster, String>| Some(r.map(|_| krust_diff::Render::default()));
-            let root = krust_diff::diff_root(
-                dir.display().to_string(),
-                side(o),
-                side(n),
-                &krust_diff::DiffOptions::default(),
-            );
+            let root = krust_diff::diff_root(dir.display().to_string(), side(o), side(n), compare);
             return (RepoDiff::new(vec![root]), Vec::new());
         }
     };
@@ -97,10 +93,7 @@ pub fn diff_clusters(
             new: new_map.remove(&id).flatten(),
         })
         .collect();
-    (
-        krust_diff::diff_repo(inputs, &krust_diff::DiffOptions::default()),
-        warnings,
-    )
+    (krust_diff::diff_repo(inputs, compare), warnings)
 }
 
 /// One Flux Kustomization a change can reach, and why.

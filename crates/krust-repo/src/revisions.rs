@@ -45,6 +45,9 @@ pub struct RevisionDiff<'a> {
     /// With `flux`, also render HelmReleases through helm and compare what
     /// each installs.
     pub helm_releases: Option<krust_flux::helm::HelmOptions>,
+    /// Fold helm's noise out of changed resources (see
+    /// [`DiffOptions::ignore_helm_noise`]).
+    pub ignore_helm_noise: bool,
 }
 
 /// Both sides, read: the base revision in memory, the head in memory or
@@ -131,6 +134,7 @@ impl<'a> RevisionDiff<'a> {
             pairing: Pairing::Exact,
             changed_only: false,
             helm_releases: None,
+            ignore_helm_noise: false,
         }
     }
 
@@ -239,6 +243,12 @@ impl<'a> RevisionDiff<'a> {
         self
     }
 
+    /// The same comparison, folding helm's noise or not.
+    pub fn with_helm_noise_ignored(mut self, ignore: bool) -> Self {
+        self.ignore_helm_noise = ignore;
+        self
+    }
+
     /// The same comparison built with `options`.
     pub fn with_options(mut self, options: BuildOptions) -> Self {
         self.options = options;
@@ -262,6 +272,7 @@ impl<'a> RevisionDiff<'a> {
                 cluster,
                 self.options.kustomize_version,
                 self.helm_releases.as_ref(),
+                &self.compare_options(),
             ));
         }
         let (roots, sides) = self.sides()?;
@@ -273,12 +284,24 @@ impl<'a> RevisionDiff<'a> {
             fs: sides.head(),
             label: head_label.to_owned(),
         };
-        let compare = DiffOptions {
-            pairing: self.pairing,
-            ..DiffOptions::default()
-        };
-        let diff = compare_sides(&old, &new, &roots, show, &self.options, &compare);
+        let diff = compare_sides(
+            &old,
+            &new,
+            &roots,
+            show,
+            &self.options,
+            &self.compare_options(),
+        );
         Ok((diff, Vec::new()))
+    }
+
+    /// How resources are compared.
+    fn compare_options(&self) -> DiffOptions<'static> {
+        DiffOptions {
+            pairing: self.pairing,
+            ignore_helm_noise: self.ignore_helm_noise,
+            ..DiffOptions::default()
+        }
     }
 
     /// The roots to compare: those named, and those found below `all` on
