@@ -43,6 +43,7 @@ spec:
     spec:
       chart: ./charts/demo
       sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}
+      valuesFiles: [charts/demo/values.yaml, values/prod.yaml]
   valuesFrom:
   - {kind: ConfigMap, name: demo-values}
   values:
@@ -87,6 +88,8 @@ fn repository(url: &str) -> PathBuf {
     write(&dir, "apps/base/kustomization.yaml", "resources: [release.yaml, remote.yaml]\nconfigMapGenerator:\n- name: demo-values\n  files: [values.yaml=values.yaml]\nconfigurations: [kustomizeconfig.yaml]\n");
     write(&dir, "apps/base/kustomizeconfig.yaml", "nameReference:\n- kind: ConfigMap\n  version: v1\n  fieldSpecs:\n  - {path: spec/valuesFrom/name, kind: HelmRelease}\n");
     write(&dir, "apps/base/values.yaml", "replicaCount: 2\n");
+    // valuesFiles, merged over the chart's own values.
+    write(&dir, "values/prod.yaml", "image: {tag: \"9.9\"}\n");
     write(&dir, "apps/base/release.yaml", RELEASE);
     write(&dir, "apps/base/remote.yaml", remote_release());
     write(
@@ -196,7 +199,7 @@ fn helm_releases_render_as_helm_template_post_rendered() {
         &helm,
         "web-demo",
         "web",
-        "replicaCount: 2\nservice: {port: 8080}\n",
+        "replicaCount: 2\nservice: {port: 8080}\nimage: {tag: \"9.9\"}\n",
         "demo",
     );
     for obj in want

@@ -21,8 +21,11 @@ pub struct Chart<'fs> {
     pub dir: PathBuf,
     /// `Kind/namespace/name` of the source and the chart, for messages.
     pub from: String,
-    /// The chart's values files to merge over its `values.yaml`.
+    /// `valuesFiles`: files merged in order into the chart's values in
+    /// place of its `values.yaml`.
     pub values_files: Vec<String>,
+    /// Where `values_files` paths start: the source's root, or the chart.
+    pub values_root: PathBuf,
 }
 
 /// What resolving a chart needs: the cluster's sources and objects.
@@ -106,6 +109,7 @@ impl<'a, 'fs> Resolver<'a, 'fs> {
                     dir,
                     from: format!("{source} {chart}"),
                     values_files: values_files.to_vec(),
+                    values_root: mapped.root.clone(),
                 })
             }
             "HelmRepository" => {
@@ -203,6 +207,7 @@ impl<'a, 'fs> Resolver<'a, 'fs> {
 fn cached<'fs>(dir: PathBuf, key: &str, chart: &str, version: &str) -> Chart<'fs> {
     Chart {
         fs: &DiskFs,
+        values_root: dir.clone(),
         dir,
         from: format!("{key} {chart} {version}"),
         values_files: Vec::new(),

@@ -178,6 +178,7 @@ fn render_release(
     let chart = resolver.chart(release)?;
     let values = krust_yaml::to_yaml_string(&values).map_err(|e| e.to_string())?;
     let name = release.helm_release_name();
+    let defaults = chart_defaults(&chart)?;
     let request = Template::new(
         chart.fs,
         &chart.dir,
@@ -185,7 +186,8 @@ fn render_release(
         release.release_namespace(),
         values.as_bytes(),
     )
-    .with_crds(release.install_crds);
+    .with_crds(release.install_crds)
+    .with_chart_values(defaults.as_deref().map(str::as_bytes));
     let manifests = resolver
         .helm
         .settings
@@ -210,6 +212,31 @@ fn render_release(
         set_metadata(obj, "labels", origin);
     }
     Ok(objects)
+}
+
+/// The chart's values when `valuesFiles` lists files to use instead of its
+/// `values.yaml`: merged in order, the last winning, as source-controller
+/// packages the chart. The files are paths in the source (from its root
+/// for a GitRepository, from the chart for a chart repository).
+fn chart_defaults(chart: &chart::Chart) -> Result<Option<String>, String> {
+    if chart.values_files.is_empty() {
+        return Ok(None);
+    }
+    let mut merged = Value::from_map(Mapping::default());
+    for file in &chart.values_files {
+        let path = krust::normalize(&chart.values_root.join(file));
+        let bytes = chart
+            .fs
+            .read(&path)
+            .map_err(|e| format!("values file {file} of {}: {e}", chart.from))?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| format!("values file {file} is not UTF-8"))?;
+        let parsed = values::parse(&text).map_err(|e| format!("values file {file}: {e}"))?;
+        values::merge_maps(&mut merged, parsed);
+    }
+    krust_yaml::to_yaml_string(&merged)
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
 /// helm's output, through `postRenderers[].kustomize` when there are any

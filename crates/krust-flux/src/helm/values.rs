@@ -85,7 +85,7 @@ fn key_text(obj: &Value, kind: &str, key: &str) -> Option<String> {
 
 /// Values text as helm reads it (YAML turned JSON: numbers are floats
 /// there, which only matters for printing; helm's own parse follows).
-fn parse(text: &str) -> Result<Value, String> {
+pub(super) fn parse(text: &str) -> Result<Value, String> {
     let options = krust_yaml::LoadOptions::sigs_k8s_yaml();
     let docs = krust_yaml::load_documents_with(text, options).map_err(|e| e.to_string())?;
     match docs.into_iter().next() {
@@ -96,7 +96,7 @@ fn parse(text: &str) -> Result<Value, String> {
 }
 
 /// helm's `MergeMaps`: maps merge key by key, anything else replaces.
-fn merge_maps(into: &mut Value, from: Value) {
+pub(super) fn merge_maps(into: &mut Value, from: Value) {
     match (into, from) {
         (Value::Map(a), Value::Map(b)) => {
             for (key, value) in b.into_iter() {

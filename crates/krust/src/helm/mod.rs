@@ -124,6 +124,10 @@ impl HelmSettings {
         let chart = scratch.path().join("chart").join(name);
         scratch::copy_tree(request.fs, request.chart, &chart)
             .map_err(|e| format!("cannot copy the chart {}: {e}", request.chart.display()))?;
+        if let Some(defaults) = request.chart_values {
+            std::fs::write(chart.join("values.yaml"), defaults)
+                .map_err(|e| format!("cannot write the chart's values: {e}"))?;
+        }
         let values = scratch.path().join("values.yaml");
         std::fs::write(&values, request.values)
             .map_err(|e| format!("cannot write the values: {e}"))?;
@@ -186,6 +190,9 @@ pub struct Template<'a> {
     pub values: &'a [u8],
     /// Render the chart's `crds/` too.
     pub include_crds: bool,
+    /// The chart's own values in place of its `values.yaml` (what Flux's
+    /// `valuesFiles` merge into), when set.
+    pub chart_values: Option<&'a [u8]>,
 }
 
 impl<'a> Template<'a> {
@@ -205,7 +212,14 @@ impl<'a> Template<'a> {
             namespace,
             values,
             include_crds: true,
+            chart_values: None,
         }
+    }
+
+    /// This request with the chart's own values replaced by `values`.
+    pub fn with_chart_values(mut self, values: Option<&'a [u8]>) -> Template<'a> {
+        self.chart_values = values;
+        self
     }
 
     /// This request with CRDs included or not.
