@@ -226,9 +226,16 @@ fn helm_releases_render_as_helm_template_post_rendered() {
         .join("demo/0.1.0/demo/Chart.yaml")
         .is_file());
 
-    // A values change in the overlay: the Deployment it affects changes.
-    write(&dir, "apps/base/values.yaml", "replicaCount: 4\n");
-    assert!(git(&dir, &["commit", "-qam", "four replicas"]));
+    // A values change in the overlay (a patch of the HelmRelease's values,
+    // as the seeds' overlays write them): the Deployment it affects changes.
+    write(
+        &dir,
+        "apps/prod/kustomization.yaml",
+        "namespace: apps\nresources: [../base]\npatches: [{path: demo/replicas.yaml}]\n",
+    );
+    write(&dir, "apps/prod/demo/replicas.yaml", "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: demo, namespace: apps}\nspec:\n  values: {replicaCount: 4}\n");
+    assert!(git(&dir, &["add", "-A"]));
+    assert!(git(&dir, &["commit", "-qm", "four replicas in prod"]));
     let mut args = vec![
         "diff",
         "--base",
@@ -272,7 +279,21 @@ fn helm_releases_render_as_helm_template_post_rendered() {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    // Without helm, everything else renders and one warning says why.
+    // Without helm on the PATH, everything else renders and one warning
+    // says what is missing.
+    let out = Command::new(env!("CARGO_BIN_EXE_render"))
+        .args(["flux", "clusters/demo", "--helm"])
+        .current_dir(&dir)
+        .env("PATH", dir.join("no-programs-here"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("2 HelmReleases not rendered: `helm` not found"),
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("kind: HelmRelease"));
     let out = render(
         &[
             "flux",
