@@ -35,7 +35,7 @@ pub struct FluxArgs {
     #[arg(long = "repo", value_name = "DIR", default_value = ".")]
     pub repo: PathBuf,
 
-    /// Write each Flux Kustomization's objects to OUT/<namespace>/<name>.yaml instead of stdout.
+    /// Write each Flux Kustomization's objects to OUT/<namespace>/<name>.yaml (and with --helm each HelmRelease's to OUT/helm/<namespace>/<name>.yaml) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: Option<PathBuf>,
 
@@ -185,8 +185,22 @@ enum SourceSpec {
     Revision(String),
 }
 
-/// `OUT/<namespace>/<name>.yaml` for each rendered Kustomization.
+/// `OUT/<namespace>/<name>.yaml` for each rendered Kustomization, and
+/// `OUT/helm/<namespace>/<name>.yaml` for each rendered HelmRelease.
 fn write_per_kustomization(cluster: &Cluster, out: &Path) -> Result<(), String> {
+    for rendered in &cluster.releases {
+        if rendered.objects.is_none() {
+            continue;
+        }
+        let text = rendered.to_yaml().map_err(|e| e.to_string())?;
+        let release = &rendered.release;
+        let file = out
+            .join("helm")
+            .join(&release.namespace)
+            .join(format!("{}.yaml", release.name));
+        krust_repo::edit::write_whole(&file, text.as_bytes())
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+    }
     for rendered in &cluster.kustomizations {
         if rendered.objects.is_none() {
             continue;

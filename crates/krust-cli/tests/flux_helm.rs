@@ -58,6 +58,25 @@ spec:
             value: \"yes\"
 ";
 
+/// A release by `chartRef` to a HelmChart of the same repository.
+const BY_REF: &str = "apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: byref, namespace: apps}
+spec:
+  interval: 10m
+  chartRef: {kind: HelmChart, name: demo-chart, namespace: flux-system}
+  values: {replicaCount: 5}
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmChart
+metadata: {name: demo-chart, namespace: flux-system}
+spec:
+  chart: demo
+  version: 0.1.0
+  sourceRef: {kind: HelmRepository, name: charts}
+  interval: 1h
+";
+
 fn remote_release() -> &'static str {
     "apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
@@ -81,7 +100,7 @@ fn repository(url: &str) -> PathBuf {
     write(
         &dir,
         "clusters/demo/kustomization.yaml",
-        "resources: [apps.yaml, repo.yaml]\n",
+        "resources: [apps.yaml, repo.yaml, byref.yaml]\n",
     );
     write(&dir, "clusters/demo/apps.yaml", "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  interval: 10m\n  path: ./apps/prod\n  prune: true\n  sourceRef: {kind: GitRepository, name: flux-system}\n");
     write(&dir, "clusters/demo/repo.yaml", &format!("apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata: {{name: charts, namespace: flux-system}}\nspec: {{url: \"{url}\", interval: 1h}}\n"));
@@ -92,6 +111,7 @@ fn repository(url: &str) -> PathBuf {
     write(&dir, "values/prod.yaml", "image: {tag: \"9.9\"}\n");
     write(&dir, "apps/base/release.yaml", RELEASE);
     write(&dir, "apps/base/remote.yaml", remote_release());
+    write(&dir, "clusters/demo/byref.yaml", BY_REF);
     write(
         &dir,
         "apps/prod/kustomization.yaml",
@@ -221,6 +241,10 @@ fn helm_releases_render_as_helm_template_post_rendered() {
         owned_by(&objects, "remote"),
         want.iter().collect::<Vec<_>>()
     );
+    // The same chart through a chartRef to a HelmChart (its namespace is
+    // the HelmRelease's).
+    let want = helm_template(&helm, "byref", "apps", "replicaCount: 5\n", "byref");
+    assert_eq!(owned_by(&objects, "byref"), want.iter().collect::<Vec<_>>());
     assert!(cache
         .join("http___127.0.0.1_".to_owned() + &server.port.to_string())
         .join("demo/0.1.0/demo/Chart.yaml")
@@ -267,11 +291,14 @@ fn helm_releases_render_as_helm_template_post_rendered() {
         "{report}"
     );
 
-    // Offline, the cached chart still serves.
+    // Offline, the cached chart still serves; -o writes each release apart.
     drop(server);
-    let mut args = vec!["flux", "clusters/demo", "--offline"];
+    let rendered = dir.join("rendered");
+    let mut args = vec!["flux", "clusters/demo", "--offline", "-o", "rendered"];
     args.extend(flags);
     let out = render(&args, &dir);
+    let written = std::fs::read_to_string(rendered.join("helm/apps/byref.yaml")).unwrap();
+    assert!(written.contains("replicas: 5"), "{written}");
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -290,7 +317,7 @@ fn helm_releases_render_as_helm_template_post_rendered() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
-        stderr.contains("2 HelmReleases not rendered: `helm` not found"),
+        stderr.contains("3 HelmReleases not rendered: `helm` not found"),
         "{stderr}"
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("kind: HelmRelease"));
@@ -307,7 +334,7 @@ fn helm_releases_render_as_helm_template_post_rendered() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
-        stderr.contains("2 HelmReleases not rendered") && stderr.contains("/nonexistent/helm"),
+        stderr.contains("3 HelmReleases not rendered") && stderr.contains("/nonexistent/helm"),
         "{stderr}"
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("kind: HelmRelease"));

@@ -85,7 +85,7 @@ pub struct Cluster {
 
 /// Objects as multi-document YAML, as kustomize prints them; an object
 /// that cannot be written is an [`ErrorKind::Yaml`] error.
-fn to_yaml<'v>(objects: impl IntoIterator<Item = &'v Value>) -> Result<String, Error> {
+pub(crate) fn to_yaml<'v>(objects: impl IntoIterator<Item = &'v Value>) -> Result<String, Error> {
     let mut out = String::new();
     for obj in objects {
         if !out.is_empty() {

@@ -74,6 +74,13 @@ pub struct RenderedRelease {
     pub error: Option<Error>,
 }
 
+impl RenderedRelease {
+    /// What the HelmRelease installs, as YAML (empty when not rendered).
+    pub fn to_yaml(&self) -> Result<String, Error> {
+        crate::cluster::to_yaml(self.objects.iter().flatten())
+    }
+}
+
 /// Renders every HelmRelease among `cluster`'s objects into
 /// `cluster.releases`; suspended ones are skipped with a warning.
 pub fn render_releases(
