@@ -57,10 +57,11 @@ impl Target<'_> {
         for c in configured {
             self.absorb(acc, ctx, c)?;
         }
-        let globals = self.kust.helm_globals.clone().unwrap_or_default();
+        let default_globals = HelmGlobals::default();
+        let globals = self.kust.helm_globals.as_ref().unwrap_or(&default_globals);
         for chart in charts {
             let namespace = ctx.helm_namespace.as_deref();
-            self.inflate(acc, ctx, (chart, &globals, namespace), own.clone())?;
+            self.inflate(acc, ctx, (chart, globals, namespace), own.clone())?;
         }
         for c in listed {
             self.absorb(acc, ctx, c)?;

@@ -36,6 +36,7 @@ impl Target<'_> {
     }
 
     /// The error for a chart in a build without helm settings.
+    #[cold]
     pub(super) fn helm_not_enabled(&self, chart: &str) -> Error {
         Error::invalid(
             &self.file,
@@ -48,6 +49,7 @@ impl Target<'_> {
     /// without one goes to) and adds what helm rendered, which may not
     /// collide with anything accumulated. `origin` is the configuring file
     /// and plugin name, when origins are recorded.
+    #[cold]
     pub(super) fn inflate(
         &self,
         acc: &mut Accumulated,

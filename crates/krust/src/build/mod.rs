@@ -264,10 +264,18 @@ impl Context<'_> {
     /// The context for the kustomization `kust` itself: its own namespace,
     /// if it sets one, is the one its charts and its children's inherit.
     fn within(&self, kust: &crate::kustomization::Kustomization) -> Context<'_> {
-        let own = kust.namespace.clone().filter(|n| !n.is_empty());
+        // Without helm nothing reads the namespace: nothing to carry.
+        let helm_namespace = self.helm.and_then(|_| {
+            let own = kust.namespace.as_ref().filter(|n| !n.is_empty());
+            own.or(self.helm_namespace.as_ref()).cloned()
+        });
         Context {
-            helm_namespace: own.or_else(|| self.helm_namespace.clone()),
-            ..self.below("")
+            build_metadata: self.build_metadata,
+            origin: self.origin.clone(),
+            schema: self.schema,
+            cache: self.cache,
+            helm: self.helm,
+            helm_namespace,
         }
     }
 
