@@ -162,7 +162,7 @@ impl<'a, 'fs> Resolver<'a, 'fs> {
         }
         if self.helm.offline {
             if !exact {
-                if let Some((found, dir)) = newest_cached(&home, chart) {
+                if let Some((found, dir)) = newest_cached(&home, chart, version) {
                     return Ok(cached(dir, key, chart, &found));
                 }
             }
@@ -261,21 +261,19 @@ fn chart_version(dir: &Path) -> Option<String> {
     doc.get("version").and_then(Value::scalar_string)
 }
 
-/// The newest version of `chart` in the cache (by numeric components).
-fn newest_cached(home: &Path, chart: &str) -> Option<(String, PathBuf)> {
-    let numbers = |v: &str| -> Vec<u64> {
-        v.trim_start_matches('v')
-            .split(['.', '-', '+'])
-            .map(|p| p.parse().unwrap_or(0))
-            .collect()
-    };
+/// The newest version of `chart` in the cache that `range` (helm's
+/// syntax; empty for any) allows.
+fn newest_cached(home: &Path, chart: &str, range: &str) -> Option<(String, PathBuf)> {
+    let range = super::semver::Range::parse(range)?;
     std::fs::read_dir(home)
         .ok()?
         .filter_map(|e| e.ok())
         .filter(|e| e.path().join(chart).join("Chart.yaml").is_file())
         .filter_map(|e| e.file_name().into_string().ok())
-        .max_by_key(|v| numbers(v))
-        .map(|v| {
+        .filter_map(|v| Some((super::semver::Version::parse(&v)?, v)))
+        .filter(|(version, _)| range.matches(version))
+        .max_by(|a, b| a.0.cmp(&b.0))
+        .map(|(_, v)| {
             let dir = home.join(&v).join(chart);
             (v, dir)
         })
@@ -290,6 +288,28 @@ mod tests {
         assert!(is_exact_version("6.5.0") && is_exact_version("v1.2.3-rc.1"));
         assert!(!is_exact_version("6.x") && !is_exact_version(">=1.0.0") && !is_exact_version(""));
         assert!(!is_exact_version("1.2"));
+    }
+
+    #[test]
+    fn offline_ranges_pick_the_newest_cached_version_they_allow() {
+        let home =
+            std::env::temp_dir().join(format!("krust-chart-cache-test-{}", std::process::id()));
+        for v in ["0.1.0", "0.2.0", "1.0.0", "1.1.0-rc.1"] {
+            let dir = home.join(v).join("demo");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(
+                dir.join("Chart.yaml"),
+                format!("name: demo\nversion: {v}\n"),
+            )
+            .unwrap();
+        }
+        let pick = |range: &str| newest_cached(&home, "demo", range).map(|(v, _)| v);
+        assert_eq!(pick("0.x").as_deref(), Some("0.2.0"));
+        assert_eq!(pick("").as_deref(), Some("1.0.0"));
+        assert_eq!(pick(">=1.1.0-rc.0").as_deref(), Some("1.1.0-rc.1"));
+        assert_eq!(pick("~0.1").as_deref(), Some("0.1.0"));
+        assert_eq!(pick("2.x"), None);
+        let _ = std::fs::remove_dir_all(&home);
     }
 
     #[test]

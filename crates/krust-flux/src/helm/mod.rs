@@ -13,6 +13,7 @@
 
 pub mod chart;
 pub mod release;
+pub mod semver;
 pub mod values;
 
 use std::path::PathBuf;
