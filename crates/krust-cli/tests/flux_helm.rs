@@ -100,7 +100,7 @@ fn repository(url: &str) -> PathBuf {
     write(
         &dir,
         "clusters/demo/kustomization.yaml",
-        "resources: [apps.yaml, repo.yaml, byref.yaml]\n",
+        "resources: [apps.yaml, repo.yaml, byref.yaml, foo-crd.yaml]\n",
     );
     write(&dir, "clusters/demo/apps.yaml", "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  interval: 10m\n  path: ./apps/prod\n  prune: true\n  sourceRef: {kind: GitRepository, name: flux-system}\n");
     write(&dir, "clusters/demo/repo.yaml", &format!("apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata: {{name: charts, namespace: flux-system}}\nspec: {{url: \"{url}\", interval: 1h}}\n"));
@@ -112,6 +112,8 @@ fn repository(url: &str) -> PathBuf {
     write(&dir, "apps/base/release.yaml", RELEASE);
     write(&dir, "apps/base/remote.yaml", remote_release());
     write(&dir, "clusters/demo/byref.yaml", BY_REF);
+    // A CRD the cluster installs: charts see its API as a live cluster's.
+    write(&dir, "clusters/demo/foo-crd.yaml", "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: foos.foo.example.com}\nspec:\n  group: foo.example.com\n  names: {kind: Foo, plural: foos}\n  scope: Namespaced\n  versions: [{name: v1, served: true, storage: true}]\n");
     write(
         &dir,
         "apps/prod/kustomization.yaml",
@@ -147,6 +149,12 @@ fn helm_template(
         .arg(chart_dir())
         .args(["--namespace", namespace, "--include-crds", "-f"])
         .arg(dir.join("values.yaml"))
+        .args([
+            "--api-versions",
+            "foo.example.com/v1",
+            "--api-versions",
+            "foo.example.com/v1/Foo",
+        ])
         .env("HELM_CONFIG_HOME", dir.join("helm"))
         .env("HELM_CACHE_HOME", dir.join("helm/.cache"))
         .env("HELM_DATA_HOME", dir.join("helm/.data"))

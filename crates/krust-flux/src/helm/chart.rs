@@ -34,6 +34,8 @@ pub struct Resolver<'a, 'fs> {
     pub(super) options: &'a ClusterOptions<'fs>,
     pub(super) helm: &'a HelmOptions,
     pub(super) objects: &'a [Value],
+    /// The API versions the cluster's CRDs serve.
+    pub(super) api_versions: &'a [String],
 }
 
 impl<'a, 'fs> Resolver<'a, 'fs> {

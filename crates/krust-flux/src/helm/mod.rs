@@ -101,11 +101,13 @@ pub fn render_releases(
         .flat_map(|r| r.objects.iter().flatten().map(move |obj| (r.ks.id(), obj)))
         .filter(|(_, obj)| is_helm_release(obj))
         .collect();
+    let api_versions = custom_api_versions(&objects);
     let resolver = chart::Resolver {
         repo,
         options,
         helm,
         objects: &objects,
+        api_versions: &api_versions,
     };
     let rendered: Vec<(Option<RenderedRelease>, Option<String>)> = found
         .par_iter()
@@ -195,7 +197,8 @@ fn render_release(
         values.as_bytes(),
     )
     .with_crds(release.install_crds)
-    .with_chart_values(defaults.as_deref().map(str::as_bytes));
+    .with_chart_values(defaults.as_deref().map(str::as_bytes))
+    .with_api_versions(resolver.api_versions);
     let manifests = resolver
         .helm
         .settings
@@ -220,6 +223,34 @@ fn render_release(
         set_metadata(obj, "labels", origin);
     }
     Ok(objects)
+}
+
+/// The API versions the cluster's CustomResourceDefinitions serve, as a
+/// live cluster would report them to helm (`group/version` and
+/// `group/version/Kind`): charts that render a ServiceMonitor only where
+/// `monitoring.coreos.com/v1` exists render it here as they would there.
+fn custom_api_versions(objects: &[Value]) -> Vec<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for crd in objects
+        .iter()
+        .filter(|o| o.str_at(&["kind"]) == Some("CustomResourceDefinition"))
+    {
+        let (Some(group), Some(kind)) = (
+            crd.str_at(&["spec", "group"]),
+            crd.str_at(&["spec", "names", "kind"]),
+        ) else {
+            continue;
+        };
+        let versions = crd.get_path(&["spec", "versions"]).and_then(Value::as_seq);
+        for version in versions.into_iter().flatten() {
+            let served = version.get("served") != Some(&Value::Bool(false));
+            if let (Some(name), true) = (version.str_at(&["name"]), served) {
+                out.insert(format!("{group}/{name}"));
+                out.insert(format!("{group}/{name}/{kind}"));
+            }
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// The chart's values when `valuesFiles` lists files to use instead of its

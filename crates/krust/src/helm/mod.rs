@@ -141,7 +141,7 @@ impl HelmSettings {
         if let Some(kube) = &self.kube_version {
             args.extend(["--kube-version".into(), kube.clone()]);
         }
-        for api in &self.api_versions {
+        for api in self.api_versions.iter().chain(request.api_versions) {
             args.extend(["--api-versions".into(), api.clone()]);
         }
         self.run(&args, &scratch.path().join("helm"))
@@ -193,6 +193,9 @@ pub struct Template<'a> {
     /// The chart's own values in place of its `values.yaml` (what Flux's
     /// `valuesFiles` merge into), when set.
     pub chart_values: Option<&'a [u8]>,
+    /// API versions `.Capabilities.APIVersions` has besides helm's
+    /// built-in ones (`monitoring.coreos.com/v1`, `.../ServiceMonitor`).
+    pub api_versions: &'a [String],
 }
 
 impl<'a> Template<'a> {
@@ -213,7 +216,14 @@ impl<'a> Template<'a> {
             values,
             include_crds: true,
             chart_values: None,
+            api_versions: &[],
         }
+    }
+
+    /// This request with more API versions available to the chart.
+    pub fn with_api_versions(mut self, versions: &'a [String]) -> Template<'a> {
+        self.api_versions = versions;
+        self
     }
 
     /// This request with the chart's own values replaced by `values`.
