@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::error::Result;
 use crate::fs::{normalize, FileKind, FileSystem};
-use crate::kustomization::{self, Kustomization, ReplacementEntry, FILE_NAMES};
+use crate::kustomization::{self, HelmGlobals, Kustomization, ReplacementEntry, FILE_NAMES};
 
 /// What a root's build reads: files, and directories read whole.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -133,6 +133,11 @@ impl Walk<'_> {
         for path in named_files(&kust) {
             self.found.file(fs, normalize(&dir.join(path)));
         }
+        if !kust.helm_charts.is_empty() {
+            // Charts, found or pulled there, are whole directories.
+            let home = HelmGlobals::chart_home(kust.helm_globals.as_ref(), dir);
+            self.found.trees.insert(home);
+        }
         for entry in kust.generators.iter().chain(&kust.transformers) {
             // Inline configurations name files relative to the kustomization.
             let path = normalize(&dir.join(entry));
@@ -174,6 +179,10 @@ fn named_files(kust: &Kustomization) -> Vec<&str> {
         ReplacementEntry::Path(path) => Some(path.as_str()),
         ReplacementEntry::Inline(_) => None,
     }));
+    for chart in &kust.helm_charts {
+        out.extend(Some(chart.values_file.as_str()).filter(|f| !f.is_empty()));
+        out.extend(chart.additional_values_files.iter().map(String::as_str));
+    }
     for generator in kust
         .configmap_generators
         .iter()
@@ -195,6 +204,31 @@ fn named_files(kust: &Kustomization) -> Vec<&str> {
 mod tests {
     use super::*;
     use crate::MemFs;
+
+    #[test]
+    fn charts_and_their_values_files_are_inputs() {
+        let mut fs = MemFs::new();
+        fs.add_file(
+            "/r/app/kustomization.yaml",
+            "helmCharts: [{name: demo, valuesFile: v/values.yaml, additionalValuesFiles: [../shared/more.yaml]}]\n",
+        );
+        fs.add_file(
+            "/r/other/kustomization.yaml",
+            "helmGlobals: {chartHome: ../vendor}\nhelmCharts: [{name: x}]\n",
+        );
+        let read = inputs(&fs, Path::new("/r/app")).unwrap();
+        for file in [
+            "app/charts/demo/templates/d.yaml",
+            "app/charts/demo-1.0.0/demo/Chart.yaml",
+            "app/v/values.yaml",
+            "shared/more.yaml",
+        ] {
+            assert!(read.affected_by(&Path::new("/r").join(file)), "{file}");
+        }
+        assert!(!read.affected_by(Path::new("/r/app/unrelated.yaml")));
+        let read = inputs(&fs, Path::new("/r/other")).unwrap();
+        assert!(read.affected_by(Path::new("/r/vendor/x/values.yaml")));
+    }
 
     #[test]
     fn every_kind_of_named_file_is_an_input() {

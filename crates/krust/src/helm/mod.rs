@@ -361,12 +361,7 @@ impl Inflation<'_> {
     /// below the kustomization, then `<name>-<version>` when the chart is
     /// pulled at a version.
     fn chart_home(&self) -> PathBuf {
-        let home = self
-            .globals
-            .map(|g| g.chart_home.as_str())
-            .filter(|h| !h.is_empty())
-            .unwrap_or("charts");
-        let mut home = crate::fs::normalize(&self.loader.root().join(home));
+        let mut home = HelmGlobals::chart_home(self.globals, self.loader.root());
         let chart = self.chart;
         if !chart.version.is_empty() && !chart.repo.is_empty() {
             home.push(format!("{}-{}", chart.name, chart.version));

@@ -60,6 +60,18 @@ pub struct HelmChart {
     pub devel_written: bool,
 }
 
+impl HelmGlobals {
+    /// The chart home of a kustomization in `root` with these globals:
+    /// `chartHome` (default `charts`) below it, or as given when absolute.
+    pub fn chart_home(globals: Option<&HelmGlobals>, root: &std::path::Path) -> std::path::PathBuf {
+        let home = globals
+            .map(|g| g.chart_home.as_str())
+            .filter(|h| !h.is_empty())
+            .unwrap_or("charts");
+        crate::fs::normalize(&root.join(home))
+    }
+}
+
 const CHART_FIELDS: &[&str] = &[
     "name",
     "version",
