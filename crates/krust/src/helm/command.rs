@@ -1,6 +1,12 @@
 //! Running the helm binary: never through a shell, with a deadline, its
-//! environment pointed at the chart's own helm homes, and its version
-//! checked once per program.
+//! environment pointed at the chart's own helm homes and at no plugins, its
+//! version checked once per program, and its arguments built so that
+//! repository content cannot become a flag.
+//!
+//! Plugins are off (`HELM_PLUGINS` is an empty directory of krust's):
+//! `helmGlobals.configHome` is repository content, and helm runs the
+//! plugins it finds under it (a getter for a `repo:` scheme, say), which
+//! would let a pull request run any program in CI.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -40,18 +46,32 @@ impl std::fmt::Display for RunError {
     }
 }
 
-/// The helm homes kustomize gives each chart: `HELM_CONFIG_HOME` and,
-/// below it, `.cache` and `.data`.
-pub(super) fn helm_env(config_home: &Path) -> [(&'static str, PathBuf); 3] {
+/// The helm homes kustomize gives each chart (`HELM_CONFIG_HOME` and,
+/// below it, `.cache` and `.data`), and no plugins.
+fn helm_env(config_home: &Path, no_plugins: &Path) -> [(&'static str, PathBuf); 4] {
     [
         ("HELM_CONFIG_HOME", config_home.to_path_buf()),
         ("HELM_CACHE_HOME", config_home.join(".cache")),
         ("HELM_DATA_HOME", config_home.join(".data")),
+        ("HELM_PLUGINS", no_plugins.to_path_buf()),
     ]
 }
 
+/// Runs helm `program` with `args`, its homes below `config_home` and no
+/// plugins, killing it after `timeout`.
+pub(super) fn run_helm(
+    program: &Path,
+    args: &[String],
+    config_home: &Path,
+    timeout: Duration,
+) -> Result<Output, RunError> {
+    let no_plugins = super::scratch::Scratch::new().map_err(RunError::Spawn)?;
+    let env = helm_env(config_home, no_plugins.path());
+    run(program, args, &env, timeout)
+}
+
 /// Runs `program args` with `env` added, killing it after `timeout`.
-pub(super) fn run(
+fn run(
     program: &Path,
     args: &[String],
     env: &[(&str, PathBuf)],
@@ -109,7 +129,7 @@ pub(super) fn run(
     })
 }
 
-/// The major version `helm version` printed: the first `v?N(.N)+` in its
+/// The version `helm version` printed: the first `v?N(.N)+` in its
 /// output (kustomize's own pattern), as the text without `v`.
 pub(super) fn version_in(stdout: &str) -> Option<&str> {
     let bytes = stdout.as_bytes();
@@ -150,7 +170,7 @@ type VersionCache = Mutex<HashMap<(PathBuf, Vec<String>), Result<String, String>
 pub(super) fn version_output(
     program: &Path,
     args: &[String],
-    env: &[(&str, PathBuf)],
+    config_home: &Path,
     timeout: Duration,
 ) -> Result<String, String> {
     static CACHE: OnceLock<VersionCache> = OnceLock::new();
@@ -159,7 +179,7 @@ pub(super) fn version_output(
     if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return found.clone();
     }
-    let answer = match run(program, args, env, timeout) {
+    let answer = match run_helm(program, args, config_home, timeout) {
         Ok(out) if out.status.success() => Ok(String::from_utf8_lossy(&out.stdout).into_owned()),
         Ok(out) => Err(format!(
             "`{} {}` failed: {}",
@@ -174,6 +194,48 @@ pub(super) fn version_output(
         .unwrap_or_else(|e| e.into_inner())
         .insert(key, answer.clone());
     answer
+}
+
+/// `value` if it can be a positional argument: repository content that
+/// starts with `-` (a release or chart name) would be read as a flag
+/// (`--post-renderer=/bin/sh`), and helm refuses such names anyway.
+pub(super) fn positional<'v>(value: &'v str, what: &str) -> Result<&'v str, String> {
+    if value.starts_with('-') {
+        return Err(format!("{what} '{value}' may not start with '-'"));
+    }
+    Ok(value)
+}
+
+/// `helm pull --untar --untardir INTO` arguments for `chart` of `repo`:
+/// an `oci://` registry (the chart is `<repo>/<chart>`), an `http(s)://`
+/// chart repository (`--repo`), or nothing with `chart` a whole `oci://`
+/// reference; then `--version` when given. Other schemes would need helm
+/// plugins, which krust does not run.
+pub(super) fn pull_args(
+    into: &Path,
+    repo: &str,
+    chart: &str,
+    version: &str,
+) -> Result<Vec<String>, String> {
+    let mut args: Vec<String> = vec!["pull".into(), "--untar".into(), "--untardir".into()];
+    args.push(into.display().to_string());
+    let chart = positional(chart, "chart name")?;
+    if let Some(registry) = repo.strip_prefix("oci://") {
+        args.push(format!("oci://{}/{chart}", registry.trim_end_matches('/')));
+    } else if repo.starts_with("http://") || repo.starts_with("https://") {
+        args.extend(["--repo".into(), repo.into(), chart.into()]);
+    } else if repo.is_empty() && chart.starts_with("oci://") {
+        args.push(chart.into());
+    } else {
+        return Err(format!("repo '{repo}' is not an http(s):// or oci:// chart repository (krust runs no helm plugins)"));
+    }
+    if !version.is_empty() {
+        args.extend([
+            "--version".into(),
+            positional(version, "chart version")?.into(),
+        ]);
+    }
+    Ok(args)
 }
 
 #[cfg(test)]
@@ -191,6 +253,29 @@ mod tests {
         assert_eq!(version_in("helm 3 is here v3.1"), Some("3.1"));
         assert_eq!(version_in("no version"), None);
         assert_eq!(version_in("7."), None);
+    }
+
+    #[test]
+    fn repository_content_never_becomes_a_flag_or_a_plugin() {
+        assert!(positional("--post-renderer=/bin/sh", "release name").is_err());
+        assert!(positional("web", "release name").is_ok());
+        let into = Path::new("/charts");
+        let args = pull_args(into, "https://charts.example.com", "demo", "1.0.0").unwrap();
+        assert_eq!(
+            args[4..],
+            [
+                "--repo",
+                "https://charts.example.com",
+                "demo",
+                "--version",
+                "1.0.0"
+            ]
+        );
+        let args = pull_args(into, "oci://ghcr.io/org/", "demo", "").unwrap();
+        assert_eq!(args[4..], ["oci://ghcr.io/org/demo"]);
+        assert!(pull_args(into, "secrets://x", "demo", "").is_err());
+        assert!(pull_args(into, "https://x", "--help", "").is_err());
+        assert!(pull_args(into, "https://x", "demo", "--devel").is_err());
     }
 
     #[test]

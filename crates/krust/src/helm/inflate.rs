@@ -44,9 +44,8 @@ impl Inflation<'_> {
             Some(home) if !home.is_empty() => PathBuf::from(home),
             _ => scratch.path().join("helm"),
         };
-        let env = command::helm_env(&config_home);
-        self.check_version(settings, &env)?;
-        let chart_dir = self.chart_dir(settings, &env, &scratch)?;
+        self.check_version(settings, &config_home)?;
+        let chart_dir = self.chart_dir(settings, &config_home, &scratch)?;
         let values = values::values_file(chart.values_inline.as_ref(), merge, || {
             self.chart_values(&chart_dir)
         })
@@ -70,9 +69,8 @@ impl Inflation<'_> {
             })?;
         }
         let paths: Vec<&Path> = files.iter().map(|(p, _)| p.as_path()).collect();
-        let args = self.template_args(settings, &chart_dir.template_path, &paths);
-        let out = self.helm(settings, &args, &env, "template")?;
-        Ok(out)
+        let args = self.template_args(settings, &chart_dir.template_path, &paths)?;
+        self.helm(settings, &args, &config_home)
     }
 
     /// `additionalValuesFiles`, read under the load restrictions.
@@ -91,14 +89,14 @@ impl Inflation<'_> {
 
     /// Asks helm its version (once per program) and refuses majors this
     /// kustomize refuses.
-    fn check_version(&self, settings: &HelmSettings, env: &[(&str, PathBuf)]) -> Result<()> {
+    fn check_version(&self, settings: &HelmSettings, config_home: &Path) -> Result<()> {
         let four = self.loader.version().has(Change::HelmFour);
         let args: Vec<String> = if four {
             vec!["version".into(), "--short".into()]
         } else {
             vec!["version".into(), "-c".into(), "--short".into()]
         };
-        let out = command::version_output(&settings.command, &args, env, settings.timeout)
+        let out = command::version_output(&settings.command, &args, config_home, settings.timeout)
             .map_err(|e| {
                 let hint = if four {
                     ""
@@ -151,13 +149,18 @@ impl Inflation<'_> {
     fn chart_dir(
         &self,
         settings: &HelmSettings,
-        env: &[(&str, PathBuf)],
+        config_home: &Path,
         scratch: &Scratch,
     ) -> Result<ChartDir> {
         let home = self.chart_home();
         let dir = home.join(&self.chart.name);
         let fs = self.loader.fs();
         if fs.kind(&dir) == Some(FileKind::Dir) {
+            // helm needs a Chart.yaml; without one nothing is copied (a
+            // name like `../..` would otherwise copy a whole tree).
+            if fs.kind(&dir.join("Chart.yaml")) != Some(FileKind::File) {
+                return Err(self.helm_error(format!("{} holds no Chart.yaml", dir.display())));
+            }
             let copy = scratch.path().join("chart").join(&self.chart.name);
             scratch::copy_tree(fs, &dir, &copy).map_err(|e| {
                 self.helm_error(format!(
@@ -170,11 +173,12 @@ impl Inflation<'_> {
                 in_fs: Some(dir),
             });
         }
-        // One pull at a time: builds in parallel may want the same chart.
+        // One pull at a time: builds in parallel may want the same chart,
+        // and the first one's pull serves the others.
         static PULLING: Mutex<()> = Mutex::new(());
         let _pulling = PULLING.lock().unwrap_or_else(|e| e.into_inner());
         if !dir.is_dir() {
-            self.pull(settings, env, &home, &dir)?;
+            self.pull(settings, config_home, &home, &dir)?;
         }
         Ok(ChartDir {
             template_path: dir,
@@ -186,7 +190,7 @@ impl Inflation<'_> {
     fn pull(
         &self,
         settings: &HelmSettings,
-        env: &[(&str, PathBuf)],
+        config_home: &Path,
         home: &Path,
         dir: &Path,
     ) -> Result<()> {
@@ -201,25 +205,23 @@ impl Inflation<'_> {
                 ),
             ));
         }
-        std::fs::create_dir_all(home).map_err(|e| Error::io(home, e))?;
-        let mut args: Vec<String> = vec!["pull".into(), "--untar".into(), "--untardir".into()];
-        args.push(home.display().to_string());
-        if let Some(registry) = chart.repo.strip_prefix("oci://") {
-            args.push(format!(
-                "oci://{}/{}",
-                registry.trim_end_matches('/'),
-                chart.name
-            ));
-        } else {
-            args.extend(["--repo".into(), chart.repo.clone(), chart.name.clone()]);
-        }
-        if !chart.version.is_empty() {
-            args.extend(["--version".into(), chart.version.clone()]);
-        }
+        // Pulled aside, then moved into place whole: another process (or a
+        // build reading the chart home) never sees half a chart.
+        let staging = home.join(format!(".krust-pull-{}", std::process::id()));
+        let mut args = command::pull_args(&staging, &chart.repo, &chart.name, &chart.version)
+            .map_err(|e| self.invalid(e))?;
         if chart.devel && self.loader.version().has(Change::HelmDevel) {
             args.push("--devel".into());
         }
-        self.helm(settings, &args, env, "pull").map(drop)
+        std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        let pulled = self.helm(settings, &args, config_home).and_then(|_| {
+            match std::fs::rename(staging.join(&chart.name), dir) {
+                Err(_) if dir.is_dir() => Ok(()),
+                moved => moved.map_err(|e| Error::io(dir, e)),
+            }
+        });
+        let _ = std::fs::remove_dir_all(&staging);
+        pulled
     }
 
     /// The values file under the inline values: `valuesFile` or the chart's
@@ -253,13 +255,15 @@ impl Inflation<'_> {
         settings: &HelmSettings,
         chart_path: &Path,
         values: &[&Path],
-    ) -> Vec<String> {
+    ) -> Result<Vec<String>> {
         let c = self.chart;
         let mut args = vec!["template".to_string()];
         if c.release_name.is_empty() {
             args.push("--generate-name".into());
         } else {
-            args.push(c.release_name.clone());
+            let name =
+                command::positional(&c.release_name, "releaseName").map_err(|e| self.invalid(e))?;
+            args.push(name.into());
         }
         args.push(chart_path.display().to_string());
         let namespace = Some(c.namespace.as_str()).filter(|n| !n.is_empty()).or(self
@@ -304,28 +308,19 @@ impl Inflation<'_> {
                 .filter(|(on, _)| *on)
                 .map(|(_, flag)| flag.to_string()),
         );
-        args
+        Ok(args)
     }
 
-    /// Runs helm; its stdout, or an error with its stderr.
+    /// Runs helm; its stdout, or an error naming the chart with helm's.
     fn helm(
         &self,
         settings: &HelmSettings,
         args: &[String],
-        env: &[(&str, PathBuf)],
-        what: &str,
+        config_home: &Path,
     ) -> Result<Vec<u8>> {
-        let out = command::run(&settings.command, args, env, settings.timeout)
-            .map_err(|e| self.helm_error(format!("`{}` {e}", settings.command.display())))?;
-        if out.status.success() {
-            return Ok(out.stdout);
-        }
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        Err(self.helm_error(format!(
-            "helm {what} failed ({}): {}",
-            out.status,
-            stderr.trim()
-        )))
+        settings
+            .run(args, config_home)
+            .map_err(|e| self.helm_error(e))
     }
 
     fn invalid(&self, message: impl std::fmt::Display) -> Error {

@@ -90,12 +90,11 @@ impl HelmSettings {
 
     /// Runs this helm with `args` (never through a shell, stopped after
     /// the timeout), its config, cache and data homes below `config_home`
-    /// as kustomize sets them: what it printed, or why it failed (the
-    /// program, how it exited and what it said). For tools that render
-    /// charts themselves, such as Flux HelmReleases.
+    /// as kustomize sets them and no plugins: what it printed, or why it
+    /// failed (the program, how it exited and what it said). For tools that
+    /// render charts themselves, such as Flux HelmReleases.
     pub fn run(&self, args: &[String], config_home: &Path) -> std::result::Result<Vec<u8>, String> {
-        let env = command::helm_env(config_home);
-        let out = command::run(&self.command, args, &env, self.timeout)
+        let out = command::run_helm(&self.command, args, config_home, self.timeout)
             .map_err(|e| format!("`{}` {e}", self.command.display()))?;
         if out.status.success() {
             return Ok(out.stdout);
@@ -117,6 +116,9 @@ impl HelmSettings {
             Scratch::new().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
         let name = request.chart.file_name().unwrap_or_default();
         let chart = scratch.path().join("chart").join(name);
+        if request.fs.kind(&request.chart.join("Chart.yaml")) != Some(crate::FileKind::File) {
+            return Err(format!("{} holds no Chart.yaml", request.chart.display()));
+        }
         scratch::copy_tree(request.fs, request.chart, &chart)
             .map_err(|e| format!("cannot copy the chart {}: {e}", request.chart.display()))?;
         if let Some(defaults) = request.chart_values {
@@ -126,13 +128,22 @@ impl HelmSettings {
         let values = scratch.path().join("values.yaml");
         std::fs::write(&values, request.values)
             .map_err(|e| format!("cannot write the values: {e}"))?;
-        let mut args: Vec<String> = vec!["template".into(), request.release.into()];
+        let release = command::positional(request.release, "release name")?;
+        let mut args: Vec<String> = vec!["template".into(), release.into()];
         args.push(chart.display().to_string());
         args.extend(["--namespace".into(), request.namespace.into()]);
         args.extend(["-f".into(), values.display().to_string()]);
-        if request.include_crds {
-            args.push("--include-crds".into());
-        }
+        let flags = [
+            (request.include_crds, "--include-crds"),
+            (request.skip_tests, "--skip-tests"),
+            (request.no_hooks, "--no-hooks"),
+        ];
+        args.extend(
+            flags
+                .iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, f)| f.to_string()),
+        );
         if let Some(kube) = &self.kube_version {
             args.extend(["--kube-version".into(), kube.clone()]);
         }
@@ -142,10 +153,11 @@ impl HelmSettings {
         self.run(&args, &scratch.path().join("helm"))
     }
 
-    /// `helm pull --untar` of `chart` (a name in the repository at `repo`,
-    /// or an `oci://` reference with `repo` empty) at `version` (any
-    /// version helm accepts, ranges too; empty for the newest) into the
-    /// directory `into`, where the chart lands as `into/<name>`.
+    /// `helm pull --untar` of `chart` from `repo` (an `http(s)://` chart
+    /// repository or an `oci://` registry; empty when `chart` is a whole
+    /// `oci://` reference) at `version` (any version helm accepts, ranges
+    /// too; empty for the newest) into the directory `into`, where the
+    /// chart lands as `into/<name>`.
     pub fn pull(
         &self,
         repo: &str,
@@ -153,17 +165,8 @@ impl HelmSettings {
         version: &str,
         into: &Path,
     ) -> std::result::Result<(), String> {
+        let args = command::pull_args(into, repo, chart, version)?;
         std::fs::create_dir_all(into).map_err(|e| format!("{}: {e}", into.display()))?;
-        let mut args: Vec<String> = vec!["pull".into(), "--untar".into(), "--untardir".into()];
-        args.push(into.display().to_string());
-        if repo.is_empty() {
-            args.push(chart.into());
-        } else {
-            args.extend(["--repo".into(), repo.into(), chart.into()]);
-        }
-        if !version.is_empty() {
-            args.extend(["--version".into(), version.into()]);
-        }
         let scratch =
             Scratch::new().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
         self.run(&args, &scratch.path().join("helm")).map(drop)
@@ -191,6 +194,10 @@ pub struct Template<'a> {
     /// API versions `.Capabilities.APIVersions` has besides helm's
     /// built-in ones (`monitoring.coreos.com/v1`, `.../ServiceMonitor`).
     pub api_versions: &'a [String],
+    /// Leave out test hooks (`--skip-tests`).
+    pub skip_tests: bool,
+    /// Leave out every hook (`--no-hooks`).
+    pub no_hooks: bool,
 }
 
 impl<'a> Template<'a> {
@@ -212,7 +219,16 @@ impl<'a> Template<'a> {
             include_crds: true,
             chart_values: None,
             api_versions: &[],
+            skip_tests: false,
+            no_hooks: false,
         }
+    }
+
+    /// This request leaving out test hooks, or every hook.
+    pub fn with_hooks(mut self, tests: bool, others: bool) -> Template<'a> {
+        self.skip_tests = !tests;
+        self.no_hooks = !others;
+        self
     }
 
     /// This request with more API versions available to the chart.

@@ -14,18 +14,25 @@ pub(super) struct Scratch {
 }
 
 impl Scratch {
-    /// Creates a fresh directory (`krust-helm-<pid>-<n>-<nanos>`).
+    /// Creates a fresh directory (`krust-helm-<pid>-<n>-<nanos>`), never
+    /// one that already exists, readable by this user only (a values file
+    /// may hold a Secret's data).
     pub(super) fn new() -> io::Result<Scratch> {
         static COUNT: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or_default();
-        let n = COUNT.fetch_add(1, Ordering::Relaxed);
-        let dir =
-            std::env::temp_dir().join(format!("krust-helm-{}-{n}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir)?;
-        Ok(Scratch { dir })
+        loop {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or_default();
+            let n = COUNT.fetch_add(1, Ordering::Relaxed);
+            let name = format!("krust-helm-{}-{n}-{nanos}", std::process::id());
+            let dir = std::env::temp_dir().join(name);
+            match private_dir(&dir) {
+                Ok(()) => return Ok(Scratch { dir }),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     pub(super) fn path(&self) -> &Path {
@@ -37,6 +44,17 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+#[cfg(unix)]
+fn private_dir(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().mode(0o700).create(dir)
+}
+
+#[cfg(not(unix))]
+fn private_dir(dir: &Path) -> io::Result<()> {
+    std::fs::create_dir(dir)
 }
 
 /// Copies the directory `from` of `fs`, everything below it, to `to` on
