@@ -147,7 +147,13 @@ fn helm_template(
     let out = Command::new(helm)
         .args(["template", release])
         .arg(chart_dir())
-        .args(["--namespace", namespace, "--include-crds", "-f"])
+        .args([
+            "--namespace",
+            namespace,
+            "--include-crds",
+            "--skip-tests",
+            "-f",
+        ])
         .arg(dir.join("values.yaml"))
         .args([
             "--api-versions",
@@ -253,10 +259,17 @@ fn helm_releases_render_as_helm_template_post_rendered() {
     // the HelmRelease's).
     let want = helm_template(&helm, "byref", "apps", "replicaCount: 5\n", "byref");
     assert_eq!(owned_by(&objects, "byref"), want.iter().collect::<Vec<_>>());
-    assert!(cache
-        .join("http___127.0.0.1_".to_owned() + &server.port.to_string())
-        .join("demo/0.1.0/demo/Chart.yaml")
-        .is_file());
+    // Cached by repository, name and version.
+    let repos: Vec<PathBuf> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("demo/0.1.0/demo/Chart.yaml").is_file())
+        .collect();
+    let port = format!("127.0.0.1_{}", server.port);
+    assert!(
+        repos.len() == 1 && repos[0].to_string_lossy().contains(&port),
+        "{repos:?}"
+    );
 
     // A values change in the overlay (a patch of the HelmRelease's values,
     // as the seeds' overlays write them): the Deployment it affects changes.

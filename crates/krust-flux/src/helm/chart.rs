@@ -58,8 +58,8 @@ impl<'a, 'fs> Resolver<'a, 'fs> {
                             .str_at(&["spec", "ref", "tag"])
                             .or_else(|| obj.str_at(&["spec", "ref", "semver"]))
                             .unwrap_or_default();
-                        let chart = url.rsplit('/').next().unwrap_or_default();
-                        self.pulled(url, "", chart, version, key)
+                        let (registry, chart) = url.rsplit_once('/').unwrap_or((url, ""));
+                        self.pulled(registry, chart, version, key)
                     }
                     "HelmChart" => {
                         let text = |path: &[&str]| obj.str_at(path).unwrap_or_default().to_owned();
@@ -135,29 +135,34 @@ impl<'a, 'fs> Resolver<'a, 'fs> {
         version: &str,
         key: &str,
     ) -> Result<Chart<'a>, String> {
-        if oci {
-            let reference = format!("{}/{chart}", url.trim_end_matches('/'));
-            self.pulled(&reference, "", chart, version, key)
-        } else {
-            self.pulled(url, url, chart, version, key)
-        }
+        let registry = match url.strip_prefix("oci://") {
+            None if oci => format!("oci://{url}"),
+            _ => url.to_owned(),
+        };
+        self.pulled(&registry, chart, version, key)
     }
 
-    /// The chart from the cache, pulled there first unless offline.
-    /// `reference` names the repository in the cache; `repo` is helm's
-    /// `--repo` (empty for an `oci://` reference, pulled as itself).
+    /// The chart from the cache, pulled there first unless offline, from
+    /// `repo` (an `http(s)://` chart repository or an `oci://` registry).
+    /// The cache holds `<repo>/<chart>/<version>/<chart>`, each part made
+    /// one safe directory name.
     fn pulled(
         &self,
-        reference: &str,
         repo: &str,
         chart: &str,
         version: &str,
         key: &str,
     ) -> Result<Chart<'a>, String> {
-        let home = self.helm.chart_cache.join(cache_key(reference)).join(chart);
+        let home = self
+            .helm
+            .chart_cache
+            .join(cache_key(repo))
+            .join(cache_key(chart));
         let exact = is_exact_version(version);
         if exact {
-            let dir = home.join(version).join(chart);
+            let dir = home
+                .join(cache_key(version.trim_start_matches('v')))
+                .join(chart);
             if dir.join("Chart.yaml").is_file() {
                 return Ok(cached(dir, key, chart, version));
             }
@@ -177,22 +182,23 @@ impl<'a, 'fs> Resolver<'a, 'fs> {
             self.helm
                 .chart_cache
                 .join(format!(".pull-{}-{}", std::process::id(), unique()));
-        let pulled = if repo.is_empty() {
-            self.helm.settings.pull("", reference, version, &staging)
-        } else {
-            self.helm.settings.pull(repo, chart, version, &staging)
-        };
-        let result = pulled.and_then(|()| {
-            let got =
-                chart_version(&staging.join(chart)).ok_or("the pulled chart has no version")?;
-            let dir = home.join(&got);
-            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            if !dir.join(chart).is_dir() {
-                std::fs::rename(staging.join(chart), dir.join(chart))
-                    .map_err(|e| format!("{}: {e}", dir.display()))?;
-            }
-            Ok(cached(dir.join(chart), key, chart, &got))
-        });
+        let result = self
+            .helm
+            .settings
+            .pull(repo, chart, version, &staging)
+            .and_then(|()| {
+                let name = chart.rsplit('/').next().unwrap_or(chart);
+                let got =
+                    chart_version(&staging.join(name)).ok_or("the pulled chart has no version")?;
+                let dir = home.join(cache_key(&got));
+                std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+                // Another render (the other side of a diff) may have won the race.
+                match std::fs::rename(staging.join(name), dir.join(name)) {
+                    Err(_) if dir.join(name).join("Chart.yaml").is_file() => {}
+                    moved => moved.map_err(|e| format!("{}: {e}", dir.display()))?,
+                }
+                Ok(cached(dir.join(name), key, name, &got))
+            });
         let _ = std::fs::remove_dir_all(&staging);
         result
     }
@@ -231,9 +237,12 @@ fn unique() -> usize {
     COUNT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// A repository URL as one directory name of the cache.
-fn cache_key(url: &str) -> String {
-    url.chars()
+/// Text from the repository (a URL, a chart name, a version) as one safe
+/// directory name of the cache: its safe characters, then a short hash so
+/// that two texts never share a directory (`..` is never one).
+fn cache_key(text: &str) -> String {
+    let safe: String = text
+        .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
                 c
@@ -241,7 +250,11 @@ fn cache_key(url: &str) -> String {
                 '_'
             }
         })
-        .collect()
+        .collect();
+    if safe == text && !text.starts_with('.') && !text.is_empty() {
+        return safe;
+    }
+    format!("{safe}-{}", &krust::sha256_hex(text.as_bytes())[..8])
 }
 
 /// Whether `version` names one version (`1.2.3`, `v1.2.3-rc.1`), not a
@@ -315,10 +328,21 @@ mod tests {
     }
 
     #[test]
-    fn cache_keys_are_one_directory() {
-        assert_eq!(
-            cache_key("https://charts.example.com/stable"),
-            "https___charts.example.com_stable"
+    fn cache_keys_are_one_safe_directory_each() {
+        assert_eq!(cache_key("demo"), "demo");
+        assert_eq!(cache_key("1.2.3"), "1.2.3");
+        let url = cache_key("https://charts.example.com/stable");
+        assert!(
+            url.starts_with("https___charts.example.com_stable-"),
+            "{url}"
         );
+        assert_ne!(cache_key("a/b"), cache_key("a_b"));
+        for hostile in ["..", ".", "../x", "a/../../b", ""] {
+            let key = cache_key(hostile);
+            assert!(
+                !key.contains('/') && key != ".." && key != "." && !key.is_empty(),
+                "{key}"
+            );
+        }
     }
 }

@@ -197,6 +197,7 @@ fn render_release(
         values.as_bytes(),
     )
     .with_crds(release.install_crds)
+    .with_hooks(release.tests, release.hooks)
     .with_chart_values(defaults.as_deref().map(str::as_bytes))
     .with_api_versions(resolver.api_versions);
     let manifests = resolver

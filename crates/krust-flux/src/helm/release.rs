@@ -30,6 +30,10 @@ pub struct HelmRelease {
     pub values_from: Vec<ValuesReference>,
     /// Whether CRDs are installed (`spec.install.crds` other than `Skip`).
     pub install_crds: bool,
+    /// Whether hooks run (`spec.install.disableHooks` not set).
+    pub hooks: bool,
+    /// Whether test hooks are part of what runs (`spec.test.enable`).
+    pub tests: bool,
     /// `spec.postRenderers[].kustomize`: patches and images, in order.
     pub post_renderers: Vec<Value>,
     /// `spec.commonMetadata`: labels and annotations for every object.
@@ -146,6 +150,8 @@ impl HelmRelease {
             values: obj.get_path(&["spec", "values"]).cloned(),
             values_from,
             install_crds: obj.str_at(&["spec", "install", "crds"]) != Some("Skip"),
+            hooks: obj.get_path(&["spec", "install", "disableHooks"]) != Some(&Value::Bool(true)),
+            tests: obj.get_path(&["spec", "test", "enable"]) == Some(&Value::Bool(true)),
             post_renderers: obj
                 .get_path(&["spec", "postRenderers"])
                 .and_then(Value::as_seq)

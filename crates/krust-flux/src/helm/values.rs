@@ -142,6 +142,11 @@ fn set_path(values: &mut Value, path: &str, data: &str) -> Result<(), String> {
                 return Ok(());
             }
             None => slot,
+            Some(i) if *i > MAX_INDEX => {
+                return Err(format!(
+                    "targetPath '{path}': index {i} is past helm's limit of {MAX_INDEX}"
+                ));
+            }
             Some(i) => {
                 if !matches!(slot, Value::Seq(_)) {
                     *slot = Value::Seq(Vec::new());
@@ -162,6 +167,9 @@ fn set_path(values: &mut Value, path: &str, data: &str) -> Result<(), String> {
     }
     Err(format!("targetPath '{path}' is empty"))
 }
+
+/// The largest list index `--set` accepts (helm's `MaxIndex`).
+const MAX_INDEX: usize = 65536;
 
 /// `a.b\.c[2]` as `[("a", None), ("b.c", Some(2))]`.
 fn split_path(path: &str) -> Vec<(String, Option<usize>)> {
