@@ -194,6 +194,8 @@ fn write_per_kustomization(cluster: &Cluster, out: &Path) -> Result<(), String> 
         }
         let text = rendered.to_yaml().map_err(|e| e.to_string())?;
         let release = &rendered.release;
+        one_name(&release.namespace)?;
+        one_name(&release.name)?;
         let file = out
             .join("helm")
             .join(&release.namespace)
@@ -207,12 +209,25 @@ fn write_per_kustomization(cluster: &Cluster, out: &Path) -> Result<(), String> 
         }
         let text = rendered.to_yaml().map_err(|e| e.to_string())?;
         let file = out
-            .join(&rendered.ks.namespace)
-            .join(format!("{}.yaml", rendered.ks.name));
+            .join(one_name(&rendered.ks.namespace)?)
+            .join(format!("{}.yaml", one_name(&rendered.ks.name)?));
         krust_repo::edit::write_whole(&file, text.as_bytes())
             .map_err(|e| format!("{}: {e}", file.display()))?;
     }
     Ok(())
+}
+
+/// `name` if it is one path component: a namespace or name from the
+/// repository may not make `-o` write outside OUT.
+fn one_name(name: &str) -> Result<&str, String> {
+    let single = !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\']);
+    if single {
+        Ok(name)
+    } else {
+        Err(format!(
+            "cannot write an object named {name:?} below the output directory"
+        ))
+    }
 }
 
 /// The Kustomization graph, drawn.

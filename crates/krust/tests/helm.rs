@@ -210,8 +210,9 @@ fn charts_render_as_every_installed_kustomize() {
         for version in KustomizeVersion::ALL {
             for (helm, binary) in &helms {
                 let tree = Tree::of(&case, &format!("live-{version}-{helm}"));
+                // Versions not installed are skipped (under CI, a failure).
                 let Some(theirs) = oracle_render(&tree.dir, version, binary) else {
-                    return;
+                    continue;
                 };
                 let ours = krust_render(&tree.dir, version, binary);
                 compared += 1;

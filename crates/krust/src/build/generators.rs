@@ -79,46 +79,43 @@ impl Target<'_> {
                 return self.inflate(acc, ctx, (&chart, &globals, None), c.origin);
             }
         };
-        {
-            let c = (args, c.origin);
-            let generated = generate::generate_configured(&self.loader, &c.0)
-                .map_err(|e| e.in_file(&self.file))?;
-            let origin = c.1.map(|(configured_in, name)| Origin::Generator {
-                configured_in,
-                kind: generated.kind.plugin_kind(),
-                name,
-            });
-            let target = generate::find_target(acc.map.resources(), &generated).map_err(|e| {
-                let kind = generated.kind.plugin_kind();
-                e.in_file(&self.file)
-                    .reworded(|m| format!("merging from generator {kind}: {m}"))
-            })?;
-            match target {
-                None => {
-                    let mut res = Resource::new(generated.obj);
-                    res.set_needs_hash(generated.needs_hash);
-                    res.set_generated();
-                    if let Some(origin) = origin {
-                        res.set_origin(origin);
-                    }
-                    acc.map.append(res).map_err(|e| e.in_file(&self.file))?;
+        let generated = generate::generate_configured(&self.loader, &args)
+            .map_err(|e| e.in_file(&self.file))?;
+        let origin = c.origin.map(|(configured_in, name)| Origin::Generator {
+            configured_in,
+            kind: generated.kind.plugin_kind(),
+            name,
+        });
+        let target = generate::find_target(acc.map.resources(), &generated).map_err(|e| {
+            let kind = generated.kind.plugin_kind();
+            e.in_file(&self.file)
+                .reworded(|m| format!("merging from generator {kind}: {m}"))
+        })?;
+        match target {
+            None => {
+                let mut res = Resource::new(generated.obj);
+                res.set_needs_hash(generated.needs_hash);
+                res.set_generated();
+                if let Some(origin) = origin {
+                    res.set_origin(origin);
                 }
-                Some(index) => acc.map.modify(index, |res| {
-                    // kustomize sets the merged labels and annotations as
-                    // string maps of their texts (`CopyMergeMetaDataFieldsFrom`).
-                    res.rewrite_labels_and_annotations();
-                    generate::merge_into(res.obj_mut(), &generated.obj, generated.behavior)
-                        .map_err(|e| Error::invalid(&self.file, e))?;
-                    let keep_hash = res.needs_hash() && generated.needs_hash;
-                    res.set_needs_hash(keep_hash);
-                    res.set_generated();
-                    let replace = generated.behavior == generate::Behavior::Replace;
-                    if let Some(origin) = origin.filter(|_| replace || res.origin().is_none()) {
-                        res.set_origin(origin);
-                    }
-                    Ok(())
-                })?,
+                acc.map.append(res).map_err(|e| e.in_file(&self.file))?;
             }
+            Some(index) => acc.map.modify(index, |res| {
+                // kustomize sets the merged labels and annotations as
+                // string maps of their texts (`CopyMergeMetaDataFieldsFrom`).
+                res.rewrite_labels_and_annotations();
+                generate::merge_into(res.obj_mut(), &generated.obj, generated.behavior)
+                    .map_err(|e| Error::invalid(&self.file, e))?;
+                let keep_hash = res.needs_hash() && generated.needs_hash;
+                res.set_needs_hash(keep_hash);
+                res.set_generated();
+                let replace = generated.behavior == generate::Behavior::Replace;
+                if let Some(origin) = origin.filter(|_| replace || res.origin().is_none()) {
+                    res.set_origin(origin);
+                }
+                Ok(())
+            })?,
         }
         Ok(())
     }
