@@ -39,6 +39,7 @@ metadata: {name: demo, namespace: apps}
 spec:
   interval: 10m
   targetNamespace: web
+  commonMetadata: {labels: {team: web}}
   chart:
     spec:
       chart: ./charts/demo
@@ -247,6 +248,21 @@ fn helm_releases_render_as_helm_template_post_rendered() {
             .as_map_mut()
             .unwrap()
             .insert("post-rendered".into(), Value::String("yes".into()));
+    }
+    // commonMetadata on what the templates render; the crds/ CRDs, which
+    // helm-controller applies apart, get only the origin labels.
+    for obj in want
+        .iter_mut()
+        .filter(|o| o.str_at(&["kind"]) != Some("CustomResourceDefinition"))
+    {
+        let labels = obj
+            .get_mut("metadata")
+            .and_then(|m| m.get_mut("labels"))
+            .unwrap();
+        labels
+            .as_map_mut()
+            .unwrap()
+            .insert("team".into(), Value::String("web".into()));
     }
     assert_eq!(owned_by(&objects, "demo"), want.iter().collect::<Vec<_>>());
     // The HelmRepository chart, pulled into the cache.

@@ -200,13 +200,32 @@ fn render_release(
     .with_hooks(release.tests, release.hooks)
     .with_chart_values(defaults.as_deref().map(str::as_bytes))
     .with_api_versions(resolver.api_versions);
-    let manifests = resolver
+    let rendered = resolver
         .helm
         .settings
         .template(&request)
         .map_err(|e| format!("chart {}: {e}", chart.from))?;
-    let mut objects = post_render(&manifests, release, version)?;
+    let origin = [
+        (format!("{GROUP}/name"), Value::String(release.name.clone())),
+        (
+            format!("{GROUP}/namespace"),
+            Value::String(release.namespace.clone()),
+        ),
+    ];
+    // CRDs first, as helm-controller applies them before the release: the
+    // CustomResourceDefinitions of crds/ only, with the origin labels only.
+    let input = PathBuf::from("/helm-crds.yaml");
+    let mut objects: Vec<Value> = krust::resources_from_bytes(&input, &rendered.crds)
+        .map_err(|e| format!("the chart's crds/: {e}"))?
+        .into_iter()
+        .map(|r| r.obj().clone())
+        .filter(|obj| obj.str_at(&["kind"]) == Some("CustomResourceDefinition"))
+        .collect();
     for obj in &mut objects {
+        set_metadata(obj, "labels", origin.clone());
+    }
+    let mut templates = post_render(&rendered.manifests, release, version)?;
+    for obj in &mut templates {
         if let Some(common) = &release.common_metadata {
             for field in ["labels", "annotations"] {
                 if let Some(map) = common.get(field).and_then(Value::as_map) {
@@ -214,15 +233,9 @@ fn render_release(
                 }
             }
         }
-        let origin = [
-            (format!("{GROUP}/name"), Value::String(release.name.clone())),
-            (
-                format!("{GROUP}/namespace"),
-                Value::String(release.namespace.clone()),
-            ),
-        ];
-        set_metadata(obj, "labels", origin);
+        set_metadata(obj, "labels", origin.clone());
     }
+    objects.extend(templates);
     Ok(objects)
 }
 

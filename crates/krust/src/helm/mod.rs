@@ -111,7 +111,7 @@ impl HelmSettings {
     /// `helm template` of a chart outside kustomize (a Flux HelmRelease's):
     /// the chart is copied out of `request.fs` first, so a chart in memory
     /// renders as on disk.
-    pub fn template(&self, request: &Template) -> std::result::Result<Vec<u8>, String> {
+    pub fn template(&self, request: &Template) -> std::result::Result<Rendered, String> {
         let scratch =
             Scratch::new().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
         let name = request.chart.file_name().unwrap_or_default();
@@ -134,7 +134,6 @@ impl HelmSettings {
         args.extend(["--namespace".into(), request.namespace.into()]);
         args.extend(["-f".into(), values.display().to_string()]);
         let flags = [
-            (request.include_crds, "--include-crds"),
             (request.skip_tests, "--skip-tests"),
             (request.no_hooks, "--no-hooks"),
         ];
@@ -150,7 +149,15 @@ impl HelmSettings {
         for api in self.api_versions.iter().chain(request.api_versions) {
             args.extend(["--api-versions".into(), api.clone()]);
         }
-        self.run(&args, &scratch.path().join("helm"))
+        let home = scratch.path().join("helm");
+        let manifests = self.run(&args, &home)?;
+        let crds = if request.include_crds {
+            let show = ["show".into(), "crds".into(), chart.display().to_string()];
+            self.run(&show, &home)?
+        } else {
+            Vec::new()
+        };
+        Ok(Rendered { manifests, crds })
     }
 
     /// `helm pull --untar` of `chart` from `repo` (an `http(s)://` chart
@@ -173,6 +180,18 @@ impl HelmSettings {
     }
 }
 
+/// What [`HelmSettings::template`] renders: the templates, and apart from
+/// them the chart's `crds/` files (which helm installs before the release
+/// and never passes to post-renderers).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Rendered {
+    /// `helm template`'s output, without CRDs.
+    pub manifests: Vec<u8>,
+    /// `helm show crds` (empty unless asked for).
+    pub crds: Vec<u8>,
+}
+
 /// A chart to template with [`HelmSettings::template`].
 #[non_exhaustive]
 pub struct Template<'a> {
@@ -186,7 +205,7 @@ pub struct Template<'a> {
     pub namespace: &'a str,
     /// The values file's content (YAML).
     pub values: &'a [u8],
-    /// Render the chart's `crds/` too.
+    /// Also read the chart's `crds/` ([`Rendered::crds`]).
     pub include_crds: bool,
     /// The chart's own values in place of its `values.yaml` (what Flux's
     /// `valuesFiles` merge into), when set.
