@@ -130,6 +130,31 @@ impl<'a> Loader<'a> {
         })
     }
 
+    /// Whether a file on disk outside this loader's filesystem (a chart
+    /// helm just pulled) may be read: `Err` when it lies outside the root
+    /// while the root restricts loads, as a read through the loader says.
+    pub(crate) fn check_outside_fs(&self, path: &Path) -> Result<()> {
+        let dir = path.parent().unwrap_or(Path::new("/"));
+        match self.restrictor {
+            LoadRestrictor::RootOnly if !dir.starts_with(&self.root) => {
+                Err(self.outside_root(path))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn outside_root(&self, joined: &Path) -> Error {
+        Error::new(
+            ErrorKind::LoadRestricted,
+            format!(
+                "security; file '{}' is not in or below '{}' (use --load-restrictor LoadRestrictionsNone to allow it)",
+                joined.display(),
+                self.root.display()
+            ),
+        )
+        .in_file(joined)
+    }
+
     /// Reads the file at `path` (relative to this root, or absolute),
     /// returning its resolved path and content.
     pub fn load(&self, path: &str) -> Result<(PathBuf, Vec<u8>)> {
@@ -157,15 +182,7 @@ impl<'a> Loader<'a> {
                 }
                 let dir = real.parent().unwrap_or(Path::new("/"));
                 if !dir.starts_with(&self.root) {
-                    return Err(Error::new(
-                        ErrorKind::LoadRestricted,
-                        format!(
-                            "security; file '{}' is not in or below '{}' (use --load-restrictor LoadRestrictionsNone to allow it)",
-                            joined.display(),
-                            self.root.display()
-                        ),
-                    )
-                    .in_file(&joined));
+                    return Err(self.outside_root(&joined));
                 }
                 real
             }

@@ -243,7 +243,11 @@ impl Inflation<'_> {
                     .map_err(|e| e.in_file(self.file))
             }
             None => {
+                // Pulled now: the same restriction as a read of it later.
                 let path = chart.template_path.join("values.yaml");
+                self.loader
+                    .check_outside_fs(&path)
+                    .map_err(|e| e.in_file(self.file))?;
                 std::fs::read(&path).map_err(|e| Error::io(&path, e).in_file(self.file))
             }
         }
