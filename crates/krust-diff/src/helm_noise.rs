@@ -20,8 +20,12 @@ const METADATA_PATHS: [&[&str]; 3] = [
     &["spec", "jobTemplate", "spec", "template", "metadata"],
 ];
 
-/// `value` without helm's noise, or `None` when it has none.
+/// `value` without helm's noise, or `None` when it has none or helm did
+/// not render it (a `checksum/*` annotation written by hand is a change).
 pub(crate) fn without_noise(value: &Value) -> Option<Value> {
+    if !rendered_by_helm(value) {
+        return None;
+    }
     let mut out = value.clone();
     let mut removed = false;
     for path in METADATA_PATHS {
@@ -32,6 +36,14 @@ pub(crate) fn without_noise(value: &Value) -> Option<Value> {
         removed |= strip(meta, "annotations", |k| k.starts_with(CHECKSUM_PREFIX));
     }
     removed.then_some(out)
+}
+
+/// Whether helm rendered `value`: it carries the chart label, or says
+/// helm manages it.
+fn rendered_by_helm(value: &Value) -> bool {
+    let labels = value.get_path(&["metadata", "labels"]);
+    labels.and_then(|l| l.get(CHART_LABEL)).is_some()
+        || labels.and_then(|l| l.str_at(&["app.kubernetes.io/managed-by"])) == Some("Helm")
 }
 
 fn get_mut<'v>(value: &'v mut Value, path: &[&str]) -> Option<&'v mut Value> {
@@ -69,5 +81,15 @@ mod tests {
         let text = krust_yaml::to_yaml_string(&out).unwrap();
         assert_eq!(text, "kind: Deployment\nmetadata:\n  labels:\n    app: x\n  name: x\nspec:\n  template:\n    metadata:\n      annotations:\n        keep: \"y\"\n");
         assert_eq!(without_noise(&out), None);
+    }
+
+    #[test]
+    fn objects_helm_did_not_render_keep_their_checksums() {
+        let text = "kind: Deployment\nmetadata: {name: x, annotations: {checksum/config: abc}}\n";
+        let value = krust_yaml::load_documents(text).unwrap().remove(0);
+        assert_eq!(without_noise(&value), None);
+        let text = "kind: Deployment\nmetadata: {name: x, labels: {app.kubernetes.io/managed-by: Helm}, annotations: {checksum/config: abc}}\n";
+        let value = krust_yaml::load_documents(text).unwrap().remove(0);
+        assert!(without_noise(&value).is_some());
     }
 }
