@@ -130,7 +130,7 @@ pub use discover::{discover_roots, discover_roots_in};
 pub use error::{Error, ErrorKind, Result};
 pub use fs::{normalize, DiskFs, FileKind, FileSystem, Hidden, LayeredFs, MemFs};
 pub use generate::{content_hash, sha256_hex, HASH_ALPHABET, HASH_LEN};
-pub use helm::{HelmSettings, Rendered, Template};
+pub use helm::{HelmRendered, HelmSettings, HelmTemplate};
 pub use inputs::{inputs, inputs_with, Inputs, InputsCache};
 pub use loader::LoadRestrictor;
 pub use resid::{Gvk, IdKey, ResId};

@@ -18,7 +18,7 @@ pub mod values;
 
 use std::path::PathBuf;
 
-use krust::{BuildOptions, LoadRestrictor, MemFs, Template};
+use krust::{BuildOptions, HelmTemplate, LoadRestrictor, MemFs};
 use krust_yaml::{Mapping, Value};
 use rayon::prelude::*;
 
@@ -189,7 +189,7 @@ fn render_release(
     let values = krust_yaml::to_yaml_string(&values).map_err(|e| e.to_string())?;
     let name = release.helm_release_name();
     let defaults = chart_defaults(&chart)?;
-    let request = Template::new(
+    let request = HelmTemplate::new(
         chart.fs,
         &chart.dir,
         &name,

@@ -111,7 +111,7 @@ impl HelmSettings {
     /// `helm template` of a chart outside kustomize (a Flux HelmRelease's):
     /// the chart is copied out of `request.fs` first, so a chart in memory
     /// renders as on disk.
-    pub fn template(&self, request: &Template) -> std::result::Result<Rendered, String> {
+    pub fn template(&self, request: &HelmTemplate) -> std::result::Result<HelmRendered, String> {
         let scratch =
             Scratch::new().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
         let name = request.chart.file_name().unwrap_or_default();
@@ -157,7 +157,7 @@ impl HelmSettings {
         } else {
             Vec::new()
         };
-        Ok(Rendered { manifests, crds })
+        Ok(HelmRendered { manifests, crds })
     }
 
     /// `helm pull --untar` of `chart` from `repo` (an `http(s)://` chart
@@ -185,7 +185,7 @@ impl HelmSettings {
 /// and never passes to post-renderers).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Rendered {
+pub struct HelmRendered {
     /// `helm template`'s output, without CRDs.
     pub manifests: Vec<u8>,
     /// `helm show crds` (empty unless asked for).
@@ -194,7 +194,7 @@ pub struct Rendered {
 
 /// A chart to template with [`HelmSettings::template`].
 #[non_exhaustive]
-pub struct Template<'a> {
+pub struct HelmTemplate<'a> {
     /// Where the chart's files are read.
     pub fs: &'a dyn crate::FileSystem,
     /// The chart's directory on `fs`.
@@ -205,7 +205,7 @@ pub struct Template<'a> {
     pub namespace: &'a str,
     /// The values file's content (YAML).
     pub values: &'a [u8],
-    /// Also read the chart's `crds/` ([`Rendered::crds`]).
+    /// Also read the chart's `crds/` ([`HelmRendered::crds`]).
     pub include_crds: bool,
     /// The chart's own values in place of its `values.yaml` (what Flux's
     /// `valuesFiles` merge into), when set.
@@ -219,7 +219,7 @@ pub struct Template<'a> {
     pub no_hooks: bool,
 }
 
-impl<'a> Template<'a> {
+impl<'a> HelmTemplate<'a> {
     /// The chart at `chart` on `fs`, released as `release` into `namespace`
     /// with `values`, CRDs included.
     pub fn new(
@@ -228,8 +228,8 @@ impl<'a> Template<'a> {
         release: &'a str,
         namespace: &'a str,
         values: &'a [u8],
-    ) -> Template<'a> {
-        Template {
+    ) -> HelmTemplate<'a> {
+        HelmTemplate {
             fs,
             chart,
             release,
@@ -244,26 +244,26 @@ impl<'a> Template<'a> {
     }
 
     /// This request leaving out test hooks, or every hook.
-    pub fn with_hooks(mut self, tests: bool, others: bool) -> Template<'a> {
+    pub fn with_hooks(mut self, tests: bool, others: bool) -> HelmTemplate<'a> {
         self.skip_tests = !tests;
         self.no_hooks = !others;
         self
     }
 
     /// This request with more API versions available to the chart.
-    pub fn with_api_versions(mut self, versions: &'a [String]) -> Template<'a> {
+    pub fn with_api_versions(mut self, versions: &'a [String]) -> HelmTemplate<'a> {
         self.api_versions = versions;
         self
     }
 
     /// This request with the chart's own values replaced by `values`.
-    pub fn with_chart_values(mut self, values: Option<&'a [u8]>) -> Template<'a> {
+    pub fn with_chart_values(mut self, values: Option<&'a [u8]>) -> HelmTemplate<'a> {
         self.chart_values = values;
         self
     }
 
     /// This request with CRDs included or not.
-    pub fn with_crds(mut self, include: bool) -> Template<'a> {
+    pub fn with_crds(mut self, include: bool) -> HelmTemplate<'a> {
         self.include_crds = include;
         self
     }
