@@ -20,19 +20,6 @@ fn chart_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../krust/tests/helm/chart/demo")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 const RELEASE: &str = "apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata: {name: demo, namespace: apps}
@@ -97,7 +84,7 @@ spec:
 fn repository(url: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("krust-flux-helm-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&chart_dir(), &dir.join("charts/demo"));
+    krust_suite::copy_dir(&chart_dir(), &dir.join("charts/demo"), &[]);
     write(
         &dir,
         "clusters/demo/kustomization.yaml",

@@ -88,17 +88,7 @@ fn a_values_change_shows_as_the_change_to_the_rendered_deployment() {
     let text = std::fs::read_to_string(&chart).unwrap();
     std::fs::write(&chart, text.replace("version: 0.1.0", "version: 0.2.0")).unwrap();
     assert!(git(&dir, &["commit", "-qam", "chart 0.2.0"]));
-    let bump = [
-        "diff",
-        "--base",
-        "HEAD~1",
-        "--head",
-        "HEAD",
-        "app",
-        "--enable-helm",
-        "--helm-command",
-        &command,
-    ];
+    let bump = args;
     let out = render(&bump, &dir);
     let report = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{report}");

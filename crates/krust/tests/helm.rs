@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use krust::{BuildOptions, HelmSettings, KustomizeVersion};
 use krust_suite::chart_repo::ChartRepo;
+use krust_suite::copy_dir;
 use krust_suite::oracle::{self, Outcome, HELM_VERSIONS};
 
 /// The kustomize versions whose outputs are kept as goldens.
@@ -41,23 +42,6 @@ fn cases() -> Vec<PathBuf> {
         .collect();
     cases.sort();
     cases
-}
-
-fn copy_dir(from: &Path, to: &Path, skip: &[&str]) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if skip.iter().any(|s| name == *s) {
-            continue;
-        }
-        let (source, target) = (entry.path(), to.join(&name));
-        if source.is_dir() {
-            copy_dir(&source, &target, &[]);
-        } else {
-            std::fs::copy(&source, &target).unwrap();
-        }
-    }
 }
 
 /// A fresh copy of `case`'s tree with its chart in place, in a temporary

@@ -40,21 +40,6 @@ pub fn gitops() -> PathBuf {
 pub fn gitops_copy(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("krust-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&gitops(), &dir);
+    krust_suite::copy_dir(&gitops(), &dir, &[]);
     dir
-}
-
-/// Copies the tree `from` to `to`.
-#[allow(dead_code)]
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
