@@ -31,19 +31,56 @@ pub struct AffectedRoot {
     pub reason: Reason,
 }
 
-/// Whether `dir` holds a kustomization on `fs`.
-fn is_root(fs: &dyn FileSystem, dir: &Path) -> bool {
-    krust::kustomization::FILE_NAMES
-        .iter()
-        .any(|name| fs.kind(&dir.join(name)) == Some(FileKind::File))
+/// One revision's kustomizations, each read and parsed once for every
+/// question asked of them: which roots there are, and what each reads.
+pub struct KustomizationIndex<'fs> {
+    fs: &'fs dyn FileSystem,
+    cache: InputsCache,
+}
+
+impl<'fs> KustomizationIndex<'fs> {
+    /// The kustomizations of `fs`, read as they are asked for.
+    pub fn new(fs: &'fs dyn FileSystem) -> Self {
+        KustomizationIndex {
+            fs,
+            cache: InputsCache::default(),
+        }
+    }
+
+    /// The files.
+    pub fn fs(&self) -> &'fs dyn FileSystem {
+        self.fs
+    }
+
+    /// The roots below `dir` ([`krust::discover_roots_in`]).
+    pub fn roots(&self, dir: &Path, include_bases: bool) -> krust::Result<Vec<PathBuf>> {
+        krust::discover_roots_with(self.fs, dir, include_bases, &self.cache)
+    }
+
+    /// What the build of `root` reads ([`krust::inputs`]).
+    pub fn inputs(&self, root: &Path) -> krust::Result<krust::Inputs> {
+        krust::inputs_with(self.fs, root, &self.cache)
+    }
+
+    /// The position in `paths` of the first the build of `root` reads.
+    fn first_input(&self, root: &Path, paths: &[PathBuf]) -> Option<usize> {
+        krust::first_input(self.fs, root, paths, &self.cache)
+    }
+
+    /// Whether `dir` holds a kustomization.
+    fn is_root(&self, dir: &Path) -> bool {
+        krust::kustomization::FILE_NAMES
+            .iter()
+            .any(|name| self.fs.kind(&dir.join(name)) == Some(FileKind::File))
+    }
 }
 
 /// The roots among `roots` (absolute; found on either side) that the
 /// change from `old` to `new`, whose files differ at `changed`, can reach;
 /// in the order of `roots`.
 pub fn affected_roots(
-    old: &dyn FileSystem,
-    new: &dyn FileSystem,
+    old: &KustomizationIndex,
+    new: &KustomizationIndex,
     roots: &[PathBuf],
     changed: &[PathBuf],
 ) -> Vec<AffectedRoot> {
@@ -51,34 +88,24 @@ pub fn affected_roots(
         return Vec::new();
     }
     let touches_kustomization = changes_kustomization(changed);
-    // Roots share their bases and components: each side parses them once.
-    let (old_cache, new_cache) = (InputsCache::default(), InputsCache::default());
     roots
         .par_iter()
         .filter_map(|root| {
-            let reason = match (is_root(old, root), is_root(new, root)) {
+            let reason = match (old.is_root(root), new.is_root(root)) {
                 (false, false) => return None,
                 (false, true) => Reason::Added,
                 (true, false) => Reason::Removed,
                 (true, true) => {
-                    // A side whose inputs cannot be listed counts every change.
-                    let read =
-                        |fs: &dyn FileSystem, cache| krust::inputs_with(fs, root, cache).ok();
-                    let before = read(old, &old_cache);
+                    let before = old.first_input(root, changed);
                     // Inputs come from kustomization files alone: unless one
                     // changed, both sides list the same.
                     let after = if touches_kustomization {
-                        read(new, &new_cache)
+                        new.first_input(root, changed)
                     } else {
-                        None
+                        before
                     };
-                    let after = after.or_else(|| before.clone());
-                    let hit = changed.iter().find(|path| {
-                        [&before, &after]
-                            .iter()
-                            .any(|inputs| inputs.as_ref().is_none_or(|i| i.affected_by(path)))
-                    })?;
-                    Reason::Input(hit.clone())
+                    let first = before.into_iter().chain(after).min()?;
+                    Reason::Input(changed[first].clone())
                 }
             };
             Some(AffectedRoot {
@@ -100,13 +127,12 @@ pub fn changes_kustomization(changed: &[PathBuf]) -> bool {
 
 /// The directories (and files) whose contents the builds of `roots` read
 /// on any of `sides`: what a revision must provide to render them.
-pub fn input_dirs(sides: &[&dyn FileSystem], roots: &[PathBuf]) -> BTreeSet<PathBuf> {
+pub fn input_dirs(sides: &[&KustomizationIndex], roots: &[PathBuf]) -> BTreeSet<PathBuf> {
     let mut dirs = BTreeSet::new();
-    let caches: Vec<InputsCache> = sides.iter().map(|_| InputsCache::default()).collect();
     for root in roots {
         dirs.insert(root.clone());
-        for (fs, cache) in sides.iter().zip(&caches) {
-            if let Ok(read) = krust::inputs_with(*fs, root, cache) {
+        for side in sides {
+            if let Ok(read) = side.inputs(root) {
                 dirs.extend(
                     read.files
                         .iter()
@@ -215,6 +241,7 @@ mod tests {
     fn a_base_change_reaches_only_the_roots_that_include_it() {
         let (old, new) = (repo("1"), repo("2"));
         let changed = [PathBuf::from("/r/base/api/d.yaml")];
+        let (old, new) = (KustomizationIndex::new(&old), KustomizationIndex::new(&new));
         let hit = affected_roots(&old, &new, &roots(), &changed);
         let names: Vec<&Path> = hit.iter().map(|a| a.root.as_path()).collect();
         assert_eq!(names, [Path::new("/r/dev/api"), Path::new("/r/prod/api")]);
@@ -233,6 +260,7 @@ mod tests {
         let mut all = roots();
         all.push(PathBuf::from("/r/qa/api"));
         let changed = [PathBuf::from("/r/qa/api/kustomization.yaml")];
+        let (old, new) = (KustomizationIndex::new(&old), KustomizationIndex::new(&new));
         let hit = affected_roots(&old, &new, &all, &changed);
         assert_eq!(hit.len(), 1);
         assert_eq!(hit[0].reason, Reason::Added);

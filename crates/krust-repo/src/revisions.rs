@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use krust::{BuildOptions, DiskFs, FileSystem, MemFs};
 
-use crate::affected::{affected_roots, changes_kustomization, input_dirs, AffectedRoot};
+use crate::affected::{
+    affected_roots, changes_kustomization, input_dirs, AffectedRoot, KustomizationIndex,
+};
 use crate::flux::AffectedKustomization;
 use krust_diff::sides::{compare_sides, Side};
 use krust_diff::{DiffOptions, Pairing, RepoDiff};
@@ -63,6 +65,14 @@ impl Loaded {
             Some(fs) => fs,
             None => &DiskFs,
         }
+    }
+
+    /// Both sides' kustomizations, to be read once for every question.
+    fn indexes(&self) -> (KustomizationIndex<'_>, KustomizationIndex<'_>) {
+        (
+            KustomizationIndex::new(&self.base),
+            KustomizationIndex::new(self.head()),
+        )
     }
 }
 
@@ -148,7 +158,9 @@ impl<'a> RevisionDiff<'a> {
     /// the kustomization files alone, no other file is read.
     pub fn affected(&self) -> Result<Vec<AffectedRoot>, Error> {
         let trees = Trees::open(&self.dir, self.base, self.head)?;
-        Ok(self.affected_in(&trees)?.0)
+        let (sides, changed) = Self::kustomizations(&trees)?;
+        let (base, head) = sides.indexes();
+        self.affected_in(&base, &head, &changed)
     }
 
     /// The Flux Kustomizations of the cluster directory `cluster` (relative
@@ -168,22 +180,30 @@ impl<'a> RevisionDiff<'a> {
         ))
     }
 
-    /// The affected roots, from both sides' kustomization files (read here,
-    /// while git lists the changed files), and those files.
-    fn affected_in(&self, trees: &Trees) -> Result<(Vec<AffectedRoot>, Loaded), Error> {
+    /// Both sides' kustomization files (read while git lists the changed
+    /// files), and the changed files.
+    fn kustomizations(trees: &Trees) -> Result<(Loaded, Vec<PathBuf>), Error> {
         let (sides, changed) = rayon::join(
             || trees.read(&TreeFilter::kustomizations()),
             || trees.changed(),
         );
-        let (sides, changed) = (sides?, changed?);
+        Ok((sides?, changed?))
+    }
+
+    /// The affected roots, from both sides' kustomizations.
+    fn affected_in(
+        &self,
+        base: &KustomizationIndex,
+        head: &KustomizationIndex,
+        changed: &[PathBuf],
+    ) -> Result<Vec<AffectedRoot>, Error> {
         // Without a kustomization file changed, both sides have the same roots.
-        let roots = if changes_kustomization(&changed) {
-            self.roots_on(&[&sides.base, sides.head()])?
+        let roots = if changes_kustomization(changed) {
+            self.roots_on(&[base, head])?
         } else {
-            self.roots_on(&[&sides.base])?
+            self.roots_on(&[base])?
         };
-        let affected = affected_roots(&sides.base, sides.head(), &roots, &changed);
-        Ok((affected, sides))
+        Ok(affected_roots(base, head, &roots, changed))
     }
 
     /// The roots to render and both sides read far enough to render them:
@@ -193,12 +213,15 @@ impl<'a> RevisionDiff<'a> {
         let trees = Trees::open(&self.dir, self.base, self.head)?;
         if !self.changed_only {
             let sides = trees.read(&TreeFilter::all())?;
-            let roots = self.roots_on(&[&sides.base, sides.head()])?;
+            let (base, head) = sides.indexes();
+            let roots = self.roots_on(&[&base, &head])?;
             return Ok((roots, sides));
         }
-        let (affected, kustomizations) = self.affected_in(&trees)?;
+        let (kustomizations, changed) = Self::kustomizations(&trees)?;
+        let (base, head) = kustomizations.indexes();
+        let affected = self.affected_in(&base, &head, &changed)?;
         let roots: Vec<PathBuf> = affected.into_iter().map(|a| a.root).collect();
-        let read = input_dirs(&[&kustomizations.base, kustomizations.head()], &roots);
+        let read = input_dirs(&[&base, &head], &roots);
         let under = read
             .iter()
             .filter_map(|dir| dir.strip_prefix(&trees.top).ok())
@@ -306,15 +329,12 @@ impl<'a> RevisionDiff<'a> {
 
     /// The roots to compare: those named, and those found below `all` on
     /// either side (a directory missing on one side has no roots there).
-    fn roots_on(&self, sides: &[&dyn FileSystem]) -> Result<Vec<PathBuf>, Error> {
+    fn roots_on(&self, sides: &[&KustomizationIndex]) -> Result<Vec<PathBuf>, Error> {
         let mut roots = self.roots.clone();
         if let Some(dir) = &self.all {
-            for fs in sides {
-                if fs.kind(dir).is_some() {
-                    roots.extend(
-                        krust::discover_roots_in(*fs, dir, self.include_bases)
-                            .map_err(Error::krust)?,
-                    );
+            for side in sides {
+                if side.fs().kind(dir).is_some() {
+                    roots.extend(side.roots(dir, self.include_bases).map_err(Error::krust)?);
                 }
             }
         }

@@ -5,12 +5,12 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use krust_yaml::Value;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::fs::{normalize, FileKind, FileSystem};
-use crate::kustomization::{self, FILE_NAMES};
+use crate::inputs::InputsCache;
+use crate::kustomization::FILE_NAMES;
 
 /// Skipped while walking: version control and vendored dependencies.
 const SKIPPED_DIRS: [&str; 3] = [".git", "node_modules", "vendor"];
@@ -27,32 +27,39 @@ pub fn discover_roots_in(
     dir: &Path,
     include_bases: bool,
 ) -> Result<Vec<PathBuf>> {
+    discover_roots_with(fs, dir, include_bases, &InputsCache::default())
+}
+
+/// [`discover_roots_in`] reading the kustomizations through `cache`, which
+/// must only ever be used with `fs`: what the roots' [`crate::inputs_with`]
+/// then reads again is already parsed.
+pub fn discover_roots_with(
+    fs: &dyn FileSystem,
+    dir: &Path,
+    include_bases: bool,
+    cache: &InputsCache,
+) -> Result<Vec<PathBuf>> {
     let mut candidates = Vec::new();
     walk(fs, dir, &mut candidates).map_err(|e| {
         Error::io(dir, e).reworded(|m| format!("cannot read the directory tree: {m}"))
     })?;
-    // Parsing is the work, and every kustomization parses on its own.
-    let docs: Vec<(PathBuf, Value)> = candidates
+    // Parsing is the work, and every kustomization parses on its own. An
+    // unreadable kustomization is still a root: rendering it reports the
+    // problem.
+    let records: Vec<_> = candidates
         .into_par_iter()
         .map(|candidate| {
-            // An unreadable kustomization is still a root: rendering it reports the problem.
-            let doc = read_kustomization(fs, &candidate).unwrap_or_default();
-            (candidate, doc)
+            let record = cache.dir(fs, &normalize(&candidate));
+            (candidate, record)
         })
         .collect();
     let mut roots = BTreeSet::new();
     let mut referenced = BTreeSet::new();
-    for (candidate, doc) in docs {
-        if doc.str_at(&["kind"]) == Some(kustomization::COMPONENT_KIND) {
+    for (candidate, record) in records {
+        if record.component {
             continue;
         }
-        for field in ["resources", "bases"] {
-            for resource in doc.get(field).and_then(Value::as_seq).into_iter().flatten() {
-                if let Some(path) = resource.as_str() {
-                    referenced.insert(normalize(&candidate.join(path)));
-                }
-            }
-        }
+        referenced.extend(record.references.iter().cloned());
         roots.insert(candidate);
     }
     if !include_bases {
@@ -66,12 +73,6 @@ fn kustomization_file(fs: &dyn FileSystem, dir: &Path) -> Option<PathBuf> {
         .iter()
         .map(|n| dir.join(n))
         .find(|p| fs.kind(p) == Some(FileKind::File))
-}
-
-fn read_kustomization(fs: &dyn FileSystem, dir: &Path) -> Option<Value> {
-    let bytes = fs.read(&kustomization_file(fs, dir)?).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    crate::kustomization::load_text(&text).ok()?
 }
 
 fn walk(fs: &dyn FileSystem, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

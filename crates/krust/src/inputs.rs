@@ -12,11 +12,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::Result;
 use crate::fs::{normalize, FileKind, FileSystem};
 use crate::kustomization::{self, HelmGlobals, Kustomization, ReplacementEntry, FILE_NAMES};
+use krust_yaml::Value;
 
 /// What a root's build reads: files, and directories read whole.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -59,23 +60,50 @@ pub fn inputs(fs: &dyn FileSystem, dir: &Path) -> Result<Inputs> {
     inputs_with(fs, dir, &InputsCache::default())
 }
 
-/// Kustomizations read once for many [`inputs_with`] calls over one
-/// filesystem: the roots of a repository share their bases and components.
+/// Kustomization directories read once for many [`inputs_with`],
+/// [`first_input`] and [`crate::discover_roots_with`] calls over one
+/// filesystem: the roots of a repository share their bases and components,
+/// and finding the roots reads the same files again.
 #[derive(Debug, Default)]
 pub struct InputsCache {
-    parsed: Mutex<HashMap<PathBuf, Option<Arc<Kustomization>>>>,
+    dirs: Mutex<HashMap<PathBuf, Arc<DirRecord>>>,
+}
+
+/// One directory as the static analyses see it.
+#[derive(Debug)]
+pub(crate) struct DirRecord {
+    dir: PathBuf,
+    /// Its (first) kustomization document, when it reads as YAML.
+    doc: Option<Value>,
+    /// Whether its (first) kustomization file says `kind: Component`.
+    pub(crate) component: bool,
+    /// Its `resources` and `bases` entries, resolved against it (read
+    /// leniently, so a kustomization that does not build still names them).
+    pub(crate) references: Vec<PathBuf>,
+    /// What its build reads, worked out the first time it is asked:
+    /// finding roots never needs it.
+    reads: OnceLock<Reads>,
+}
+
+/// What a build of one directory reads itself, and where it goes on.
+#[derive(Debug, Default)]
+struct Reads {
+    own: Inputs,
+    /// The directories the build goes on into (resources, components,
+    /// generator and transformer directories), in the order named.
+    includes: Vec<PathBuf>,
 }
 
 impl InputsCache {
-    /// The kustomization in `file`, read and parsed the first time only.
-    fn get(&self, fs: &dyn FileSystem, file: &Path) -> Option<Arc<Kustomization>> {
-        let lock = || self.parsed.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(found) = lock().get(file) {
+    /// The record of `dir` (normalized), read and parsed the first time only.
+    pub(crate) fn dir(&self, fs: &dyn FileSystem, dir: &Path) -> Arc<DirRecord> {
+        let lock = || self.dirs.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = lock().get(dir) {
             return found.clone();
         }
-        let parsed = read(fs, file).map(Arc::new);
-        lock().insert(file.to_path_buf(), parsed.clone());
-        parsed
+        let record = Arc::new(DirRecord::read(fs, dir));
+        lock().insert(dir.to_path_buf(), record.clone());
+        record
     }
 }
 
@@ -83,86 +111,159 @@ impl InputsCache {
 /// ever be used with `fs`.
 pub fn inputs_with(fs: &dyn FileSystem, dir: &Path, cache: &InputsCache) -> Result<Inputs> {
     let mut found = Inputs::default();
-    let mut walk = Walk {
-        fs,
-        cache,
-        found: &mut found,
-        seen: BTreeSet::new(),
-    };
-    walk.visit(&normalize(dir))?;
+    walk(fs, &normalize(dir), cache, &mut |reads| {
+        found.files.extend(reads.own.files.iter().cloned());
+        found.trees.extend(reads.own.trees.iter().cloned());
+        true
+    });
     Ok(found)
 }
 
-/// One root's walk through its kustomizations.
-struct Walk<'a> {
-    fs: &'a dyn FileSystem,
-    cache: &'a InputsCache,
-    found: &'a mut Inputs,
-    seen: BTreeSet<PathBuf>,
+/// The position in `paths` (absolute) of the first one the build of the
+/// root `dir` reads, or `None`: the roots a change reaches, without
+/// collecting each root's inputs.
+pub fn first_input(
+    fs: &dyn FileSystem,
+    dir: &Path,
+    paths: &[PathBuf],
+    cache: &InputsCache,
+) -> Option<usize> {
+    let mut first: Option<usize> = None;
+    walk(fs, &normalize(dir), cache, &mut |reads| {
+        let before = first.unwrap_or(paths.len());
+        first = paths[..before]
+            .iter()
+            .position(|path| reads.own.affected_by(path))
+            .or(first);
+        first != Some(0)
+    });
+    first
 }
 
-impl Walk<'_> {
-    /// Records the kustomization in `dir` and what it names, then the
-    /// kustomizations it includes.
-    fn visit(&mut self, dir: &Path) -> Result<()> {
-        let fs = self.fs;
-        if !self.seen.insert(dir.to_path_buf()) {
-            return Ok(());
+/// Visits every directory the build of `dir` reaches, once each, until
+/// `visit` says stop.
+fn walk(
+    fs: &dyn FileSystem,
+    dir: &Path,
+    cache: &InputsCache,
+    visit: &mut dyn FnMut(&Reads) -> bool,
+) {
+    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        if seen.contains(&dir) {
+            continue;
         }
-        for name in FILE_NAMES {
-            self.found.file(fs, dir.join(name));
+        let record = cache.dir(fs, &dir);
+        seen.insert(dir);
+        let reads = record.reads(fs);
+        if !visit(reads) {
+            return;
         }
-        let Ok(file) = kustomization::find_file(fs, dir) else {
-            // Not (or no longer) a kustomization: the names above cover it.
-            return Ok(());
+        pending.extend(reads.includes.iter().rev().cloned());
+    }
+}
+
+impl DirRecord {
+    /// Reads the kustomization in `dir`, if any.
+    fn read(fs: &dyn FileSystem, dir: &Path) -> DirRecord {
+        let doc = FILE_NAMES
+            .iter()
+            .map(|name| dir.join(name))
+            .find(|p| fs.kind(p) == Some(FileKind::File))
+            .and_then(|file| read(fs, &file));
+        let mut record = DirRecord {
+            dir: dir.to_path_buf(),
+            component: false,
+            references: Vec::new(),
+            doc: None,
+            reads: OnceLock::new(),
         };
-        let Some(kust) = self.cache.get(fs, &file) else {
-            return Ok(());
+        let Some(doc) = doc else {
+            return record;
         };
+        record.component = doc.str_at(&["kind"]) == Some(kustomization::COMPONENT_KIND);
+        for field in ["resources", "bases"] {
+            let entries = doc.get(field).and_then(Value::as_seq).into_iter().flatten();
+            record.references.extend(
+                entries
+                    .filter_map(Value::as_str)
+                    .map(|path| normalize(&dir.join(path))),
+            );
+        }
+        record.doc = Some(doc);
+        record
+    }
+
+    /// What the build of this directory reads.
+    fn reads(&self, fs: &dyn FileSystem) -> &Reads {
+        self.reads.get_or_init(|| {
+            let mut reads = Reads::default();
+            for name in FILE_NAMES {
+                reads.own.file(fs, self.dir.join(name));
+            }
+            // Two kustomization files, or one that does not parse, name
+            // nothing more: the build fails whatever else changes, until
+            // the files themselves do.
+            let single = kustomization::find_file(fs, &self.dir).is_ok();
+            let kust = self
+                .doc
+                .as_ref()
+                .filter(|_| single)
+                .and_then(|doc| kustomization::parse_kustomization(Some(doc)).ok());
+            if let Some(kust) = kust {
+                reads.name(fs, &self.dir, &kust);
+            }
+            reads
+        })
+    }
+}
+
+impl Reads {
+    /// Records what `kust`, the kustomization in `dir`, names.
+    fn name(&mut self, fs: &dyn FileSystem, dir: &Path, kust: &Kustomization) {
         for entry in kust.resources.iter().chain(&kust.components) {
             let path = normalize(&dir.join(entry));
             match fs.kind(&path) {
-                Some(FileKind::Dir) => self.visit(&path)?,
-                Some(FileKind::File) => self.found.file(fs, path),
+                Some(FileKind::Dir) => self.includes.push(path),
+                Some(FileKind::File) => self.own.file(fs, path),
                 // Missing: whatever appears there, file or directory, counts.
                 None => {
-                    self.found.trees.insert(path);
+                    self.own.trees.insert(path);
                 }
             }
         }
-        for path in named_files(&kust) {
-            self.found.file(fs, normalize(&dir.join(path)));
+        for path in named_files(kust) {
+            self.own.file(fs, normalize(&dir.join(path)));
         }
         if !kust.helm_charts.is_empty() {
             // Charts, found or pulled there, are whole directories.
             let home = HelmGlobals::chart_home(kust.helm_globals.as_ref(), dir);
-            self.found.trees.insert(home);
+            self.own.trees.insert(home);
         }
         for entry in kust.generators.iter().chain(&kust.transformers) {
             // Inline configurations name files relative to the kustomization.
             let path = normalize(&dir.join(entry));
             match fs.kind(&path) {
-                Some(FileKind::Dir) => self.visit(&path)?,
+                Some(FileKind::Dir) => self.includes.push(path),
                 Some(FileKind::File) => {
-                    self.found.file(fs, path);
-                    self.found.trees.insert(dir.to_path_buf());
+                    self.own.file(fs, path);
+                    self.own.trees.insert(dir.to_path_buf());
                 }
                 None => {
-                    self.found.trees.insert(dir.to_path_buf());
+                    self.own.trees.insert(dir.to_path_buf());
                 }
             }
         }
-        Ok(())
     }
 }
 
-/// The kustomization in `file`, or `None` when it does not parse (its
-/// build fails whatever else changes, until the file itself does).
-fn read(fs: &dyn FileSystem, file: &Path) -> Option<Kustomization> {
+/// The kustomization document in `file`, or `None` when it does not read
+/// as YAML.
+fn read(fs: &dyn FileSystem, file: &Path) -> Option<Value> {
     let bytes = fs.read(file).ok()?;
     let text = String::from_utf8(bytes).ok()?;
-    let doc = kustomization::load_text(&text).ok()?;
-    kustomization::parse_kustomization(doc.as_ref()).ok()
+    kustomization::load_text(&text).ok()?
 }
 
 /// The files a kustomization names besides resources, components and
@@ -271,6 +372,49 @@ mod tests {
         }
         assert!(!read.affected_by(Path::new("/r/other/kustomization.yaml")));
         assert!(!read.affected_by(Path::new("/r/base/unlisted.yaml")));
+    }
+
+    #[test]
+    fn first_input_is_the_earliest_changed_path_any_reached_directory_reads() {
+        let mut fs = MemFs::new();
+        fs.add_file("/r/base/kustomization.yaml", "resources: [d.yaml]\n");
+        fs.add_file("/r/comp/kustomization.yaml", "kind: Component\n");
+        fs.add_file(
+            "/r/dev/kustomization.yaml",
+            "resources: [../base]\ncomponents: [../comp]\npatches: [{path: p.yaml}]\n",
+        );
+        // A cycle ends the walk instead of looping.
+        fs.add_file(
+            "/r/loop/kustomization.yaml",
+            "resources: [../loop, ../base]\n",
+        );
+        let cache = InputsCache::default();
+        let paths = |names: &[&str]| -> Vec<PathBuf> {
+            names.iter().map(|n| Path::new("/r").join(n)).collect()
+        };
+        let first = |root: &str, names: &[&str]| {
+            first_input(&fs, &Path::new("/r").join(root), &paths(names), &cache)
+        };
+        assert_eq!(
+            first("dev", &["other.yaml", "base/d.yaml", "dev/p.yaml"]),
+            Some(1)
+        );
+        assert_eq!(first("dev", &["comp/Kustomization"]), Some(0));
+        assert_eq!(first("dev", &["prod/p.yaml", "base/unlisted.yaml"]), None);
+        assert_eq!(first("loop", &["dev/p.yaml", "base/d.yaml"]), Some(1));
+        // The same answers as the inputs each root's walk collects.
+        for root in ["dev", "loop", "base"] {
+            let read = inputs(&fs, &Path::new("/r").join(root)).unwrap();
+            for path in paths(&["base/d.yaml", "dev/p.yaml", "comp/kustomization.yml"]) {
+                let hit = first_input(
+                    &fs,
+                    &Path::new("/r").join(root),
+                    std::slice::from_ref(&path),
+                    &cache,
+                );
+                assert_eq!(hit.is_some(), read.affected_by(&path), "{root} {path:?}");
+            }
+        }
     }
 
     #[test]

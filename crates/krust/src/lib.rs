@@ -126,12 +126,12 @@ pub mod patches {
 }
 
 pub use build::{build, resources_from_bytes, BuildOptions, Graph, GraphStats, Reorder};
-pub use discover::{discover_roots, discover_roots_in};
+pub use discover::{discover_roots, discover_roots_in, discover_roots_with};
 pub use error::{Error, ErrorKind, Result};
 pub use fs::{normalize, DiskFs, FileKind, FileSystem, Hidden, LayeredFs, MemFs};
 pub use generate::{content_hash, sha256_hex, HASH_ALPHABET, HASH_LEN};
 pub use helm::{HelmRendered, HelmSettings, HelmTemplate};
-pub use inputs::{inputs, inputs_with, Inputs, InputsCache};
+pub use inputs::{first_input, inputs, inputs_with, Inputs, InputsCache};
 pub use loader::LoadRestrictor;
 pub use resid::{Gvk, IdKey, ResId};
 pub use resmap::ResMap;

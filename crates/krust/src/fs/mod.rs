@@ -6,7 +6,8 @@ mod layered;
 
 pub use layered::{Hidden, LayeredFs};
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
@@ -105,45 +106,95 @@ impl FileSystem for DiskFs {
 
 /// An in-memory tree. Directories are implied by the files below them and can
 /// also be added empty. Symlinks are not modelled.
+///
+/// Paths are hashed, not ordered: a git revision's tree holds tens of
+/// thousands of files, and every lookup comparing paths component by
+/// component showed in profiles. Each directory keeps its sorted listing.
 #[derive(Debug, Default, Clone)]
 pub struct MemFs {
-    entries: BTreeMap<PathBuf, Option<Vec<u8>>>,
+    entries: HashMap<PathBuf, Entry, foldhash::fast::RandomState>,
+}
+
+/// A file's content, or a directory's listing.
+#[derive(Debug, Clone)]
+enum Entry {
+    File(Vec<u8>),
+    Dir(BTreeMap<String, FileKind>),
 }
 
 impl MemFs {
     /// An empty tree (only `/` exists).
     pub fn new() -> Self {
         let mut fs = MemFs::default();
-        fs.entries.insert(PathBuf::from("/"), None);
+        fs.entries
+            .insert(PathBuf::from("/"), Entry::Dir(BTreeMap::new()));
         fs
     }
 
     /// Adds (or replaces) a file, creating its parent directories.
     pub fn add_file(&mut self, path: impl AsRef<Path>, content: impl Into<Vec<u8>>) {
         let path = normalize(&Path::new("/").join(path));
-        self.add_parents(&path);
-        self.entries.insert(path, Some(content.into()));
+        self.add_parents(&path, FileKind::File);
+        self.entries.insert(path, Entry::File(content.into()));
     }
 
     /// Adds an empty directory, creating its parents.
     pub fn add_dir(&mut self, path: impl AsRef<Path>) {
         let path = normalize(&Path::new("/").join(path));
-        self.add_parents(&path);
-        self.entries.insert(path, None);
+        self.add_parents(&path, FileKind::Dir);
+        if !matches!(self.entries.get(&path), Some(Entry::Dir(_))) {
+            self.entries.insert(path, Entry::Dir(BTreeMap::new()));
+        }
     }
 
-    fn add_parents(&mut self, path: &Path) {
-        for parent in path.ancestors().skip(1) {
-            self.entries.entry(parent.to_path_buf()).or_insert(None);
+    /// Lists `path` (a `kind`) in its parent, and each directory in its
+    /// own parent, up to the first that was already there.
+    fn add_parents(&mut self, path: &Path, kind: FileKind) {
+        let mut child = path;
+        let mut kind = kind;
+        while let (Some(parent), Some(name)) = (child.parent(), child.file_name()) {
+            let existed = self.entries.contains_key(parent);
+            let entry = self
+                .entries
+                .entry(parent.to_path_buf())
+                .or_insert_with(|| Entry::Dir(BTreeMap::new()));
+            // A file with files below it stays a file; a name that is not
+            // UTF-8 is not listed (the disk's listing skips it too).
+            if let (Entry::Dir(listing), Some(name)) = (entry, name.to_str()) {
+                listing.insert(name.to_owned(), kind);
+            }
+            if existed {
+                return;
+            }
+            (child, kind) = (parent, FileKind::Dir);
         }
+    }
+
+    fn entry(&self, path: &Path) -> Option<&Entry> {
+        match lookup_key(path) {
+            Cow::Borrowed(key) => self.entries.get(key),
+            Cow::Owned(key) => self.entries.get(&key),
+        }
+    }
+}
+
+/// `path` as the tree's keys are written: normalized, without copying a
+/// path that has no `..` (hashing and equality already ignore `.` and
+/// doubled separators).
+fn lookup_key(path: &Path) -> Cow<'_, Path> {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    if path.is_absolute() && !bytes.windows(2).any(|w| w == b"..") {
+        Cow::Borrowed(path)
+    } else {
+        Cow::Owned(normalize(path))
     }
 }
 
 impl FileSystem for MemFs {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        match self.entries.get(&normalize(path)) {
-            Some(Some(content)) => Ok(content.clone()),
-            Some(None) => Err(io::Error::other("is a directory")),
+        match self.entry(path) {
+            Some(Entry::File(content)) => Ok(content.clone()),
+            Some(Entry::Dir(_)) => Err(io::Error::other("is a directory")),
             None => Err(io::Error::new(
                 io::ErrorKind::NotFound,
                 "no such file or directory",
@@ -152,9 +203,9 @@ impl FileSystem for MemFs {
     }
 
     fn kind(&self, path: &Path) -> Option<FileKind> {
-        self.entries.get(&normalize(path)).map(|e| match e {
-            Some(_) => FileKind::File,
-            None => FileKind::Dir,
+        self.entry(path).map(|e| match e {
+            Entry::File(_) => FileKind::File,
+            Entry::Dir(_) => FileKind::Dir,
         })
     }
 
@@ -171,29 +222,13 @@ impl FileSystem for MemFs {
     }
 
     fn read_dir(&self, path: &Path) -> io::Result<Vec<(String, FileKind)>> {
-        let dir = normalize(path);
-        if self.kind(&dir) != Some(FileKind::Dir) {
-            return Err(io::Error::new(io::ErrorKind::NotFound, "no such directory"));
+        match self.entry(path) {
+            Some(Entry::Dir(listing)) => Ok(listing
+                .iter()
+                .map(|(name, kind)| (name.clone(), *kind))
+                .collect()),
+            _ => Err(io::Error::new(io::ErrorKind::NotFound, "no such directory")),
         }
-        // Entries are sorted, so a directory's descendants follow it.
-        Ok(self
-            .entries
-            .range(dir.clone()..)
-            .skip(1)
-            .take_while(|(p, _)| p.starts_with(&dir))
-            .filter(|(p, _)| p.parent() == Some(dir.as_path()))
-            .filter_map(|(p, e)| {
-                let name = p.file_name()?.to_str()?.to_owned();
-                Some((
-                    name,
-                    if e.is_some() {
-                        FileKind::File
-                    } else {
-                        FileKind::Dir
-                    },
-                ))
-            })
-            .collect())
     }
 }
 
@@ -252,6 +287,47 @@ mod tests {
             fs.canonicalize(Path::new("/repo/base/../base")).unwrap(),
             PathBuf::from("/repo/base")
         );
+    }
+
+    #[test]
+    fn memfs_lists_directories_sorted_and_finds_paths_however_written() {
+        let mut fs = MemFs::new();
+        fs.add_file("/r/b/x.yaml", "x");
+        fs.add_file("/r/a.yaml", "a");
+        fs.add_dir("/r/c");
+        fs.add_file("/r/b/y.yaml", "y");
+        fs.add_dir("/r/b");
+        let listing = |dir: &str| fs.read_dir(Path::new(dir)).unwrap();
+        assert_eq!(
+            listing("/r"),
+            [
+                ("a.yaml".to_owned(), FileKind::File),
+                ("b".to_owned(), FileKind::Dir),
+                ("c".to_owned(), FileKind::Dir),
+            ]
+        );
+        assert_eq!(
+            listing("/r/b").len(),
+            2,
+            "adding a directory again keeps its files"
+        );
+        assert!(listing("/r/c").is_empty());
+        assert_eq!(listing("/"), [("r".to_owned(), FileKind::Dir)]);
+        assert!(fs.read_dir(Path::new("/r/a.yaml")).is_err());
+        for written in [
+            "/r/b/x.yaml",
+            "/r//b/./x.yaml",
+            "/r/c/../b/x.yaml",
+            "/r/b/x.yaml/",
+        ] {
+            assert_eq!(fs.read(Path::new(written)).unwrap(), b"x", "{written}");
+        }
+        assert_eq!(fs.kind(Path::new("/r/c/..")), Some(FileKind::Dir));
+        assert!(fs.read(Path::new("/r/b")).is_err());
+        // A file replaced by a directory is listed as one.
+        fs.add_file("/r/c", "now a file");
+        let listing = fs.read_dir(Path::new("/r")).unwrap();
+        assert_eq!(listing[2], ("c".to_owned(), FileKind::File));
     }
 
     #[cfg(unix)]
