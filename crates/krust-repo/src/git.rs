@@ -198,7 +198,8 @@ pub struct TreeEntry {
 /// directories, to keep memory down in big repositories.
 #[derive(Debug, Clone, Default)]
 pub struct TreeFilter {
-    under: Option<Vec<PathBuf>>,
+    /// The directories (or files) read whole; `None`: everything.
+    under: Option<HashSet<PathBuf>>,
     /// Only kustomization files (of any directory).
     kustomizations: bool,
 }
@@ -221,7 +222,18 @@ impl TreeFilter {
     /// Only files below these directories, given as paths from the top of
     /// the tree (see [`path_in_tree`]); an empty path means the whole tree.
     pub fn under<P: Into<PathBuf>>(dirs: impl IntoIterator<Item = P>) -> Self {
-        let dirs = dirs.into_iter().map(|d| normalize(&d.into())).collect();
+        // The whole tree is the empty path, every path's last ancestor.
+        let dirs = dirs
+            .into_iter()
+            .map(|d| normalize(&d.into()))
+            .map(|d| {
+                if d == Path::new(".") {
+                    PathBuf::new()
+                } else {
+                    d
+                }
+            })
+            .collect();
         TreeFilter {
             under: Some(dirs),
             kustomizations: false,
@@ -238,9 +250,7 @@ impl TreeFilter {
         }
         match &self.under {
             None => true,
-            Some(dirs) => dirs
-                .iter()
-                .any(|d| d == Path::new(".") || path.starts_with(d)),
+            Some(dirs) => path.ancestors().any(|d| dirs.contains(d)),
         }
     }
 }
@@ -260,43 +270,43 @@ impl RevisionTree {
     /// Resolves `rev` to a commit of the repository at `repo` and lists its
     /// tree, through one `git cat-file --batch` process kept for reading.
     pub fn open(repo: &Path, rev: &str) -> Result<Self, GitError> {
-        let git = Git::new(repo, Some(rev));
-        let name = format!("{rev}^{{commit}}");
-        if rev.starts_with('-') {
-            let command = format!("git rev-parse --verify {name}");
-            let why = "a revision may not start with `-` (git would read it as an option)";
-            return Err(git.error(&command, GitErrorKind::Refused(why)));
-        }
-        let mut batch = CatFile::start(git.clone())?;
-        let (commit, content) = match batch.resolve(&name)? {
-            Some(found) => found,
-            None => {
-                // Git's own words for what is wrong with the name.
-                let out = git.output(&["rev-parse", "--verify", &name])?;
-                let commit = String::from_utf8_lossy(&out).trim().to_string();
-                batch.resolve(&commit)?.ok_or_else(|| {
-                    let problem = format!("commit {commit} is missing");
-                    git.error(
-                        "git cat-file --batch",
-                        GitErrorKind::UnexpectedOutput(problem),
-                    )
-                })?
-            }
-        };
-        let Some(root) = tree::commit_tree(&content) else {
-            let problem = format!("commit {commit} names no tree");
-            return Err(git.error(
-                "git cat-file --batch",
-                GitErrorKind::UnexpectedOutput(problem),
-            ));
-        };
-        let entries = tree::list(&mut batch, root)?;
+        let mut batch = CatFile::start(Git::new(repo, Some(rev)))?;
+        let (commit, root) = resolve(&mut batch, repo, rev)?;
+        let entries = tree::list(&mut batch, &[&root])?.pop().unwrap_or_default();
         Ok(RevisionTree {
             rev: rev.to_string(),
             commit,
             entries,
             batch: Arc::new(Mutex::new(batch)),
         })
+    }
+
+    /// [`RevisionTree::open`] for several revisions through one process:
+    /// the tree objects they share are listed once, and
+    /// [`RevisionTree::read_all`] reads the files they share once.
+    pub fn open_all(repo: &Path, revs: &[&str]) -> Result<Vec<Self>, GitError> {
+        if let [rev] = revs {
+            return Ok(vec![RevisionTree::open(repo, rev)?]);
+        }
+        let mut batch = CatFile::start(Git::new(repo, None))?;
+        let resolved = revs
+            .iter()
+            .map(|rev| resolve(&mut batch, repo, rev))
+            .collect::<Result<Vec<_>, _>>()?;
+        let roots: Vec<&str> = resolved.iter().map(|(_, root)| root.as_str()).collect();
+        let listings = tree::list(&mut batch, &roots)?;
+        let batch = Arc::new(Mutex::new(batch));
+        Ok(revs
+            .iter()
+            .zip(resolved)
+            .zip(listings)
+            .map(|((rev, (commit, _)), entries)| RevisionTree {
+                rev: rev.to_string(),
+                commit,
+                entries,
+                batch: batch.clone(),
+            })
+            .collect())
     }
 
     /// The files that differ between this revision and `other`, as absolute
@@ -365,46 +375,121 @@ impl RevisionTree {
     /// restrictor rejects a link that leaves the kustomization's directory,
     /// while the copy lies inside it.
     pub fn read_fs(&self, mount: &Path, filter: &TreeFilter) -> Result<MemFs, GitError> {
-        let mut batch = self.batch.lock().unwrap_or_else(|e| e.into_inner());
+        let mut read = RevisionTree::read_all(&[self], mount, filter)?;
+        Ok(read.pop().unwrap_or_default())
+    }
+
+    /// [`RevisionTree::read_fs`] of each of `trees`; trees opened together
+    /// ([`RevisionTree::open_all`]) read each blob they share once.
+    pub fn read_all(
+        trees: &[&RevisionTree],
+        mount: &Path,
+        filter: &TreeFilter,
+    ) -> Result<Vec<MemFs>, GitError> {
+        let shared = trees
+            .windows(2)
+            .all(|pair| Arc::ptr_eq(&pair[0].batch, &pair[1].batch));
+        let Some(first) = trees.first().filter(|_| shared) else {
+            return trees.iter().map(|t| t.read_fs(mount, filter)).collect();
+        };
+        let mut batch = first.batch.lock().unwrap_or_else(|e| e.into_inner());
         let batch = &mut *batch;
+        let mut fss = Vec::with_capacity(trees.len());
+        // For each blob, the tree and the paths it fills there.
+        let mut wanted: BTreeMap<&str, Vec<(usize, &Path)>> = BTreeMap::new();
+        for (i, tree) in trees.iter().enumerate() {
+            let mut fs = MemFs::new();
+            fs.add_dir(mount);
+            for (oid, path) in tree.plan(batch, filter)? {
+                match oid {
+                    Some(oid) => wanted.entry(oid).or_default().push((i, path)),
+                    None => fs.add_dir(mount.join(path)),
+                }
+            }
+            fss.push(fs);
+        }
+        let oids: Vec<&str> = wanted.keys().copied().collect();
+        let mut places = wanted.into_values();
+        batch.read_blobs(&oids, |_, content| {
+            let places = places.next().unwrap_or_default();
+            if let Some(((last_tree, last), others)) = places.split_last() {
+                for (tree, path) in others {
+                    fss[*tree].add_file(mount.join(path), content.clone());
+                }
+                fss[*last_tree].add_file(mount.join(last), content);
+            }
+        })?;
+        Ok(fss)
+    }
+
+    /// The files `filter` selects, each with the blob that fills it (a
+    /// symlink's target's), or `None` for a submodule's empty directory.
+    fn plan<'t>(
+        &'t self,
+        batch: &mut CatFile,
+        filter: &TreeFilter,
+    ) -> Result<Vec<(Option<&'t str>, &'t Path)>, GitError> {
         let selected: Vec<&TreeEntry> = self
             .entries
             .iter()
             .filter(|e| filter.includes(&e.path))
             .collect();
+        // Only symlinks need the whole tree by path.
         let by_path: HashMap<&Path, &TreeEntry> =
-            self.entries.iter().map(|e| (e.path.as_path(), e)).collect();
-        let targets = read_link_targets(batch, &selected, &by_path)?;
-        let mut fs = MemFs::new();
-        fs.add_dir(mount);
-        // Paths to fill per blob, so that each distinct blob is read once.
-        let mut wanted: BTreeMap<&str, Vec<&Path>> = BTreeMap::new();
-        for entry in &selected {
-            let file = match entry.kind {
-                EntryKind::File => Some(*entry),
-                EntryKind::Symlink => resolve_link(&entry.path, &targets, &by_path),
-                EntryKind::Submodule => {
-                    fs.add_dir(mount.join(&entry.path));
-                    None
-                }
+            match selected.iter().any(|e| e.kind == EntryKind::Symlink) {
+                true => self.entries.iter().map(|e| (e.path.as_path(), e)).collect(),
+                false => HashMap::new(),
             };
-            if let Some(file) = file {
-                wanted.entry(&file.oid).or_default().push(&entry.path);
-            }
-        }
-        let oids: Vec<&str> = wanted.keys().copied().collect();
-        let mut paths = wanted.into_values();
-        batch.read_blobs(&oids, |_, content| {
-            let paths = paths.next().unwrap_or_default();
-            if let Some((last, others)) = paths.split_last() {
-                for path in others {
-                    fs.add_file(mount.join(path), content.clone());
-                }
-                fs.add_file(mount.join(last), content);
-            }
-        })?;
-        Ok(fs)
+        let targets = read_link_targets(batch, &selected, &by_path)?;
+        Ok(selected
+            .iter()
+            .filter_map(|entry| {
+                let oid = match entry.kind {
+                    EntryKind::File => Some(entry.oid.as_str()),
+                    EntryKind::Symlink => {
+                        Some(resolve_link(&entry.path, &targets, &by_path)?.oid.as_str())
+                    }
+                    EntryKind::Submodule => None,
+                };
+                Some((oid, entry.path.as_path()))
+            })
+            .collect())
     }
+}
+
+/// The commit `rev` names and its tree, in hex, asked through `batch`;
+/// git's own words when the name is wrong.
+fn resolve(batch: &mut CatFile, repo: &Path, rev: &str) -> Result<(String, String), GitError> {
+    let git = Git::new(repo, Some(rev));
+    let name = format!("{rev}^{{commit}}");
+    if rev.starts_with('-') {
+        let command = format!("git rev-parse --verify {name}");
+        let why = "a revision may not start with `-` (git would read it as an option)";
+        return Err(git.error(&command, GitErrorKind::Refused(why)));
+    }
+    let (commit, content) = match batch.resolve(&name)? {
+        Some(found) => found,
+        None => {
+            // Git's own words for what is wrong with the name.
+            let out = git.output(&["rev-parse", "--verify", &name])?;
+            let commit = String::from_utf8_lossy(&out).trim().to_string();
+            batch.resolve(&commit)?.ok_or_else(|| {
+                let problem = format!("commit {commit} is missing");
+                git.error(
+                    "git cat-file --batch",
+                    GitErrorKind::UnexpectedOutput(problem),
+                )
+            })?
+        }
+    };
+    let Some(root) = tree::commit_tree(&content) else {
+        let problem = format!("commit {commit} names no tree");
+        return Err(git.error(
+            "git cat-file --batch",
+            GitErrorKind::UnexpectedOutput(problem),
+        ));
+    };
+    Ok((commit, root.to_string()))
 }
 
 /// The target, as a path in the tree, of every selected symlink and of

@@ -14,7 +14,7 @@ use crate::flux::AffectedKustomization;
 use krust_diff::sides::{compare_sides, Side};
 use krust_diff::{DiffOptions, Pairing, RepoDiff};
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::git::{self, RevisionTree, TreeFilter};
 
 /// What to compare between two revisions.
@@ -87,19 +87,18 @@ impl Trees {
     fn open(dir: &Path, base: &str, head: Option<&str>) -> Result<Trees, Error> {
         // Git finds the repository from any directory in it: the top and
         // both revisions are asked for at once.
-        let (top, (base, head)) = rayon::join(
+        // Both revisions through one git process, which lists the trees
+        // they share once.
+        let revs: Vec<&str> = std::iter::once(base).chain(head).collect();
+        let (top, trees) = rayon::join(
             || git::repository_top(dir),
-            || {
-                rayon::join(
-                    || RevisionTree::open(dir, base),
-                    || head.map(|rev| RevisionTree::open(dir, rev)),
-                )
-            },
+            || RevisionTree::open_all(dir, &revs),
         );
+        let (base, head) = base_and_head(trees.map_err(Error::git)?)?;
         Ok(Trees {
             top: top.map_err(Error::git)?,
-            base: base.map_err(Error::git)?,
-            head: head.transpose().map_err(Error::git)?,
+            base,
+            head,
         })
     }
 
@@ -114,19 +113,21 @@ impl Trees {
 
     /// The files `filter` selects, of both revisions at once.
     fn read(&self, filter: &TreeFilter) -> Result<Loaded, Error> {
-        let (base, head) = rayon::join(
-            || self.base.read_fs(&self.top, filter),
-            || {
-                self.head
-                    .as_ref()
-                    .map(|tree| tree.read_fs(&self.top, filter))
-            },
-        );
-        Ok(Loaded {
-            base: base.map_err(Error::git)?,
-            head: head.transpose().map_err(Error::git)?,
-        })
+        let trees: Vec<&RevisionTree> = std::iter::once(&self.base).chain(&self.head).collect();
+        let read = RevisionTree::read_all(&trees, &self.top, filter).map_err(Error::git)?;
+        let (base, head) = base_and_head(read)?;
+        Ok(Loaded { base, head })
     }
+}
+
+/// The base's item and the head's, if asked for: git answers in the order
+/// asked.
+fn base_and_head<T>(items: Vec<T>) -> Result<(T, Option<T>), Error> {
+    let mut items = items.into_iter();
+    let base = items
+        .next()
+        .ok_or_else(|| Error::new(ErrorKind::Git, "git answered for no revision"))?;
+    Ok((base, items.next()))
 }
 
 impl<'a> RevisionDiff<'a> {

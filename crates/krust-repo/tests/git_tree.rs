@@ -660,6 +660,58 @@ fn listings_and_changes_agree_with_git() {
     assert!(head.changed_paths_to(&head, &fx.top).is_empty());
 }
 
+/// Every file of `fs` below `dir`, with its content.
+fn files_of(fs: &MemFs, dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for (name, kind) in fs.read_dir(dir).unwrap() {
+        let path = dir.join(name);
+        match kind {
+            FileKind::File => {
+                out.insert(path.clone(), read(fs, &path));
+            }
+            FileKind::Dir => out.extend(files_of(fs, &path)),
+        }
+    }
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn revisions_opened_together_list_and_read_as_each_alone() {
+    let Some(fx) = Fixture::new("together") else {
+        return;
+    };
+    two_revisions(&fx);
+    let revs = ["HEAD~1", "HEAD"];
+    let together = RevisionTree::open_all(&fx.top, &revs).unwrap();
+    for (tree, rev) in together.iter().zip(revs) {
+        assert_eq!(tree.rev(), rev);
+        assert_eq!(listing(tree), ls_tree(&fx, rev), "{rev}");
+    }
+    let both: Vec<&RevisionTree> = together.iter().collect();
+    let a_dir = TreeFilter::under(["a"]);
+    for filter in [TreeFilter::all(), a_dir, TreeFilter::kustomizations()] {
+        let read = RevisionTree::read_all(&both, &fx.top, &filter).unwrap();
+        assert_eq!(read.len(), 2);
+        for (fs, rev) in read.iter().zip(revs) {
+            let alone = RevisionTree::open(&fx.top, rev).unwrap();
+            let alone = alone.read_fs(&fx.top, &filter).unwrap();
+            assert_eq!(
+                files_of(fs, &fx.top),
+                files_of(&alone, &fx.top),
+                "{rev} {filter:?}"
+            );
+        }
+    }
+    // The link's target changed: each side reads its own.
+    let sides = RevisionTree::read_all(&both, &fx.top, &TreeFilter::all()).unwrap();
+    assert_eq!(read(&sides[0], &fx.top.join("link")), b"same\n");
+    assert_eq!(read(&sides[1], &fx.top.join("link")), b"two\n");
+    // A bad revision among several is named.
+    let err = RevisionTree::open_all(&fx.top, &["HEAD", "no-such-branch"]).unwrap_err();
+    assert_eq!(err.rev.as_deref(), Some("no-such-branch"), "{err}");
+}
+
 #[test]
 fn sha256_repositories_are_read_too() {
     let Some(fx) = Fixture::new("sha256") else {

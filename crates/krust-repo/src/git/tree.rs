@@ -19,13 +19,16 @@ struct RawEntry {
     oid: String,
 }
 
-/// Every file, symlink and submodule below the tree `root`, in the order
-/// `git ls-tree -r` gives (each tree's entries in stored order, depth
-/// first). Trees are asked for a level at a time, each distinct one once.
-pub(super) fn list(batch: &mut CatFile, root: &str) -> Result<Vec<TreeEntry>, GitError> {
-    let oid_len = root.len() / 2;
+/// Every file, symlink and submodule below each tree of `roots`, in the
+/// order `git ls-tree -r` gives (each tree's entries in stored order, depth
+/// first). Trees are asked for a level at a time, each distinct one once:
+/// two revisions share most of theirs.
+pub(super) fn list(batch: &mut CatFile, roots: &[&str]) -> Result<Vec<Vec<TreeEntry>>, GitError> {
+    let oid_len = roots.first().map_or(20, |root| root.len() / 2);
     let mut trees: HashMap<String, Vec<RawEntry>> = HashMap::new();
-    let mut level = vec![root.to_string()];
+    let mut level: Vec<String> = roots.iter().map(|root| root.to_string()).collect();
+    level.sort();
+    level.dedup();
     while !level.is_empty() {
         let wanted: Vec<&str> = level.iter().map(String::as_str).collect();
         let mut next = Vec::new();
@@ -53,9 +56,14 @@ pub(super) fn list(batch: &mut CatFile, root: &str) -> Result<Vec<TreeEntry>, Gi
         next.retain(|oid| !trees.contains_key(oid) && seen.insert(oid.clone()));
         level = next;
     }
-    let mut entries = Vec::new();
-    flatten(&trees, root, Path::new(""), &mut entries);
-    Ok(entries)
+    Ok(roots
+        .iter()
+        .map(|root| {
+            let mut entries = Vec::new();
+            flatten(&trees, root, Path::new(""), &mut entries);
+            entries
+        })
+        .collect())
 }
 
 /// Appends the entries below tree `oid`, at `prefix`, depth first.
