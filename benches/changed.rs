@@ -1,12 +1,15 @@
 //! `render diff --base REV --changed` against `--all` on generated git
-//! repositories of 200 roots (50 apps × 4 environments, each app's base 30
+//! repositories of 201 roots (50 apps × 4 environments, each app's base 30
 //! or 100 Deployments, so 6,000 or 20,000 resources a side; 25 components,
-//! each used by 2 apps; a generated ConfigMap from a file per root), after
-//! two changes: to one app's base (`one_base`: the changed-only comparison
-//! renders the 4 roots that include it), and to that base, one component
-//! and one generator file (`base_component_generator`: 13 roots). Its cost has a floor (about 15 ms here): one git process per
-//! revision listing and reading it, and parsing every kustomization to find
-//! the roots and what each reads. The ratio grows with the renders.
+//! each used by 2 apps; a generated ConfigMap from a file per root; and a
+//! Flux cluster root whose substitution variables are a ConfigMap file),
+//! after two changes: to one app's base (`one_base`: the changed-only
+//! comparison renders the 4 roots that include it), and to that base, one
+//! component, one generator file and the substitution variables
+//! (`base_component_generator_substitution`: 14 roots). Its cost has a
+//! floor (about 10 ms here): one git process listing and reading both
+//! revisions, and parsing every kustomization once to find the roots and
+//! what each reads. The ratio grows with the renders.
 //! Needs git. Run with `cargo bench --bench changed`.
 
 use std::path::{Path, PathBuf};
@@ -41,7 +44,8 @@ fn base(app: usize, tag: usize, deployments: usize) -> String {
 }
 
 /// The repository, committed three times: the second commit changes app
-/// 7's base, the third component 1 (apps 1 and 26) and one generator file.
+/// 7's base, the third component 1 (apps 1 and 26), one generator file and
+/// the substitution variables.
 fn repository(deployments: usize) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("krust-bench-changed-{deployments}"));
     let _ = std::fs::remove_dir_all(&dir);
@@ -81,6 +85,17 @@ fn repository(deployments: usize) -> PathBuf {
             );
         }
     }
+    write(
+        &dir,
+        "clusters/demo/kustomization.yaml",
+        "resources: [apps.yaml, vars.yaml]\n",
+    );
+    write(
+        &dir,
+        "clusters/demo/apps.yaml",
+        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  path: ./overlays/e0/app0\n  sourceRef: {kind: GitRepository, name: flux-system}\n  postBuild:\n    substituteFrom: [{kind: ConfigMap, name: vars}]\n",
+    );
+    write(&dir, "clusters/demo/vars.yaml", &variables("eu"));
     git(&dir, &["init", "-q", "."]);
     git(&dir, &["add", "-A"]);
     git(&dir, &["commit", "-qm", "base"]);
@@ -88,10 +103,16 @@ fn repository(deployments: usize) -> PathBuf {
     git(&dir, &["commit", "-qam", "change"]);
     write(&dir, "components/c1/patch.yaml", &component_patch(1, 2));
     write(&dir, "overlays/e2/app30/config.txt", "ENV=e2\nEXTRA=1\n");
+    write(&dir, "clusters/demo/vars.yaml", &variables("us"));
     git(&dir, &["commit", "-qam", "more"]);
     // Packed, as a CI checkout's objects are (a fetch brings a pack).
     git(&dir, &["gc", "-q"]);
     dir
+}
+
+/// The Flux substitution variables.
+fn variables(region: &str) -> String {
+    format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: vars, namespace: flux-system}}\ndata: {{region: {region}}}\n")
 }
 
 fn component_patch(c: usize, version: usize) -> String {
@@ -110,7 +131,7 @@ fn compare(c: &mut Criterion, deployments: usize) {
     // (name, head, roots the change reaches)
     for (change, head, reached) in [
         ("one_base", "HEAD~1", 4),
-        ("base_component_generator", "HEAD", 13),
+        ("base_component_generator_substitution", "HEAD", 14),
     ] {
         let diff = |changed_only: bool| {
             let request = RevisionDiff::new(&dir, "HEAD~2")
