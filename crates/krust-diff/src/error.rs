@@ -11,19 +11,45 @@ use std::fmt;
 /// Why a render could not be read, and which input it was.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiffError {
+    /// What went wrong, for callers that act on it.
+    pub kind: DiffErrorKind,
     /// The input's name as the caller gave it (a root and revision, a file).
     pub input: String,
     /// What is wrong, with the position or resource where it was found.
     pub message: String,
 }
 
+/// The ways a render cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DiffErrorKind {
+    /// The text is not YAML.
+    Yaml,
+    /// A document is not a resource: it has no kind or no name.
+    NotAResource,
+    /// Two resources have the same group, kind, namespace and name.
+    Duplicate,
+    /// A value cannot be printed as YAML (a NaN, say).
+    Unprintable,
+}
+
 impl DiffError {
-    /// An error about `input`.
-    pub fn new(input: impl Into<String>, message: impl Into<String>) -> DiffError {
+    /// An error of `kind` about `input`.
+    pub fn new(
+        kind: DiffErrorKind,
+        input: impl Into<String>,
+        message: impl Into<String>,
+    ) -> DiffError {
         DiffError {
+            kind,
             input: input.into(),
             message: message.into(),
         }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> DiffErrorKind {
+        self.kind
     }
 }
 
@@ -41,7 +67,11 @@ mod tests {
 
     #[test]
     fn display_names_the_input() {
-        let e = DiffError::new("apps/prod (base)", "line 3, column 1: bad");
+        let e = DiffError::new(
+            DiffErrorKind::Yaml,
+            "apps/prod (base)",
+            "line 3, column 1: bad",
+        );
         assert_eq!(e.to_string(), "apps/prod (base): line 3, column 1: bad");
     }
 }

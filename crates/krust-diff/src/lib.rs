@@ -50,7 +50,7 @@ mod unified;
 
 pub use compare::{diff_renders, diff_repo, diff_root, DiffOptions, RootInput, RootSide};
 pub use environments::{AffixRename, NamespaceRename, Pairing, Renaming};
-pub use error::DiffError;
+pub use error::{DiffError, DiffErrorKind};
 pub use key::ResourceKey;
 pub use model::{RenderDiff, RepoDiff, ResourceDiff, RootDiff, RootOutcome, Summary};
 pub use path::{ChangeKind, FieldChange, FieldPath, Segment};

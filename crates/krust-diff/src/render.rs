@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use krust_yaml::Value;
 use rayon::prelude::*;
 
-use crate::{DiffError, ResourceKey};
+use crate::{DiffError, DiffErrorKind, ResourceKey};
 
 /// One resource of a render: its value and its YAML as kustomize prints it.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +38,7 @@ impl Render {
         let input = input.into();
         match krust_yaml::load_documents(text) {
             Ok(values) => Render::from_values(input, values),
-            Err(e) => Err(DiffError::new(input, e.to_string())),
+            Err(e) => Err(DiffError::new(DiffErrorKind::Yaml, input, e.to_string())),
         }
     }
 
@@ -57,7 +57,7 @@ impl Render {
         let input = input.into();
         let values: Vec<Value> = values.into_iter().collect();
         // Printing is most of the work; resources print independently.
-        let read: Vec<Result<(ResourceKey, RenderedResource), String>> = values
+        let read: Vec<Result<(ResourceKey, RenderedResource), Unread>> = values
             .into_par_iter()
             .enumerate()
             .map(|(i, value)| read_resource(i + 1, value))
@@ -65,9 +65,11 @@ impl Render {
         let mut resources = BTreeMap::new();
         let mut positions: BTreeMap<ResourceKey, usize> = BTreeMap::new();
         for (i, item) in read.into_iter().enumerate() {
-            let (key, resource) = item.map_err(|m| DiffError::new(input.clone(), m))?;
+            let (key, resource) =
+                item.map_err(|(kind, m)| DiffError::new(kind, input.clone(), m))?;
             if let Some(first) = positions.insert(key.clone(), i + 1) {
                 return Err(DiffError::new(
+                    DiffErrorKind::Duplicate,
                     input,
                     format!("resources {first} and {} are both {key}", i + 1),
                 ));
@@ -103,10 +105,19 @@ impl Render {
     }
 }
 
+/// Why one resource could not be read, before the input is known.
+type Unread = (DiffErrorKind, String);
+
 /// Keys and prints the `number`th resource; errors name it.
-fn read_resource(number: usize, value: Value) -> Result<(ResourceKey, RenderedResource), String> {
-    let key = ResourceKey::of(&value).map_err(|e| format!("resource {number}: {e}"))?;
-    let yaml = krust_yaml::to_yaml_string(&value).map_err(|e| format!("{key}: {e}"))?;
+fn read_resource(number: usize, value: Value) -> Result<(ResourceKey, RenderedResource), Unread> {
+    let key = ResourceKey::of(&value).map_err(|e| {
+        (
+            DiffErrorKind::NotAResource,
+            format!("resource {number}: {e}"),
+        )
+    })?;
+    let yaml = krust_yaml::to_yaml_string(&value)
+        .map_err(|e| (DiffErrorKind::Unprintable, format!("{key}: {e}")))?;
     Ok((key, RenderedResource { value, yaml }))
 }
 
@@ -139,10 +150,12 @@ mod tests {
     #[test]
     fn errors_name_the_input_and_resource() {
         let e = Render::from_yaml("prod@head", "a: [").unwrap_err();
+        assert_eq!(e.kind(), DiffErrorKind::Yaml);
         assert_eq!(e.input, "prod@head");
         assert!(e.message.contains("line"), "{e}");
         let e = Render::from_yaml("prod@head", "kind: A\nmetadata: {name: x}\n---\nkind: B\n")
             .unwrap_err();
+        assert_eq!(e.kind(), DiffErrorKind::NotAResource);
         assert_eq!(
             e.to_string(),
             "prod@head: resource 2: the B has no metadata.name"
@@ -152,9 +165,11 @@ mod tests {
             "kind: A\nmetadata: {name: x}\n---\nkind: A\nmetadata: {name: x}\n",
         )
         .unwrap_err();
+        assert_eq!(e.kind(), DiffErrorKind::Duplicate);
         assert_eq!(e.message, "resources 1 and 2 are both A/x");
         let nan = krust_yaml::load_documents("kind: A\nmetadata: {name: x}\nv: .nan\n").unwrap();
         let e = Render::from_values("r", nan).unwrap_err();
+        assert_eq!(e.kind(), DiffErrorKind::Unprintable);
         assert!(e.message.starts_with("A/x: "), "{e}");
     }
 
