@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+pub mod affected_repo;
 pub mod batch;
 pub mod chart_repo;
 pub mod golden;

@@ -10,101 +10,38 @@ use std::path::{Path, PathBuf};
 mod common;
 
 use common::{git, render, write};
-
-const APPS: usize = 50;
-const ENVS: usize = 4;
-const COMPONENTS: usize = 4;
+use krust_suite::affected_repo::{self, AffectedRepo, Change};
 
 /// 50 apps, each with a base and an overlay root in each of 4
 /// environments (200 roots); 4 components, app `n` using component `n % 4`;
 /// a generated ConfigMap from a file in every overlay; and a Flux cluster
 /// root whose substitution variables live in a ConfigMap file.
+const REPO: AffectedRepo = AffectedRepo {
+    apps: 50,
+    envs: 4,
+    components: 4,
+    deployments: 1,
+};
+
+/// The repository, with the change (one base, one component, one generator
+/// file, one substitution source) committed on top.
 fn repository(name: &str) -> Option<PathBuf> {
     if !krust_suite::tools::git() {
         return None;
     }
     let dir = std::env::temp_dir().join(format!("krust-affected-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    for c in 0..COMPONENTS {
-        write(
-            &dir,
-            &format!("components/c{c}/kustomization.yaml"),
-            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- path: patch.yaml\n  target: {kind: Deployment}\n",
-        );
-        write(
-            &dir,
-            &format!("components/c{c}/patch.yaml"),
-            &format!("- op: add\n  path: /metadata/annotations\n  value: {{feature: c{c}}}\n"),
-        );
-    }
-    for a in 0..APPS {
-        write(
-            &dir,
-            &format!("base/app{a}/kustomization.yaml"),
-            "resources: [deploy.yaml]\n",
-        );
-        write(
-            &dir,
-            &format!("base/app{a}/deploy.yaml"),
-            &format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app{a}}}\nspec:\n  template:\n    spec:\n      containers: [{{name: app, image: app{a}:1}}]\n"),
-        );
-        for e in 0..ENVS {
-            write(
-                &dir,
-                &format!("overlays/e{e}/app{a}/kustomization.yaml"),
-                &format!("namespace: e{e}\nresources: [../../../base/app{a}]\ncomponents: [../../../components/c{}]\nconfigMapGenerator:\n- name: app{a}-config\n  files: [config.txt]\n", a % COMPONENTS),
-            );
-            write(
-                &dir,
-                &format!("overlays/e{e}/app{a}/config.txt"),
-                &format!("env=e{e}\n"),
-            );
-        }
-    }
-    write(
-        &dir,
-        "clusters/demo/kustomization.yaml",
-        "resources: [apps.yaml, vars.yaml]\n",
-    );
-    write(
-        &dir,
-        "clusters/demo/apps.yaml",
-        "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec:\n  path: ./overlays/e0/app0\n  sourceRef: {kind: GitRepository, name: flux-system}\n  postBuild:\n    substituteFrom: [{kind: ConfigMap, name: vars}]\n",
-    );
-    write(
-        &dir,
-        "clusters/demo/vars.yaml",
-        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: vars, namespace: flux-system}\ndata: {region: eu}\n",
-    );
-    assert!(git(&dir, &["init", "-q", "."]));
-    assert!(git(&dir, &["add", "-A"]));
-    assert!(git(&dir, &["commit", "-qm", "base"]));
-    // The change: one base, one component, one generator file, one
-    // substitution source.
-    write(&dir, "base/app7/deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app7}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: app7:2}]\n");
-    write(
-        &dir,
-        "components/c1/patch.yaml",
-        "- op: add\n  path: /metadata/annotations\n  value: {feature: c1-v2}\n",
-    );
-    write(&dir, "overlays/e2/app30/config.txt", "env=e2\nextra=1\n");
-    write(&dir, "clusters/demo/vars.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: vars, namespace: flux-system}\ndata: {region: us}\n");
-    assert!(git(&dir, &["commit", "-qam", "change"]));
+    assert!(REPO.create(&dir));
+    REPO.change(&dir, Change::Base);
+    REPO.change(&dir, Change::Rest);
+    assert!(affected_repo::commit(&dir, "change"));
     Some(dir)
 }
 
 /// The roots the change must reach, as `render` shows them.
 fn expected() -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for a in 0..APPS {
-        for e in 0..ENVS {
-            if a == 7 || a % COMPONENTS == 1 || (a == 30 && e == 2) {
-                out.insert(format!("overlays/e{e}/app{a}"));
-            }
-        }
-    }
-    out.insert("clusters/demo".to_owned());
-    out
+    let reached = REPO.reached(&[Change::Base, Change::Rest]);
+    assert_eq!(reached.len(), 58);
+    reached
 }
 
 fn lines(out: &std::process::Output) -> BTreeSet<String> {
@@ -168,7 +105,7 @@ fn deleted_and_renamed_files_count_and_json_says_why() {
     write(
         &dir,
         "overlays/e1/app5/kustomization.yaml",
-        "namespace: e1\nresources: [../../../base/app5]\ncomponents: [../../../components/c1]\nconfigMapGenerator:\n- name: app5-config\n  files: [settings.txt]\n",
+        &REPO.overlay(5, 1, "settings.txt"),
     );
     std::fs::remove_dir_all(dir.join("overlays/e3/app9")).unwrap();
     let out = render(
