@@ -142,12 +142,19 @@ pub fn changed_paths(top: &Path, base: &str, head: Option<&str>) -> Result<Vec<P
     let mut args = vec!["diff", "--name-only", "--no-renames", "-z", base];
     args.extend(head);
     args.push("--");
-    let mut listed = vec![git.output(&args)?];
-    if head.is_none() {
-        listed.push(git.output(&["ls-files", "--others", "--exclude-standard", "-z"])?);
-    }
+    // Against the working tree, untracked files count too; git lists both
+    // at once.
+    let (diffed, untracked) = rayon::join(
+        || git.output(&args),
+        || {
+            head.is_none()
+                .then(|| git.output(&["ls-files", "--others", "--exclude-standard", "-z"]))
+        },
+    );
+    let listed = [Some(diffed?), untracked.transpose()?];
     let mut paths: Vec<PathBuf> = listed
         .iter()
+        .flatten()
         .flat_map(|out| out.split(|&b| b == 0))
         .filter(|name| !name.is_empty())
         .filter_map(path_from_bytes)
