@@ -47,6 +47,13 @@ impl AffectedRepo {
     /// Writes the repository into `dir` (removed first) and commits it.
     /// False when git is missing or fails.
     pub fn create(&self, dir: &Path) -> bool {
+        let (app, env) = CHANGED_GENERATOR;
+        assert!(
+            self.apps > CHANGED_BASE.max(app)
+                && self.envs > env
+                && self.components > CHANGED_COMPONENT,
+            "the change needs app {app}, environment {env} and component {CHANGED_COMPONENT}"
+        );
         let _ = std::fs::remove_dir_all(dir);
         for c in 0..self.components {
             write(

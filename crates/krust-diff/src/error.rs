@@ -10,6 +10,7 @@ use std::fmt;
 
 /// Why a render could not be read, and which input it was.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DiffError {
     /// What went wrong, for callers that act on it.
     pub kind: DiffErrorKind,

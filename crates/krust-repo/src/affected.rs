@@ -38,6 +38,14 @@ pub struct KustomizationIndex<'fs> {
     cache: InputsCache,
 }
 
+impl std::fmt::Debug for KustomizationIndex<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KustomizationIndex")
+            .field("cache", &self.cache)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'fs> KustomizationIndex<'fs> {
     /// The kustomizations of `fs`, read as they are asked for.
     pub fn new(fs: &'fs dyn FileSystem) -> Self {

@@ -279,7 +279,9 @@ impl RevisionTree {
     pub fn open(repo: &Path, rev: &str) -> Result<Self, GitError> {
         let mut batch = CatFile::start(Git::new(repo, Some(rev)))?;
         let (commit, root) = resolve(&mut batch, repo, rev)?;
-        let entries = tree::list(&mut batch, &[&root])?.pop().unwrap_or_default();
+        let entries = tree::list(&mut batch, &[&root], &[rev])?
+            .pop()
+            .unwrap_or_default();
         Ok(RevisionTree {
             rev: rev.to_string(),
             commit,
@@ -301,7 +303,7 @@ impl RevisionTree {
             .map(|rev| resolve(&mut batch, repo, rev))
             .collect::<Result<Vec<_>, _>>()?;
         let roots: Vec<&str> = resolved.iter().map(|(_, root)| root.as_str()).collect();
-        let listings = tree::list(&mut batch, &roots)?;
+        let listings = tree::list(&mut batch, &roots, revs)?;
         let batch = Arc::new(Mutex::new(batch));
         Ok(revs
             .iter()
@@ -407,7 +409,8 @@ impl RevisionTree {
         for (i, tree) in trees.iter().enumerate() {
             let mut fs = MemFs::new();
             fs.add_dir(mount);
-            for (oid, path) in tree.plan(batch, filter)? {
+            let plan = tree.plan(batch, filter);
+            for (oid, path) in plan.map_err(|err| tree::blame(err, Some(&tree.rev)))? {
                 match oid {
                     Some(oid) => wanted.entry(oid).or_default().push((i, path)),
                     None => fs.add_dir(mount.join(path)),
@@ -416,8 +419,12 @@ impl RevisionTree {
             fss.push(fs);
         }
         let oids: Vec<&str> = wanted.keys().copied().collect();
+        // Each blob's first tree, for errors.
+        let owners: Vec<usize> = wanted.values().map(|p| p[0].0).collect();
         let mut places = wanted.into_values();
-        batch.read_blobs(&oids, |_, content| {
+        let mut done = 0;
+        let read = batch.read_blobs(&oids, |i, content| {
+            done = i + 1;
             let places = places.next().unwrap_or_default();
             if let Some(((last_tree, last), others)) = places.split_last() {
                 for (tree, path) in others {
@@ -425,6 +432,10 @@ impl RevisionTree {
                 }
                 fss[*last_tree].add_file(mount.join(last), content);
             }
+        });
+        read.map_err(|err| {
+            let rev = owners.get(done).map(|&t| trees[t].rev.as_str());
+            tree::blame(err, rev)
         })?;
         Ok(fss)
     }
@@ -443,9 +454,10 @@ impl RevisionTree {
             .collect();
         // Only symlinks need the whole tree by path.
         let by_path: HashMap<&Path, &TreeEntry> =
-            match selected.iter().any(|e| e.kind == EntryKind::Symlink) {
-                true => self.entries.iter().map(|e| (e.path.as_path(), e)).collect(),
-                false => HashMap::new(),
+            if selected.iter().any(|e| e.kind == EntryKind::Symlink) {
+                self.entries.iter().map(|e| (e.path.as_path(), e)).collect()
+            } else {
+                HashMap::new()
             };
         let targets = read_link_targets(batch, &selected, &by_path)?;
         Ok(selected

@@ -94,12 +94,10 @@ impl Trees {
             || git::repository_top(dir),
             || RevisionTree::open_all(dir, &revs),
         );
+        // Outside a repository, git says so best when asked for the top.
+        let top = top.map_err(Error::git)?;
         let (base, head) = base_and_head(trees.map_err(Error::git)?)?;
-        Ok(Trees {
-            top: top.map_err(Error::git)?,
-            base,
-            head,
-        })
+        Ok(Trees { top, base, head })
     }
 
     /// The files that differ between the revisions: from both listings,

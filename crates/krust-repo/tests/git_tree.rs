@@ -712,6 +712,39 @@ fn revisions_opened_together_list_and_read_as_each_alone() {
     assert_eq!(err.rev.as_deref(), Some("no-such-branch"), "{err}");
 }
 
+/// Removes the loose object `spec` (`HEAD:path`, say) names.
+fn remove_object(fx: &Fixture, spec: &str) {
+    let oid = fx.git(&["rev-parse", spec]).trim().to_owned();
+    let (dir, file) = oid.split_at(2);
+    std::fs::remove_file(fx.top.join(".git/objects").join(dir).join(file)).unwrap();
+}
+
+#[test]
+fn a_missing_object_names_the_revision_that_needs_it() {
+    let Some(fx) = Fixture::new("missing") else {
+        return;
+    };
+    fx.write("a/keep.yaml", "same\n");
+    fx.commit("first");
+    fx.write("a/new.yaml", "new\n");
+    fx.write("b/deep/other.yaml", "other\n");
+    fx.commit("second");
+    remove_object(&fx, "HEAD:a/new.yaml");
+    let revs = ["HEAD~1", "HEAD"];
+    let trees = RevisionTree::open_all(&fx.top, &revs).unwrap();
+    let both: Vec<&RevisionTree> = trees.iter().collect();
+    let err = RevisionTree::read_all(&both, &fx.top, &TreeFilter::all()).unwrap_err();
+    assert_eq!(err.rev.as_deref(), Some("HEAD"), "{err}");
+    assert!(
+        err.to_string().contains("cannot read revision `HEAD`"),
+        "{err}"
+    );
+    // A tree only the head has.
+    remove_object(&fx, "HEAD:b/deep");
+    let err = RevisionTree::open_all(&fx.top, &revs).unwrap_err();
+    assert_eq!(err.rev.as_deref(), Some("HEAD"), "{err}");
+}
+
 #[test]
 fn sha256_repositories_are_read_too() {
     let Some(fx) = Fixture::new("sha256") else {

@@ -10,7 +10,7 @@
 //! the build), symlinks count under both names, and a plugin configuration
 //! (which may name further files) counts its whole directory.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -101,9 +101,10 @@ impl InputsCache {
         if let Some(found) = lock().get(dir) {
             return found.clone();
         }
+        // Read without the lock; a thread that read it meanwhile wins, so
+        // every caller shares one record (and what it works out later).
         let record = Arc::new(DirRecord::read(fs, dir));
-        lock().insert(dir.to_path_buf(), record.clone());
-        record
+        lock().entry(dir.to_path_buf()).or_insert(record).clone()
     }
 }
 
@@ -148,7 +149,7 @@ fn walk(
     cache: &InputsCache,
     visit: &mut dyn FnMut(&Reads) -> bool,
 ) {
-    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut seen: HashSet<PathBuf> = HashSet::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(dir) = pending.pop() {
         if seen.contains(&dir) {

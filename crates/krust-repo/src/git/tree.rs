@@ -2,7 +2,7 @@
 //! same `cat-file` process that later reads its files: one process per
 //! revision instead of `rev-parse`, `ls-tree` and `cat-file` each.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::cat_file::CatFile;
@@ -19,42 +19,63 @@ struct RawEntry {
     oid: String,
 }
 
-/// Every file, symlink and submodule below each tree of `roots`, in the
-/// order `git ls-tree -r` gives (each tree's entries in stored order, depth
-/// first). Trees are asked for a level at a time, each distinct one once:
-/// two revisions share most of theirs.
-pub(super) fn list(batch: &mut CatFile, roots: &[&str]) -> Result<Vec<Vec<TreeEntry>>, GitError> {
+/// Every file, symlink and submodule below each tree of `roots` (the
+/// trees of the revisions `revs`), in the order `git ls-tree -r` gives
+/// (each tree's entries in stored order, depth first). Trees are asked for
+/// a level at a time, each distinct one once: two revisions share most of
+/// theirs. An error names the revision of the tree that failed.
+pub(super) fn list(
+    batch: &mut CatFile,
+    roots: &[&str],
+    revs: &[&str],
+) -> Result<Vec<Vec<TreeEntry>>, GitError> {
     let oid_len = roots.first().map_or(20, |root| root.len() / 2);
     let mut trees: HashMap<String, Vec<RawEntry>> = HashMap::new();
-    let mut level: Vec<String> = roots.iter().map(|root| root.to_string()).collect();
+    // Each tree's first revision, for errors.
+    let mut owner: HashMap<String, usize> = HashMap::new();
+    for (i, root) in roots.iter().enumerate() {
+        owner.entry(root.to_string()).or_insert(i);
+    }
+    let mut level: Vec<String> = owner.keys().cloned().collect();
     level.sort();
-    level.dedup();
     while !level.is_empty() {
         let wanted: Vec<&str> = level.iter().map(String::as_str).collect();
         let mut next = Vec::new();
         let mut parsed = Ok(());
-        batch.read_objects(&wanted, "tree", |i, content| {
+        let mut done = 0;
+        let read = batch.read_objects(&wanted, "tree", |i, content| {
+            done = i + 1;
             match parse_tree(&content, oid_len) {
                 Ok(entries) => {
                     let subtrees = entries.iter().filter(|e| e.mode == TREE_MODE);
-                    next.extend(subtrees.map(|e| e.oid.clone()));
+                    next.extend(subtrees.map(|e| (e.oid.clone(), owner[wanted[i]])));
                     trees.insert(wanted[i].to_string(), entries);
                 }
                 Err(problem) if parsed.is_ok() => {
-                    parsed = Err(format!("tree {}: {problem}", wanted[i]))
+                    parsed = Err((i, format!("tree {}: {problem}", wanted[i])))
                 }
                 Err(_) => {}
             }
-        })?;
-        if let Err(problem) = parsed {
+        });
+        let blame = |err: GitError, i: usize| {
+            let rev = wanted.get(i).and_then(|oid| revs.get(owner[*oid]));
+            blame(err, rev.copied())
+        };
+        read.map_err(|err| blame(err, done))?;
+        if let Err((i, problem)) = parsed {
             let command = "git cat-file --batch";
-            return Err(batch
+            let err = batch
                 .git()
-                .error(command, GitErrorKind::UnexpectedOutput(problem)));
+                .error(command, GitErrorKind::UnexpectedOutput(problem));
+            return Err(blame(err, i));
         }
-        let mut seen = HashSet::new();
-        next.retain(|oid| !trees.contains_key(oid) && seen.insert(oid.clone()));
-        level = next;
+        level = Vec::new();
+        for (oid, rev) in next {
+            if !trees.contains_key(&oid) && !owner.contains_key(&oid) {
+                level.push(oid.clone());
+            }
+            owner.entry(oid).or_insert(rev);
+        }
     }
     Ok(roots
         .iter()
@@ -64,6 +85,15 @@ pub(super) fn list(batch: &mut CatFile, roots: &[&str]) -> Result<Vec<Vec<TreeEn
             entries
         })
         .collect())
+}
+
+/// `err`, naming `rev` unless it names a revision already: one git process
+/// may serve several.
+pub(super) fn blame(mut err: GitError, rev: Option<&str>) -> GitError {
+    if err.rev.is_none() {
+        err.rev = rev.map(str::to_string);
+    }
+    err
 }
 
 /// Appends the entries below tree `oid`, at `prefix`, depth first.

@@ -131,11 +131,28 @@ impl MemFs {
         fs
     }
 
-    /// Adds (or replaces) a file, creating its parent directories.
+    /// Adds (or replaces) a file, creating its parent directories. A
+    /// directory it replaces goes, with everything below it.
     pub fn add_file(&mut self, path: impl AsRef<Path>, content: impl Into<Vec<u8>>) {
         let path = normalize(&Path::new("/").join(path));
         self.add_parents(&path, FileKind::File);
-        self.entries.insert(path, Entry::File(content.into()));
+        if let Some(Entry::Dir(listing)) = self
+            .entries
+            .insert(path.clone(), Entry::File(content.into()))
+        {
+            for name in listing.keys() {
+                self.remove_tree(&path.join(name));
+            }
+        }
+    }
+
+    /// Removes `path` and, for a directory, everything below it.
+    fn remove_tree(&mut self, path: &Path) {
+        if let Some(Entry::Dir(listing)) = self.entries.remove(path) {
+            for name in listing.keys() {
+                self.remove_tree(&path.join(name));
+            }
+        }
     }
 
     /// Adds an empty directory, creating its parents.
@@ -324,10 +341,14 @@ mod tests {
         }
         assert_eq!(fs.kind(Path::new("/r/c/..")), Some(FileKind::Dir));
         assert!(fs.read(Path::new("/r/b")).is_err());
-        // A file replaced by a directory is listed as one.
-        fs.add_file("/r/c", "now a file");
+        // A directory replaced by a file is listed as one, and what was
+        // below it is gone.
+        fs.add_file("/r/b", "now a file");
         let listing = fs.read_dir(Path::new("/r")).unwrap();
-        assert_eq!(listing[2], ("c".to_owned(), FileKind::File));
+        assert_eq!(listing[1], ("b".to_owned(), FileKind::File));
+        assert_eq!(fs.kind(Path::new("/r/b/x.yaml")), None);
+        fs.add_dir("/r/b");
+        assert!(fs.read_dir(Path::new("/r/b")).unwrap().is_empty());
     }
 
     #[cfg(unix)]
