@@ -10,7 +10,7 @@ use krust_yaml::Value;
 
 mod common;
 
-use common::{gitops_copy, write};
+use common::{gitops_copy, write, Cleanup};
 
 /// The repository root, where pre-commit reads `.pre-commit-hooks.yaml`.
 fn repo_root() -> PathBuf {
@@ -137,6 +137,7 @@ fn the_hooks_are_lint_and_check() {
 fn every_hook_passes_on_a_clean_repository() {
     let checkout = hook_checkout("hooks-clean");
     let repo = clean_gitops("hooks-clean");
+    let _cleanup = Cleanup(vec![checkout.clone(), repo.clone()]);
     for hook in hooks() {
         let out = run_hook(&hook.id, &checkout, &repo);
         assert_eq!(out.status.code(), Some(0), "{}: {}", hook.id, stderr(&out));
@@ -147,6 +148,7 @@ fn every_hook_passes_on_a_clean_repository() {
 fn lint_hook_fails_on_findings() {
     let checkout = hook_checkout("hooks-findings");
     let repo = gitops_copy("hooks-findings");
+    let _cleanup = Cleanup(vec![checkout.clone(), repo.clone()]);
     let out = run_hook("render-lint", &checkout, &repo);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("unpromoted-patch"));
@@ -156,6 +158,7 @@ fn lint_hook_fails_on_findings() {
 fn check_hook_fails_on_a_broken_kustomization() {
     let checkout = hook_checkout("hooks-broken");
     let repo = clean_gitops("hooks-broken");
+    let _cleanup = Cleanup(vec![checkout.clone(), repo.clone()]);
     write(
         &repo,
         "apps/overlays/staging/kustomization.yaml",

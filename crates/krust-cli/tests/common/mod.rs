@@ -34,6 +34,18 @@ pub fn gitops() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/gitops")
 }
 
+/// Directories a test made, removed when it ends (passing or not).
+#[allow(dead_code)] // not every suite makes directories
+pub struct Cleanup(pub Vec<PathBuf>);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        for dir in &self.0 {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
 /// A fresh copy of examples/gitops for a test that changes it, in the
 /// temporary directory under `name`.
 #[allow(dead_code)] // not every suite changes the example
