@@ -1,15 +1,31 @@
 //! The `render` binary's contract: output on stdout, one-line errors naming
 //! the file on stderr, exit 1 for build failures and 2 for usage errors.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 mod common;
 
 use common::render;
 
-/// A scratch tree for one test, removed and recreated on each run.
-fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
+/// A scratch tree for one test, removed when the test ends.
+struct Tree(PathBuf);
+
+impl std::ops::Deref for Tree {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A scratch tree for one test, with `files`.
+fn tree(name: &str, files: &[(&str, &str)]) -> Tree {
     let dir = std::env::temp_dir().join(format!("krust-cli-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     for (path, content) in files {
@@ -18,7 +34,7 @@ fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
         std::fs::write(path, content).unwrap();
     }
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Tree(dir)
 }
 
 /// Asserts a failed build: exit 1, one stderr line mentioning `needle`, nothing on stdout.

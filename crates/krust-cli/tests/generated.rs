@@ -83,6 +83,7 @@ fn bash_script_parses_and_registers_a_completion() {
         .arg(&script)
         .output()
         .unwrap();
+    let _ = std::fs::remove_file(&script);
     let spec = String::from_utf8_lossy(&loaded.stdout);
     assert!(
         loaded.status.success(),
