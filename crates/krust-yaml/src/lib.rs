@@ -19,6 +19,7 @@ mod value;
 pub use emit::{after_json_step, emit_document, to_yaml_string, write_go_json_string, EmitError};
 pub use load::{
     decode_base64, is_json, load_detailed, load_documents, load_documents_with,
-    plain_scalar_is_string, yaml11_reads_as_non_string, Document, LoadError, LoadOptions,
+    plain_scalar_is_string, plain_scalar_is_timestamp, yaml11_reads_as_non_string, Document,
+    LoadError, LoadOptions,
 };
 pub use value::{key_index, Mapping, PathSeg, Value};

@@ -156,6 +156,16 @@ pub fn plain_scalar_is_string(text: &str) -> bool {
     )
 }
 
+/// Whether go-yaml v3 reads `text`, written as a plain scalar, as a
+/// timestamp (`2001-12-14`, `2001-12-14t21:59:43.10-05:00`): kustomize
+/// prints such a node as Go prints the time, whatever text it holds.
+pub fn plain_scalar_is_timestamp(text: &str) -> bool {
+    matches!(
+        resolve::resolve_scalar(text, true, resolve::TagKind::None),
+        Ok((_, resolve::Resolved::Timestamp(_)))
+    )
+}
+
 /// kyaml's `IsValueNonString`: whether go-yaml v2 (YAML 1.1) reads `text`
 /// as a document that is not a string (`-0`, `yes`, `1_000`, `~`). kyaml
 /// writes a string scalar that has no style yet double-quoted when this

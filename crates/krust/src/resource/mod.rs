@@ -496,6 +496,19 @@ impl Resource {
         }
     }
 
+    /// Whether the scalar at `path` is a node go-yaml tagged `!!timestamp`:
+    /// a string written plain whose text reads as a time. kustomize prints
+    /// such a node as Go prints the time its text (whatever a replacement
+    /// put there) parses to.
+    pub(crate) fn is_timestamp(&self, path: &[PathSeg]) -> bool {
+        let Some(Value::String(value)) = self.obj.at(path) else {
+            return false;
+        };
+        let text = self.scalar_text(path).unwrap_or(value);
+        self.styles.style_of(path) != Some(style::Style::Quoted)
+            && krust_yaml::plain_scalar_is_timestamp(text)
+    }
+
     /// Whether the scalar at `path` is one kyaml created without a tag.
     pub(crate) fn is_untagged(&self, path: &[PathSeg]) -> bool {
         let current = self.obj.at(path);

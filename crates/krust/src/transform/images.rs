@@ -5,7 +5,7 @@
 //! table's field specs. Both are kept, because their combination is visible
 //! (a `tagSuffix` lands twice where both passes reach).
 
-use krust_yaml::Value;
+use krust_yaml::{PathSeg, Value};
 use regex::Regex;
 
 use crate::error::{Error, Result};
@@ -35,38 +35,79 @@ pub fn apply(map: &mut ResMap, image: &ImageSpec, specs: &[FieldSpec]) -> Result
         image.name
     ))
     .ok();
-    let update = |node: &mut Value| -> std::result::Result<(), String> {
-        match node {
-            Value::String(s) => {
-                if let Some(new) = pattern.as_ref().and_then(|p| rewrite(p, s, image)) {
-                    *s = new;
+    // kyaml sets a matching image as a new node with no tag (even to the
+    // same text): a replacement writing there later reads its text as YAML.
+    let update =
+        |node: &mut Value, set: &mut Vec<*const Value>| -> std::result::Result<(), String> {
+            match node {
+                Value::String(s) => {
+                    if let Some(new) = pattern.as_ref().and_then(|p| rewrite(p, s, image)) {
+                        *s = new;
+                        set.push(node as *const Value);
+                    }
+                    Ok(())
                 }
-                Ok(())
+                Value::Null => Ok(()),
+                Value::Map(_) | Value::Seq(_) => Err(format!(
+                    "wrong node kind: expected a scalar image, found {}",
+                    node.type_name()
+                )),
+                _ => Ok(()),
             }
-            Value::Null => Ok(()),
-            Value::Map(_) | Value::Seq(_) => Err(format!(
-                "wrong node kind: expected a scalar image, found {}",
-                node.type_name()
-            )),
-            _ => Ok(()),
-        }
-    };
+        };
     map.transform(|res| {
         if res.id().gvk.kind == "CustomResourceDefinition" {
             return Ok(());
         }
         let id = res.id().to_string();
         let fail = |e: String| Error::transform(format!("{id}: images: {e}"));
-        legacy_walk(res.obj_mut(), &mut |node| update(node)).map_err(fail)?;
+        let mut set = Vec::new();
+        legacy_walk(res.obj_mut(), &mut |node| update(node, &mut set)).map_err(fail)?;
         let gvk = res.id().gvk.clone();
         for spec in specs {
             fieldspec::apply(res.obj_mut(), &gvk, spec, Create::Never, &mut |node| {
-                update(node)
+                update(node, &mut set)
             })
             .map_err(fail)?;
         }
+        if !set.is_empty() {
+            let mut paths = Vec::new();
+            paths_of(res.obj(), &set, &mut Vec::new(), &mut paths);
+            for path in paths {
+                res.mark_untagged(&path);
+            }
+        }
         Ok(())
     })
+}
+
+/// The paths of the nodes of `obj` at the addresses `nodes`.
+fn paths_of(
+    obj: &Value,
+    nodes: &[*const Value],
+    at: &mut Vec<PathSeg>,
+    out: &mut Vec<Vec<PathSeg>>,
+) {
+    if nodes.iter().any(|&n| std::ptr::eq(n, obj)) {
+        out.push(at.clone());
+    }
+    match obj {
+        Value::Map(map) => {
+            for (key, value) in map.iter() {
+                at.push(PathSeg::Key(key.clone()));
+                paths_of(value, nodes, at, out);
+                at.pop();
+            }
+        }
+        Value::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                at.push(PathSeg::Index(i));
+                paths_of(item, nodes, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The new image string, if `current` matches the entry's name.

@@ -709,13 +709,23 @@ fn apply_target(
             let empties = structured.then(|| written_empty_nulls(res));
             let before = concrete_path(res.obj(), field_path);
             let untagged = before.as_ref().is_some_and(|k| res.is_untagged(k));
+            // The tag go-yaml gave the field, where the value model alone
+            // would guess it wrong.
+            let tag = if untagged {
+                Some(Tag::Untagged)
+            } else {
+                before
+                    .as_ref()
+                    .filter(|k| res.is_timestamp(k))
+                    .map(|_| Tag::Timestamp)
+            };
             let written = write_field(
                 res.obj_mut(),
                 value,
                 field_path,
                 target.options.as_ref(),
                 empties.as_deref(),
-                untagged,
+                tag,
             )
             .map_err(Error::transform)?;
             // A field found by its path was written in place: what shares

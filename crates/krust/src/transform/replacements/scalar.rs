@@ -22,7 +22,7 @@ pub(crate) enum Tag {
     Bool,
     /// `!!null`.
     Null,
-    /// `!!timestamp` (only ever the result of resolving text).
+    /// `!!timestamp`: resolved text, or a field written plain as a time.
     Timestamp,
     /// No tag: a node created by the replacement.
     Untagged,
@@ -87,11 +87,14 @@ pub(crate) fn resolve(text: &str) -> (Tag, Value) {
 /// The value a scalar node with `tag` and `text` prints as; a mismatch is
 /// the error kustomize reports when printing it.
 pub(crate) fn to_value(tag: Tag, text: &str) -> Result<Value, String> {
-    if matches!(tag, Tag::Str | Tag::Timestamp) {
+    if tag == Tag::Str {
         return Ok(Value::from(text));
     }
     let (resolved, value) = resolve(text);
     match (tag, resolved, value) {
+        // Go prints the time; `resolve` gives text already so printed as
+        // a string.
+        (Tag::Timestamp, _, value) if krust_yaml::plain_scalar_is_timestamp(text) => Ok(value),
         (Tag::Untagged, _, value) => Ok(value),
         (Tag::Float, Tag::Int, Value::Int(i)) => Ok(Value::Float(i as f64)),
         (Tag::Float, Tag::Int, Value::UInt(u)) => Ok(Value::Float(u as f64)),
@@ -138,6 +141,25 @@ mod tests {
         assert_eq!(to_value(Tag::Untagged, ""), Ok(Value::Null));
         assert_eq!(to_value(Tag::Untagged, "a: b"), Ok(Value::from("a: b")));
         assert_eq!(to_value(Tag::Float, "5"), Ok(Value::Float(5.0)));
+        // A field written plain as a time prints the time the new text is.
+        assert_eq!(
+            to_value(Tag::Timestamp, "2002-01-01t10:00:00.50Z"),
+            Ok(Value::from("2002-01-01T10:00:00.5Z"))
+        );
+        assert_eq!(
+            to_value(Tag::Timestamp, "2001-12-14T21:59:43.1-05:00"),
+            Ok(Value::from("2001-12-14T21:59:43.1-05:00"))
+        );
+        assert_eq!(
+            to_value(Tag::Timestamp, "hello"),
+            Err(
+                "map[string]interface {}(nil): yaml: cannot decode !!str `hello` as a !!timestamp"
+                    .into()
+            )
+        );
+        assert!(to_value(Tag::Timestamp, "5")
+            .unwrap_err()
+            .contains("!!int `5`"));
         assert_eq!(
             to_value(Tag::Int, "hello"),
             Err(

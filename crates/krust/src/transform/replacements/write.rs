@@ -86,7 +86,7 @@ pub(super) fn write_field(
     field_path: &str,
     options: Option<&FieldOptions>,
     empties: Option<&[*const Value]>,
-    untagged: bool,
+    tag: Option<Tag>,
 ) -> Result<Option<Written>, String> {
     let create = options.is_some_and(|o| o.create).then(|| value.kind());
     let not_found = if create.is_some() {
@@ -111,13 +111,12 @@ pub(super) fn write_field(
     };
     let mut written = None;
     let mut set = |node: &mut Value, created: bool| {
-        written = set_field(node, created, created || untagged, value, options)?.map(
-            |(text, mistyped)| Written {
-                text,
-                created,
-                mistyped,
-            },
-        );
+        let tag = if created { Some(Tag::Untagged) } else { tag };
+        written = set_field(node, created, tag, value, options)?.map(|(text, mistyped)| Written {
+            text,
+            created,
+            mistyped,
+        });
         Ok(())
     };
     let mut walker = Walker {
@@ -145,12 +144,12 @@ pub(super) struct Written {
 }
 
 /// kustomize's `setFieldValue`; returns the text a scalar target's node
-/// now holds. `untagged`: the node has no tag (kyaml made it), so the text
-/// decides its type rather than the current value's.
+/// now holds. `tag`: the node's tag where the current value does not say it
+/// (`Untagged`: kyaml made the node, so the text decides its type).
 pub(super) fn set_field(
     target: &mut Value,
     created: bool,
-    untagged: bool,
+    tag: Option<Tag>,
     value: &Replacing,
     options: Option<&FieldOptions>,
 ) -> Result<Option<(String, Option<String>)>, String> {
@@ -176,11 +175,7 @@ pub(super) fn set_field(
         text = &joined;
     }
     if is_scalar {
-        let tag = if untagged {
-            Tag::Untagged
-        } else {
-            Tag::of(target)
-        };
+        let tag = tag.unwrap_or_else(|| Tag::of(target));
         match scalar::to_value(tag, text) {
             Ok(v) => {
                 *target = v;
