@@ -497,16 +497,20 @@ impl Resource {
     }
 
     /// Whether the scalar at `path` is a node go-yaml tagged `!!timestamp`:
-    /// a string written plain whose text reads as a time. kustomize prints
-    /// such a node as Go prints the time its text (whatever a replacement
-    /// put there) parses to.
+    /// one a document wrote plain as a time, which the value model holds as
+    /// Go prints that time. kustomize prints such a node as Go prints the
+    /// time its text (whatever a replacement put there) parses to.
+    ///
+    /// Known only where the text was not already Go's spelling: the value
+    /// model keeps no record of `2001-12-14T21:59:43.1-05:00` written plain,
+    /// which reads the same as the string a transformer or a quoted field
+    /// holds.
     pub(crate) fn is_timestamp(&self, path: &[PathSeg]) -> bool {
         let Some(Value::String(value)) = self.obj.at(path) else {
             return false;
         };
-        let text = self.scalar_text(path).unwrap_or(value);
-        self.styles.style_of(path) != Some(style::Style::Quoted)
-            && krust_yaml::plain_scalar_is_timestamp(text)
+        self.scalar_text(path)
+            .is_some_and(|text| text != value && krust_yaml::plain_scalar_is_timestamp(text))
     }
 
     /// Whether the scalar at `path` is one kyaml created without a tag.

@@ -134,7 +134,7 @@ impl Styles {
         }
     }
 
-    pub(crate) fn style_of(&self, path: &[PathSeg]) -> Option<Style> {
+    fn style_of(&self, path: &[PathSeg]) -> Option<Style> {
         self.fields
             .iter()
             .find(|(p, _)| p.as_slice() == path)
