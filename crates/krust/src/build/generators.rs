@@ -105,6 +105,7 @@ impl Target<'_> {
                 // kustomize sets the merged labels and annotations as
                 // string maps of their texts (`CopyMergeMetaDataFieldsFrom`).
                 res.rewrite_labels_and_annotations();
+                res.data_as_texts();
                 generate::merge_into(res.obj_mut(), &generated.obj, generated.behavior)
                     .map_err(|e| Error::invalid(&self.file, e))?;
                 let keep_hash = res.needs_hash() && generated.needs_hash;

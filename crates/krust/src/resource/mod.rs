@@ -513,6 +513,31 @@ impl Resource {
             .is_some_and(|text| text != value && krust_yaml::plain_scalar_is_timestamp(text))
     }
 
+    /// kustomize's `GetDataMap` before a generator merges into this object:
+    /// `data` and `binaryData` values are read as the texts they were
+    /// written as (`0o644`, not `420`); a null, however written, as `""`.
+    pub(crate) fn data_as_texts(&mut self) {
+        for field in ["data", "binaryData"] {
+            let Some(Value::Map(entries)) = self.obj.get(field) else {
+                continue;
+            };
+            let texts: Vec<(Vec<PathSeg>, String)> = entries
+                .iter()
+                .filter(|(_, value)| !value.is_null())
+                .map(|(key, _)| vec![PathSeg::Key(field.into()), PathSeg::Key(key.clone())])
+                .filter_map(|path| {
+                    let text = self.scalar_text(&path)?.to_owned();
+                    Some((path, text))
+                })
+                .collect();
+            for (path, text) in texts {
+                if let Some(slot) = self.obj.at_mut(&path) {
+                    *slot = Value::String(text);
+                }
+            }
+        }
+    }
+
     /// Whether the scalar at `path` is one kyaml created without a tag.
     pub(crate) fn is_untagged(&self, path: &[PathSeg]) -> bool {
         let current = self.obj.at(path);
