@@ -571,6 +571,7 @@ impl Resource {
         self.styles
             .merged(&mut self.obj, &patch.obj, &patch.styles, texts);
         self.shared.merged(&mut self.obj, patch.obj());
+        self.shared.prune(&self.obj);
         let own = std::mem::take(&mut self.meta_texts);
         self.meta_texts = scalar_text::merged(&self.obj, own, &patch.meta_texts);
         // Where the merge left the patch's value in a map field, the node

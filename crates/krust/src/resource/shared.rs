@@ -38,6 +38,14 @@ impl SharedScalars {
         }
     }
 
+    /// Fields `obj` no longer has were deleted with their node: one made
+    /// there later is a new node.
+    pub(crate) fn prune(&mut self, obj: &Value) {
+        if !self.groups.is_empty() {
+            self.retain(|member| obj.at(member).is_some());
+        }
+    }
+
     /// Every field got a node of its own (the object came back from JSON).
     pub(crate) fn clear(&mut self) {
         self.groups.clear();
