@@ -25,7 +25,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use krust_yaml::Value;
+use krust_yaml::{PathSeg, Value};
 
 use super::replacements::path;
 use crate::decode::{fields, string};
@@ -296,8 +296,14 @@ impl VarValue {
 }
 
 /// kyaml's `RNode.GetFieldValue`: `ports[0]` means `ports.0`; `None` when
-/// the field is missing or cannot be read.
-fn field_value(obj: &Value, field_path: &str) -> Option<VarValue> {
+/// the field is missing or cannot be read. A number or bool is read from
+/// the text it was written as (`text` gives it where the value model spells
+/// it otherwise) with Go's `strconv`: `0x1F` fails `Atoi`, `012` is 12.
+fn field_value(
+    obj: &Value,
+    field_path: &str,
+    text: &dyn Fn(&[PathSeg]) -> Option<String>,
+) -> Option<VarValue> {
     let mut parts = Vec::new();
     for part in path::split(field_path) {
         match slice_index(&part) {
@@ -310,16 +316,49 @@ fn field_value(obj: &Value, field_path: &str) -> Option<VarValue> {
             None => parts.push(part),
         }
     }
-    Some(match path::lookup(obj, &parts).ok()?? {
+    let segs = path::locate(obj, &parts).ok()??;
+    let node = obj.at(&segs)?;
+    let written = || text(&segs);
+    Some(match node {
         Value::Map(_) | Value::Seq(_) => VarValue::Other,
         Value::String(s) => VarValue::Str(s.clone()),
-        Value::Int(i) => VarValue::Int(*i),
+        Value::Int(i) => match written() {
+            Some(text) => VarValue::Int(go_atoi(&text)?),
+            None => VarValue::Int(*i),
+        },
         // Go's strconv.Atoi fails above i64.
         Value::UInt(_) => return None,
-        Value::Float(f) => VarValue::Float(*f),
-        Value::Bool(b) => VarValue::Bool(*b),
+        Value::Float(f) => match written() {
+            // Go's ParseFloat reads what Rust's does, but YAML's `.inf`.
+            Some(text) => VarValue::Float(text.parse().ok()?),
+            // `.inf` and `.nan`, canonical as YAML spells them.
+            None if !f.is_finite() => return None,
+            None => VarValue::Float(*f),
+        },
+        Value::Bool(b) => match written() {
+            Some(text) => VarValue::Bool(go_parse_bool(&text)?),
+            None => VarValue::Bool(*b),
+        },
         Value::Null => VarValue::Str("null".into()),
     })
+}
+
+/// Go's `strconv.Atoi`: decimal digits with an optional sign, in range.
+fn go_atoi(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Go's `strconv.ParseBool`.
+fn go_parse_bool(text: &str) -> Option<bool> {
+    match text {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
 }
 
 /// `name[123]` split into `name` and `123` (kyaml's `convertSliceIndex`).
@@ -368,7 +407,8 @@ pub fn resolve(
                     "var '{var}' cannot be mapped to a field in the set of known resources{near}"
                 ))
             })?;
-        let value = field_value(res.obj(), &var.field_path).ok_or_else(|| {
+        let text = |segs: &[PathSeg]| res.scalar_text(segs).map(str::to_owned);
+        let value = field_value(res.obj(), &var.field_path, &text).ok_or_else(|| {
             Error::transform(format!(
                 "field specified in var '{var}' not found in corresponding resource"
             ))
@@ -825,15 +865,30 @@ spec:
     #[test]
     fn reads_slice_indexes() {
         let obj = yaml("spec: {ports: [{port: 1}, {port: 2, name: b}]}");
+        let none = |_: &[PathSeg]| None;
         assert_eq!(
-            field_value(&obj, "spec.ports[1].port"),
+            field_value(&obj, "spec.ports[1].port", &none),
             Some(VarValue::Int(2))
         );
         assert_eq!(
-            field_value(&obj, "spec.ports.[name=b].port"),
+            field_value(&obj, "spec.ports.[name=b].port", &none),
             Some(VarValue::Int(2))
         );
-        assert_eq!(field_value(&obj, "spec.ports[5].port"), None);
+        assert_eq!(field_value(&obj, "spec.ports[5].port", &none), None);
+        // Numbers and bools are read from their text as Go's strconv reads it.
+        let written = |text: &'static str| move |_: &[PathSeg]| Some(text.to_owned());
+        let port = "spec.ports[0].port";
+        assert_eq!(field_value(&obj, port, &written("0x1F")), None);
+        assert_eq!(
+            field_value(&obj, port, &written("012")),
+            Some(VarValue::Int(12))
+        );
+        assert_eq!(
+            field_value(&obj, port, &written("+1")),
+            Some(VarValue::Int(1))
+        );
+        assert_eq!(go_parse_bool("yes"), None);
+        assert_eq!(go_parse_bool("T"), Some(true));
         assert_eq!(slice_index("[3]"), Some(("", "3")));
     }
 }

@@ -128,13 +128,14 @@ fn elements(node: &Value) -> Result<&[Value], String> {
     }
 }
 
-/// kyaml's `PathGetter` without creation: the node at `parts`, `None` when
-/// some part is missing.
-pub(crate) fn lookup<'v>(root: &'v Value, parts: &[String]) -> Result<Option<&'v Value>, String> {
+/// The node at `parts` (see [`locate`]).
+#[cfg(test)]
+fn lookup<'v>(root: &'v Value, parts: &[String]) -> Result<Option<&'v Value>, String> {
     Ok(locate(root, parts)?.map(|segs| at(root, &segs)))
 }
 
-/// [`lookup`], as the map keys and list indexes that lead to the node.
+/// kyaml's `PathGetter` without creation: the map keys and list indexes
+/// that lead to the node at `parts`, `None` when some part is missing.
 pub(crate) fn locate(root: &Value, parts: &[String]) -> Result<Option<Vec<PathSeg>>, String> {
     let mut node = root;
     let mut segs = Vec::new();
