@@ -419,6 +419,15 @@ impl Resource {
         }
     }
 
+    /// The error deferred at `path` while the field holds what it did then.
+    pub(crate) fn deferred_json_error(&self, path: &[PathSeg]) -> Option<&str> {
+        let current = self.obj.at(path)?;
+        self.mistyped
+            .iter()
+            .find(|(p, v, _)| p.as_slice() == path && v == current)
+            .map(|(_, _, error)| error.as_str())
+    }
+
     /// Fails as kustomize's next JSON step would (a JSON patch, the
     /// output) when an entry kyaml keyed unquoted reads as no string, or a
     /// scalar's text does not fit its tag.

@@ -172,9 +172,17 @@ impl Styles {
             }
         }
         for path in std::mem::take(&mut self.carried) {
-            if matches!(obj.at(&path), Some(Value::String(_))) {
-                self.mark(&path, Style::Quoted);
+            let Some(slot @ Value::String(_)) = obj.at_mut(&path) else {
+                continue;
+            };
+            // A time the patch wrote plain, held in the quoted node, is the
+            // patch's text.
+            if patch.at(&path) == Some(&*slot) {
+                if let Some(text) = texts(&path) {
+                    *slot = Value::String(text);
+                }
             }
+            self.mark(&path, Style::Quoted);
         }
         for (path, style) in &theirs.fields {
             let value = patch.at(path);

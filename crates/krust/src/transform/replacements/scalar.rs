@@ -40,6 +40,15 @@ impl Tag {
         }
     }
 
+    /// The tag a [`to_value`] error says the node has: a later write keeps
+    /// it (kyaml kept the node).
+    pub(crate) fn wanted_by(error: &str) -> Option<Tag> {
+        let (_, name) = error.rsplit_once(" as a ")?;
+        [Tag::Int, Tag::Float, Tag::Bool, Tag::Null, Tag::Timestamp]
+            .into_iter()
+            .find(|tag| tag.name() == name)
+    }
+
     fn name(self) -> &'static str {
         match self {
             Tag::Str | Tag::Untagged => "!!str",
