@@ -169,6 +169,12 @@ mod tests {
         assert!(to_value(Tag::Timestamp, "5")
             .unwrap_err()
             .contains("!!int `5`"));
+        // A mistyped node keeps its tag for the next write.
+        let error = to_value(Tag::Int, "abc").unwrap_err();
+        assert_eq!(Tag::wanted_by(&error), Some(Tag::Int));
+        let error = to_value(Tag::Timestamp, "abc").unwrap_err();
+        assert_eq!(Tag::wanted_by(&error), Some(Tag::Timestamp));
+        assert_eq!(Tag::wanted_by("something else"), None);
         assert_eq!(
             to_value(Tag::Int, "hello"),
             Err(
