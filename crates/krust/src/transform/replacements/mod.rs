@@ -711,14 +711,16 @@ fn apply_target(
             let untagged = before.as_ref().is_some_and(|k| res.is_untagged(k));
             // The tag go-yaml gave the field, where the value model alone
             // would guess it wrong.
-            let tag = match &before {
-                _ if untagged => Some(Tag::Untagged),
+            let tag = if untagged {
+                Some(Tag::Untagged)
+            } else {
                 // Text that did not fit its node before: the node keeps its tag.
-                Some(keys) if res.deferred_json_error(keys).is_some() => {
-                    res.deferred_json_error(keys).and_then(Tag::wanted_by)
-                }
-                Some(keys) if res.is_timestamp(keys) => Some(Tag::Timestamp),
-                _ => None,
+                before
+                    .as_ref()
+                    .and_then(|keys| match res.deferred_json_error(keys) {
+                        Some(error) => Tag::wanted_by(error),
+                        None => res.is_timestamp(keys).then_some(Tag::Timestamp),
+                    })
             };
             let written = write_field(
                 res.obj_mut(),
